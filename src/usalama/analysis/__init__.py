@@ -1,0 +1,1 @@
+"""Framework-free engines: pure functions over Polars frames, numpy arrays and dataclasses."""

@@ -1,0 +1,58 @@
+"""The one front door for operators: ``usalama``.
+
+Engine commands (graph, money, hotspots, resolve link/dedupe) work on plain files and never
+touch Django; platform commands set Django up lazily so ``usalama --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from usalama.core.errors import UsalamaError
+
+app = typer.Typer(
+    name="usalama",
+    help="usalama: intelligence, cases and oversight for police services and their partners.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from usalama.commands import platform
+
+    platform.register(app)
+    for name in ("graph", "money", "hotspots", "resolve"):
+        module = __import__(f"usalama.commands.{name}", fromlist=["app"])
+        app.add_typer(module.app, name=name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; deliberate errors become one line on stderr and a non-zero exit."""
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except UsalamaError as error:
+        typer.echo(f"usalama: error: {error.message}", err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("usalama: interrupted", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as error:  # click usage errors and friends
+        import click
+
+        if isinstance(error, click.exceptions.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        if isinstance(error, click.exceptions.Abort):
+            sys.exit(1)
+        raise
+
+
+if __name__ == "__main__":
+    main()
