@@ -1,9 +1,140 @@
-"""Platform commands: migrate, serve, demo, createuser, token, audit."""
+"""Platform commands: migrate, serve, demo, createuser, token, audit.
+
+Django is set up inside each command, so engine commands and ``--help`` stay fast.
+"""
 
 from __future__ import annotations
 
+import os
+from typing import Annotated
+
 import typer
+
+from usalama.core.errors import IntegrityFailure
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "usalama.settings")
+    import django
+
+    django.setup()
+
+
+def migrate(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """Create or upgrade the database schema (SQLite by default, or USALAMA_DATABASE_URL)."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    from django.db import connection
+
+    typer.echo(f"database ready ({connection.vendor})")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    threads: Annotated[int, typer.Option(help="Threads per worker.")] = 4,
+) -> None:
+    """Serve the web app and API with gunicorn (a production server, not runserver)."""
+    setup_django()
+    from usalama.server import run_gunicorn
+
+    run_gunicorn(host=host, port=port, workers=workers, threads=threads)
+
+
+def demo(
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the demo, don't serve.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic world.")] = 7,
+    people: Annotated[int, typer.Option(help="How many true people to generate.")] = 5000,
+    host: Annotated[str, typer.Option(help="Address to bind when serving.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind when serving.")] = 8000,
+) -> None:
+    """Build the demo (agencies, one user per role, synthetic records) and serve it."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from usalama.demo.load import load_demo, print_logins
+
+    logins = load_demo(seed=seed, people=people)
+    print_logins(logins)
+    if not no_serve:
+        from usalama.server import run_gunicorn
+
+        run_gunicorn(host=host, port=port, workers=2, threads=4)
+
+
+def createuser(
+    agency: Annotated[str, typer.Option(help="Agency code, e.g. DCI.")],
+    role: Annotated[list[str], typer.Option(help="Role; repeat for several.")],
+    username: Annotated[str, typer.Option(help="Login name.")],
+    password: Annotated[str | None, typer.Option(help="Password (prompted if omitted).")] = None,
+) -> None:
+    """Create a user in an agency with roles and a TOTP second factor (prints its secret)."""
+    setup_django()
+    from usalama.accounts import services
+    from usalama.audit.services import Actor
+
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    created = services.create_user(
+        Actor(name="cli"), username=username, agency=services.get_agency(agency), roles=role,
+        password=password,
+    )
+    typer.echo(f"created {username} ({agency}, {', '.join(role)})")
+    typer.echo(f"TOTP secret (add it to an authenticator app): {created.totp_secret_base32}")
+    typer.echo(f"otpauth URI: {created.totp_uri}")
+
+
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+
+
+@token_app.command("create")
+def token_create(
+    username: Annotated[str, typer.Option(help="User the token acts as.")],
+    name: Annotated[str, typer.Option(help="A label for the token.")] = "cli",
+) -> None:
+    """Create an API token for a user and print it (shown once; only its hash is stored)."""
+    setup_django()
+    from usalama.accounts import services
+    from usalama.audit.services import Actor
+
+    issued = services.create_token(Actor(name="cli"), services.get_user(username), name)
+    typer.echo(issued.raw)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[int, typer.Argument(help="Token id.")]) -> None:
+    """Revoke an API token by its id."""
+    setup_django()
+    from usalama.accounts import services
+    from usalama.audit.services import Actor
+
+    services.revoke_token(Actor(name="cli"), token_id)
+    typer.echo(f"revoked token {token_id}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; exit non-zero naming the first bad event."""
+    setup_django()
+    from usalama.audit.services import verify_chain
+
+    result = verify_chain()
+    if not result.ok:
+        raise IntegrityFailure(f"audit event #{result.first_bad_id} is bad: {result.reason} "
+                               f"({result.checked} events before it are intact)")
+    typer.echo(f"audit chain intact: {result.checked} events")
 
 
 def register(app: typer.Typer) -> None:
     """Attach the platform commands to the root CLI."""
+    app.command()(migrate)
+    app.command()(serve)
+    app.command()(demo)
+    app.command()(createuser)
+    app.add_typer(token_app, name="token")
+    app.add_typer(audit_app, name="audit")

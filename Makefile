@@ -1,0 +1,46 @@
+# usalama — the two set-up commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+UV := python3 -m uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install demo test lint typecheck importlint test-sqlite test-postgres test-browser messages clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+demo: install
+	$(BIN)/usalama demo
+
+test: install lint typecheck importlint test-sqlite test-postgres test-browser
+	@echo "make test: every check passed"
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+importlint: install
+	$(BIN)/lint-imports --no-cache
+
+test-sqlite: install
+	$(BIN)/pytest -m "not browser" -q
+
+test-postgres: install
+	scripts/test-postgres
+
+test-browser: install
+	scripts/ensure-chromium
+	$(BIN)/pytest -m browser -q -p no:randomly
+
+messages: install
+	cd src/usalama && ../../$(BIN)/django-admin makemessages -l sw --no-obsolete && ../../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -1,0 +1,150 @@
+"""Use cases for agencies, users, second factors and API tokens. Every write is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from usalama.accounts.models import Agency, ApiToken, User, UserRole, hash_token
+from usalama.accounts.roles import Role
+from usalama.audit.services import SYSTEM, Actor, record
+from usalama.core.errors import AuthenticationRequired, InvalidInput, NotFound
+
+
+def ensure_agency(actor: Actor, *, code: str, name: str, country: str, kind: str) -> Agency:
+    agency, created = Agency.objects.get_or_create(
+        code=code, defaults={"name": name, "country": country.upper(), "kind": kind}
+    )
+    if created:
+        record(actor, "agency.create", object_type="agency", object_id=agency.pk,
+               details={"code": code, "kind": kind, "country": country})
+    return agency
+
+
+def get_agency(code: str) -> Agency:
+    try:
+        return Agency.objects.get(code=code)
+    except Agency.DoesNotExist as missing:
+        known = ", ".join(Agency.objects.values_list("code", flat=True)) or "none yet"
+        raise NotFound(f"no agency with code {code!r} (known: {known})") from missing
+
+
+@dataclass(frozen=True)
+class NewUser:
+    user: User
+    totp_secret_base32: str | None
+    totp_uri: str | None
+
+
+def create_user(
+    actor: Actor,
+    *,
+    username: str,
+    agency: Agency,
+    roles: list[str],
+    password: str,
+    with_totp: bool = True,
+    check_password: bool = True,
+) -> NewUser:
+    """Create a user with roles and (by default) a confirmed TOTP device."""
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise InvalidInput(f"unknown role {unknown[0]!r}; roles are: {', '.join(Role.values)}")
+    if not username or len(username) > 150:
+        raise InvalidInput("username must be 1 to 150 characters")
+    if User.objects.filter(username=username).exists():
+        raise InvalidInput(f"user {username!r} already exists")
+    candidate = User(username=username, agency=agency)
+    if check_password:
+        try:
+            validate_password(password, candidate)
+        except ValidationError as invalid:
+            raise InvalidInput("password rejected: " + " ".join(invalid.messages)) from invalid
+    with transaction.atomic():
+        candidate.set_password(password)
+        candidate.is_staff = Role.SYSTEM_ADMIN in roles
+        candidate.save()
+        for role in roles:
+            UserRole.objects.create(user=candidate, role=role)
+        secret = uri = None
+        if with_totp:
+            device = TOTPDevice.objects.create(user=candidate, name="default", confirmed=True)
+            secret = _base32(device.bin_key)
+            uri = device.config_url
+        record(actor, "user.create", object_type="user", object_id=candidate.pk,
+               details={"username": username, "agency": agency.code, "roles": sorted(roles)})
+    return NewUser(candidate, secret, uri)
+
+
+def _base32(raw: bytes) -> str:
+    import base64
+
+    return base64.b32encode(raw).decode().rstrip("=")
+
+
+def get_user(username: str) -> User:
+    try:
+        return User.objects.select_related("agency").get(username=username)
+    except User.DoesNotExist as missing:
+        raise NotFound(f"no user {username!r}") from missing
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    raw: str
+
+
+def create_token(actor: Actor, user: User, name: str = "cli") -> IssuedToken:
+    """Issue a token; the raw value is returned once and only its hash is kept."""
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(user=user, name=name[:100], key_prefix=raw[:12],
+                                    key_hash=hash_token(raw))
+    record(actor, "token.create", object_type="api_token", object_id=token.pk,
+           details={"user": user.username, "prefix": token.key_prefix})
+    return IssuedToken(token, raw)
+
+
+def revoke_token(actor: Actor, token_id: int, owner: User | None = None) -> None:
+    tokens = ApiToken.objects.filter(id=token_id, revoked_at__isnull=True)
+    if owner is not None:
+        tokens = tokens.filter(user=owner)
+    token = tokens.first()
+    if token is None:
+        raise NotFound(f"token {token_id} not found")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record(actor, "token.revoke", object_type="api_token", object_id=token.pk,
+           details={"user": token.user.username})
+
+
+def user_for_token(raw: str) -> User:
+    """The active user behind a bearer token, or AuthenticationRequired."""
+    if not raw or len(raw) > 200:
+        raise AuthenticationRequired("invalid token")
+    token = (
+        ApiToken.objects.select_related("user__agency")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        raise AuthenticationRequired("invalid token")
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def audit_login(user: Any, *, second_factor: bool) -> None:
+    record(user, "login", object_type="user", object_id=user.pk,
+           details={"second_factor": second_factor})
+
+
+def audit_login_failed(username: str) -> None:
+    record(SYSTEM, "login.failed", object_type="user", details={"username": username[:150]})

@@ -1,0 +1,31 @@
+"""The append-only, hash-chained audit log.
+
+Each event's ``hash`` is SHA-256 over its canonical form plus the previous event's hash, so
+changing, inserting or removing any stored row breaks every hash after it. Database triggers
+refuse UPDATE and DELETE; ``usalama audit verify`` catches whatever gets past them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    time = models.DateTimeField(db_index=True)
+    actor = models.CharField(max_length=150, blank=True, help_text="Username, or a system actor.")
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    agency = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=200, blank=True, db_index=True)
+    query = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["actor", "time"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.time:%Y-%m-%d %H:%M:%S} {self.actor} {self.action}"

@@ -1,0 +1,105 @@
+"""Turning stored statements into entities and search rows (one place for both)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from followthemoney import model
+from followthemoney.statement import Statement as FtmStatement
+from followthemoney.statement import StatementEntity
+from followthemoney.types import registry
+
+from usalama.core.text import normalise_identifier, normalise_phone, tokens
+from usalama.records.models import Collection, EntityRecord, Statement
+
+_IDENTIFIER_TYPES = {registry.identifier, registry.checksum}
+_MAX_SEARCH_TEXT = 20_000
+
+
+class _Dataset:
+    """The minimal dataset object StatementEntity needs: a name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def entity_from_rows(rows: Iterable[Statement]) -> StatementEntity:
+    """Aggregate stored statements (of one entity id, or of one canonical id) into an entity."""
+    statements = [
+        FtmStatement(
+            entity_id=row.entity_id,
+            prop=row.prop,
+            schema=row.schema,
+            value=row.value,
+            dataset=row.collection.key if hasattr(row, "collection") else "",
+            lang=row.lang or None,
+            original_value=row.original_value or None,
+            id=row.id,
+            canonical_id=row.canonical_id,
+            first_seen=row.first_seen.isoformat(),
+            last_seen=row.last_seen.isoformat(),
+        )
+        for row in rows
+    ]
+    return StatementEntity.from_statements(_Dataset("usalama"), statements)  # type: ignore[arg-type]
+
+
+def search_text(entity: StatementEntity) -> str:
+    """Normalised tokens for names, identifiers, phones and emails of one entity."""
+    words: list[str] = []
+    for prop, value in entity.itervalues():
+        kind = prop.type
+        if kind == registry.name:
+            words.extend(tokens(value))
+        elif kind == registry.phone:
+            phone = normalise_phone(value)
+            words.append(phone or "".join(tokens(value)))
+        elif kind in _IDENTIFIER_TYPES or prop.name in {"accountNumber", "publicKey", "idNumber"}:
+            words.extend(tokens(normalise_identifier(value)))
+            words.extend(tokens(value))
+        elif kind == registry.email:
+            words.extend(tokens(value))
+    unique = list(dict.fromkeys(words))
+    return " ".join(unique)[:_MAX_SEARCH_TEXT]
+
+
+def rebuild_records(collection: Collection, entity_ids: Iterable[str] | None = None) -> int:
+    """Recompute the EntityRecord rows of a collection (or of some of its entities)."""
+    statements = Statement.objects.filter(collection=collection).select_related("collection")
+    if entity_ids is not None:
+        ids = list(entity_ids)
+        statements = statements.filter(entity_id__in=ids)
+        EntityRecord.objects.filter(collection=collection, entity_id__in=ids).delete()
+    else:
+        EntityRecord.objects.filter(collection=collection).delete()
+    grouped: dict[str, list[Statement]] = defaultdict(list)
+    for row in statements.order_by("entity_id").iterator(chunk_size=5000):
+        grouped[row.entity_id].append(row)
+    batch: list[EntityRecord] = []
+    for entity_id, rows in grouped.items():
+        entity = entity_from_rows(rows)
+        batch.append(
+            EntityRecord(
+                collection=collection,
+                entity_id=entity_id,
+                canonical_id=rows[0].canonical_id,
+                schema=entity.schema.name,
+                caption=(entity.caption or schema_label(entity.schema.name))[:500],
+                search_text=search_text(entity),
+                statement_count=len(rows),
+                first_seen=min(r.first_seen for r in rows),
+                last_seen=max(r.last_seen for r in rows),
+            )
+        )
+        if len(batch) >= 2000:
+            EntityRecord.objects.bulk_create(batch)
+            batch = []
+    EntityRecord.objects.bulk_create(batch)
+    return len(grouped)
+
+
+def schema_label(name: str) -> str:
+    schema: Any = model.get(name)
+    return str(schema.label) if schema is not None else name

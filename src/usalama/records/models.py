@@ -1,0 +1,192 @@
+"""Collections of FollowTheMoney entities, stored as statements with provenance.
+
+An entity is the aggregate of its statements. Each statement says: in this collection, from
+this source (file, row), entity X has property P = V, first seen at T1, last seen at T2, with
+this grading. Access control is one gate: ``visible_to(user)`` on every manager here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from usalama.accounts.models import Agency
+from usalama.records.grading import Assessment, Handling, Reliability, Tlp
+
+if TYPE_CHECKING:
+    from usalama.accounts.models import User
+
+
+def visible_collection_ids(user: User | Any) -> models.QuerySet[Collection] | list[int]:
+    """The single access gate: ids of collections the user's agency owns or was given."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "sees_records", False):
+        return []
+    owned = models.Q(agency_id=user.agency_id)
+    granted = models.Q(grants__agency_id=user.agency_id, grants__revoked_at__isnull=True)
+    return Collection.objects.filter(owned | granted).values_list("id", flat=True).distinct()
+
+
+class CollectionQuerySet(models.QuerySet["Collection"]):
+    def visible_to(self, user: Any) -> CollectionQuerySet:
+        return self.filter(id__in=visible_collection_ids(user))
+
+
+class Collection(models.Model):
+    key = models.SlugField(max_length=100, unique=True)
+    label = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="collections")
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.X)
+    assessment = models.CharField(
+        max_length=1, choices=Assessment.choices, default=Assessment.CANNOT_JUDGE
+    )
+    handling = models.CharField(max_length=2, choices=Handling.choices, default=Handling.H2)
+    tlp = models.CharField(max_length=12, choices=Tlp.choices, default=Tlp.AMBER)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CollectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CollectionGrant(models.Model):
+    """Another agency may read this collection. Created only by the sharing services."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="grants")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="granted_collections")
+    granted_by = models.CharField(max_length=150)
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "agency"], name="unique_collection_grant")
+        ]
+
+
+class Source(models.Model):
+    """Where statements came from: an import of a file, the demo generator, a form."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("File import")
+        DEMO = "demo", _("Demo generator")
+        MANUAL = "manual", _("Entered by hand")
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    name = models.CharField(max_length=300, help_text=_("File name or description."))
+    sha256 = models.CharField(max_length=64, blank=True)
+    importer = models.CharField(max_length=64, blank=True)
+    importer_version = models.CharField(max_length=32, blank=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Set when every record of the source is stored.")
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "kind", "name", "sha256"], name="unique_source_per_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatementQuerySet(models.QuerySet["Statement"]):
+    def visible_to(self, user: Any) -> StatementQuerySet:
+        return self.filter(collection_id__in=visible_collection_ids(user))
+
+
+class Statement(models.Model):
+    """One FtM statement. ``id`` is FtM's statement key, so re-imports are recognised."""
+
+    id = models.CharField(max_length=64, primary_key=True)
+    entity_id = models.CharField(max_length=200, db_index=True)
+    canonical_id = models.CharField(max_length=200, db_index=True)
+    schema = models.CharField(max_length=64)
+    prop = models.CharField(max_length=64)
+    prop_type = models.CharField(max_length=32)
+    value = models.TextField()
+    lang = models.CharField(max_length=3, blank=True)
+    original_value = models.TextField(blank=True)
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="statements")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
+    record_ref = models.CharField(
+        max_length=100, blank=True, help_text=_("Row or element number in the source.")
+    )
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, blank=True)
+    assessment = models.CharField(max_length=1, choices=Assessment.choices, blank=True)
+    handling = models.CharField(max_length=2, choices=Handling.choices, blank=True)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["collection", "entity_id"]),
+            # Only entity references (short ids) are indexed by value: "who points at X?".
+            models.Index(fields=["value"], name="stmt_entity_ref",
+                         condition=models.Q(prop_type="entity")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id}.{self.prop} = {self.value[:40]}"
+
+    @property
+    def effective_reliability(self) -> str:
+        return self.reliability or self.collection.reliability
+
+    @property
+    def effective_assessment(self) -> str:
+        return self.assessment or self.collection.assessment
+
+    @property
+    def effective_handling(self) -> str:
+        return self.handling or self.collection.handling
+
+
+class EntityRecordQuerySet(models.QuerySet["EntityRecord"]):
+    def visible_to(self, user: Any) -> EntityRecordQuerySet:
+        return self.filter(collection_id__in=visible_collection_ids(user))
+
+
+class EntityRecord(models.Model):
+    """One entity as one collection knows it: the row search runs over.
+
+    ``search_text`` holds normalised names (accents folded, lower case) and identifiers
+    (phones in E.164 digits, ID numbers upper-cased without separators); SQLite indexes it
+    with FTS5 and PostgreSQL with a GIN tsvector index (see the migrations).
+    """
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="entities")
+    entity_id = models.CharField(max_length=200)
+    canonical_id = models.CharField(max_length=200, db_index=True)
+    schema = models.CharField(max_length=64, db_index=True)
+    caption = models.CharField(max_length=500)
+    search_text = models.TextField()
+    statement_count = models.PositiveIntegerField(default=0)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    objects = EntityRecordQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "entity_id"], name="unique_entity_record")
+        ]
+        indexes = [models.Index(fields=["entity_id"])]
+
+    def __str__(self) -> str:
+        return self.caption

@@ -1,0 +1,387 @@
+"""Use cases of the records app: the only code that writes records, checks access and audits.
+
+Everything another app needs from records goes through these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from followthemoney import model
+from followthemoney.exc import InvalidData
+from followthemoney.statement import Statement as FtmStatement
+from followthemoney.statement import StatementEntity
+
+from usalama.accounts.models import Agency
+from usalama.audit.services import Actor, record
+from usalama.core.errors import InvalidInput, NotFound
+from usalama.core.text import clean_text
+from usalama.records.grading import NO_ONWARD_DISSEMINATION
+from usalama.records.indexing import _Dataset, entity_from_rows, rebuild_records, schema_label
+from usalama.records.models import Collection, EntityRecord, Source, Statement
+from usalama.records.search import matching_record_ids
+
+BASE_PROP = "id"
+
+
+# --- collections ------------------------------------------------------------------------------
+
+
+def visible_collections(user: Any) -> list[Collection]:
+    return list(Collection.objects.visible_to(user).select_related("agency").order_by("label"))
+
+
+def get_collection(user: Any, collection_id: int) -> Collection:
+    try:
+        return Collection.objects.visible_to(user).select_related("agency").get(id=collection_id)
+    except Collection.DoesNotExist as missing:
+        raise NotFound(f"collection {collection_id} not found") from missing
+
+
+def ensure_collection(
+    actor: Actor,
+    *,
+    key: str,
+    agency: Agency,
+    label: str,
+    summary: str = "",
+    reliability: str = "X",
+    assessment: str = "4",
+    handling: str = "H2",
+    tlp: str = "AMBER",
+) -> Collection:
+    """Create the collection if missing (audited); an existing one must belong to ``agency``."""
+    existing = Collection.objects.filter(key=key).first()
+    if existing is not None:
+        if existing.agency_id != agency.id:
+            raise NotFound(f"collection {key!r} not found")
+        return existing
+    collection = Collection.objects.create(
+        key=key,
+        label=label,
+        summary=summary,
+        agency=agency,
+        reliability=reliability,
+        assessment=assessment,
+        handling=handling,
+        tlp=tlp,
+    )
+    record(actor, "collection.create", object_type="collection", object_id=collection.pk,
+           details={"key": key, "agency": agency.code})
+    return collection
+
+
+def collection_counts(collection_ids: Iterable[int]) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    rows = EntityRecord.objects.filter(collection_id__in=list(collection_ids)).values_list(
+        "collection_id", flat=True
+    )
+    for cid in rows.iterator(chunk_size=10_000):
+        counts[cid] += 1
+    return dict(counts)
+
+
+# --- writing statements --------------------------------------------------------------------------
+
+
+@dataclass
+class IngestResult:
+    entities: int = 0
+    statements_added: int = 0
+    statements_seen: int = 0
+
+
+def ensure_source(collection: Collection, *, kind: str, name: str, sha256: str, importer: str,
+                  importer_version: str, created_by: str) -> Source:
+    source, _created = Source.objects.get_or_create(
+        collection=collection, kind=kind, name=name, sha256=sha256,
+        defaults={"importer": importer, "importer_version": importer_version,
+                  "created_by": created_by},
+    )
+    return source
+
+
+def mark_source_complete(source: Source) -> None:
+    source.completed_at = datetime.now(tz=UTC)
+    source.save(update_fields=["completed_at"])
+
+
+def statements_for(
+    entity_data: dict[str, Any], collection: Collection, source: Source, record_ref: str,
+    seen_at: datetime,
+) -> Iterator[Statement]:
+    """FtM statements for one entity dict, as unsaved rows. Raises InvalidInput on bad data."""
+    try:
+        proxy = model.get_proxy(entity_data, cleaned=False)
+    except InvalidData as error:
+        raise InvalidInput(f"record {record_ref}: {error}") from error
+    if not proxy.id:
+        raise InvalidInput(f"record {record_ref}: entity has no id")
+    entity = StatementEntity.from_data(_Dataset(collection.key), proxy.to_dict())  # type: ignore[arg-type]
+    for stmt in FtmStatement.from_entity(entity, dataset=collection.key):
+        yield _row(stmt, collection, source, record_ref, seen_at)
+
+
+def _row(stmt: FtmStatement, collection: Collection, source: Source, record_ref: str,
+         seen_at: datetime) -> Statement:
+    return Statement(
+        id=stmt.id or "",
+        entity_id=stmt.entity_id,
+        canonical_id=stmt.canonical_id or stmt.entity_id,
+        schema=stmt.schema,
+        prop=stmt.prop,
+        prop_type=stmt.prop_type,
+        value=stmt.value,
+        lang=stmt.lang or "",
+        original_value=stmt.original_value or "",
+        collection=collection,
+        source=source,
+        record_ref=record_ref,
+        first_seen=seen_at,
+        last_seen=seen_at,
+    )
+
+
+def ingest_entities(
+    actor: Actor,
+    collection: Collection,
+    source: Source,
+    entities: Iterable[tuple[dict[str, Any], str]],
+    *,
+    batch_size: int = 5000,
+) -> IngestResult:
+    """Store entities as statements in transactional batches; re-ingesting adds nothing.
+
+    Statement ids are FtM's statement keys (collection, entity, property, value), so a
+    statement already stored is recognised and only its ``last_seen`` moves on.
+    """
+    result = IngestResult()
+    seen_at = datetime.now(tz=UTC)
+    touched: set[str] = set()
+    pending: list[Statement] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        with transaction.atomic():
+            ids = [s.id for s in pending]
+            existing = set(
+                Statement.objects.filter(id__in=ids).values_list("id", flat=True)
+            )
+            fresh = {s.id: s for s in pending if s.id not in existing}
+            Statement.objects.bulk_create(list(fresh.values()), batch_size=1000)
+            if existing:
+                Statement.objects.filter(id__in=list(existing)).update(last_seen=seen_at)
+            result.statements_added += len(fresh)
+            result.statements_seen += len(pending)
+        pending.clear()
+
+    for entity_data, record_ref in entities:
+        rows = list(statements_for(entity_data, collection, source, record_ref, seen_at))
+        result.entities += 1
+        touched.add(rows[0].entity_id)
+        pending.extend(rows)
+        if len(pending) >= batch_size:
+            flush()
+    flush()
+    with transaction.atomic():
+        rebuild_records(collection, touched)
+    record(actor, "records.ingest", object_type="collection", object_id=collection.pk,
+           details={"source": source.name, "entities": result.entities,
+                    "statements_added": result.statements_added})
+    return result
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    entity_id: str
+    schema: str
+    schema_label: str
+    caption: str
+    collections: list[str]
+    agencies: list[str]
+
+
+def search_entities(user: Any, query: str, *, schema: str | None = None,
+                    limit: int | None = None) -> list[SearchHit]:
+    """Entities visible to the user matching every term of the query. Audited."""
+    query = clean_text(query).strip()
+    if len(query) > 200:
+        raise InvalidInput("search query is longer than 200 characters")
+    max_results = min(limit or settings.USALAMA_SEARCH_MAX_RESULTS,
+                      settings.USALAMA_SEARCH_MAX_RESULTS)
+    allowed = list(Collection.objects.visible_to(user).values_list("id", flat=True))
+    ids = matching_record_ids(query, allowed, max_results * 3)
+    records_qs = EntityRecord.objects.filter(id__in=ids).select_related("collection__agency")
+    if schema:
+        records_qs = records_qs.filter(schema=schema)
+    order = {rid: i for i, rid in enumerate(ids)}
+    grouped: dict[str, list[EntityRecord]] = {}
+    for rec in sorted(records_qs, key=lambda r: order[r.id]):
+        grouped.setdefault(rec.entity_id, []).append(rec)
+    hits = [
+        SearchHit(
+            entity_id=entity_id,
+            schema=recs[0].schema,
+            schema_label=schema_label(recs[0].schema),
+            caption=recs[0].caption,
+            collections=sorted({r.collection.label for r in recs}),
+            agencies=sorted({r.collection.agency.code for r in recs}),
+        )
+        for entity_id, recs in grouped.items()
+    ][:max_results]
+    record(user, "search", object_type="entity", query=query,
+           details={"results": len(hits), "schema": schema or ""})
+    return hits
+
+
+@dataclass(frozen=True)
+class Provenance:
+    value: str
+    collection: str
+    collection_id: int
+    agency: str
+    source: str
+    record_ref: str
+    reliability: str
+    assessment: str
+    handling: str
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class PropertyValues:
+    name: str
+    label: str
+    type: str
+    values: list[Provenance]
+
+
+@dataclass(frozen=True)
+class LinkedEntity:
+    entity_id: str
+    schema: str
+    caption: str
+    via_property: str
+
+
+@dataclass
+class EntityView:
+    entity_id: str
+    schema: str
+    schema_label: str
+    caption: str
+    properties: list[PropertyValues] = field(default_factory=list)
+    collections: list[str] = field(default_factory=list)
+    referenced_by: list[LinkedEntity] = field(default_factory=list)
+    entity: StatementEntity | None = None
+
+
+def get_entity(user: Any, entity_id: str) -> EntityView:
+    """The entity as the user may see it: only statements from visible collections. Audited.
+
+    Unknown and not-visible entities raise the same NotFound, so existence is not revealed.
+    """
+    if len(entity_id) > 200:
+        raise NotFound("entity not found")
+    rows = list(
+        Statement.objects.visible_to(user)
+        .filter(entity_id=entity_id)
+        .select_related("collection__agency", "source")
+        .order_by("prop", "value")
+    )
+    if not rows:
+        raise NotFound("entity not found")
+    entity = entity_from_rows(rows)
+    entity.id = entity_id
+    by_prop: dict[str, list[Statement]] = defaultdict(list)
+    for row in rows:
+        if row.prop != BASE_PROP:
+            by_prop[row.prop].append(row)
+    properties: list[PropertyValues] = []
+    for prop_name, prop_rows in by_prop.items():
+        prop = entity.schema.get(prop_name)
+        if prop is None or prop.hidden:
+            continue
+        properties.append(
+            PropertyValues(
+                name=prop_name,
+                label=str(prop.label),
+                type=prop.type.name,
+                values=[_provenance(r) for r in prop_rows],
+            )
+        )
+    properties.sort(key=lambda p: (p.name != "name", p.label))
+    view = EntityView(
+        entity_id=entity_id,
+        schema=entity.schema.name,
+        schema_label=str(entity.schema.label),
+        caption=entity.caption,
+        properties=properties,
+        collections=sorted({r.collection.label for r in rows}),
+        referenced_by=_referenced_by(user, entity_id),
+        entity=entity,
+    )
+    record(user, "entity.read", object_type="entity", object_id=entity_id,
+           details={"statements": len(rows)})
+    return view
+
+
+def _provenance(row: Statement) -> Provenance:
+    return Provenance(
+        value=row.value,
+        collection=row.collection.label,
+        collection_id=row.collection_id,
+        agency=row.collection.agency.code,
+        source=row.source.name,
+        record_ref=row.record_ref,
+        reliability=row.effective_reliability,
+        assessment=row.effective_assessment,
+        handling=row.effective_handling,
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
+    )
+
+
+def _referenced_by(user: Any, entity_id: str, limit: int = 200) -> list[LinkedEntity]:
+    """Relationship entities (directorships, ownerships, family...) pointing at this entity."""
+    refs = (
+        Statement.objects.visible_to(user)
+        .filter(prop_type="entity", value=entity_id)
+        .values_list("entity_id", "prop")[:limit]
+    )
+    via = dict(refs)
+    if not via:
+        return []
+    recs = EntityRecord.objects.visible_to(user).filter(entity_id__in=list(via))
+    seen: dict[str, LinkedEntity] = {}
+    for rec in recs:
+        seen.setdefault(rec.entity_id, LinkedEntity(rec.entity_id, rec.schema, rec.caption,
+                                                    via[rec.entity_id]))
+    return sorted(seen.values(), key=lambda link: (link.schema, link.caption))
+
+
+def may_export(user: Any, collection: Collection) -> bool:
+    """H2/H3 material leaves only by its originator's hand."""
+    if collection.handling not in NO_ONWARD_DISSEMINATION:
+        return True
+    return bool(getattr(user, "agency_id", None) == collection.agency_id)
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

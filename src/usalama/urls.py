@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from usalama.api.main import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("usalama.web.urls")),
+]
+
+handler404 = "usalama.web.views.not_found"
+handler500 = "usalama.web.views.server_error"
