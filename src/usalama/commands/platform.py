@@ -89,6 +89,41 @@ def createuser(
 
 
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+agency_app = typer.Typer(help="Agencies.", no_args_is_help=True)
+
+
+@agency_app.command("create")
+def agency_create(
+    code: Annotated[str, typer.Option(help="Short code, e.g. DCI.")],
+    name: Annotated[str, typer.Option(help="Full name.")],
+    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 code, e.g. KE.")],
+    kind: Annotated[str, typer.Option(
+        help="police, investigations, prosecution, oversight, fiu or partner.")],
+) -> None:
+    """Create an agency (idempotent: an existing code is left as it is)."""
+    setup_django()
+    from usalama.accounts import services
+    from usalama.accounts.models import AgencyKind
+    from usalama.audit.services import Actor
+    from usalama.core.errors import InvalidInput
+
+    if kind not in AgencyKind.values:
+        raise InvalidInput(f"unknown kind {kind!r}; kinds are: {', '.join(AgencyKind.values)}")
+    if len(country) != 2 or not country.isalpha():
+        raise InvalidInput(f"country must be a two-letter ISO code, not {country!r}")
+    agency = services.ensure_agency(Actor(name="cli"), code=code.upper(), name=name, country=country,
+                                    kind=kind)
+    typer.echo(f"agency {agency.code}: {agency.name}")
+
+
+@agency_app.command("list")
+def agency_list() -> None:
+    """List agencies."""
+    setup_django()
+    from usalama.accounts.models import Agency
+
+    for agency in Agency.objects.order_by("code"):
+        typer.echo(f"{agency.code}\t{agency.country}\t{agency.kind}\t{agency.name}")
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
 
@@ -136,5 +171,6 @@ def register(app: typer.Typer) -> None:
     app.command()(serve)
     app.command()(demo)
     app.command()(createuser)
+    app.add_typer(agency_app, name="agency")
     app.add_typer(token_app, name="token")
     app.add_typer(audit_app, name="audit")
