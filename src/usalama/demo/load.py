@@ -15,7 +15,6 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from usalama.accounts import services as accounts
 from usalama.accounts.models import User
@@ -44,7 +43,7 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
 )
 
 # Sharing the demo shows: the DCI shares its case collection with the prosecutors.
-DEMO_GRANTS: tuple[tuple[str, str], ...] = (("dci-case-files", "ODPP"),)
+DEMO_GRANTS: tuple[tuple[str, str], ...] = (("dci-investigations", "ODPP"),)
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ def load_demo(seed: int = 7, people: int = 5000, quiet: bool = False) -> list[De
         collections = {
             c.key: records.ensure_collection(
                 DEMO_ACTOR, key=c.key, agency=agencies[c.agency], label=c.label,
-                summary=c.summary, reliability=c.reliability, assessment=c.assessment,
+                summary=c.summary, reliability=c.reliability, assessment=str(c.assessment),
                 handling=c.handling, tlp=c.tlp,
             )
             for c in world.collections
@@ -142,12 +141,11 @@ def _advancing(items: Any, progress: Progress, task: Any) -> Any:
 
 
 def print_logins(logins: list[DemoLogin]) -> None:
-    console = Console()
-    table = Table(title="usalama demo logins (password, then a TOTP code from the secret)")
-    for column in ("username", "agency", "role", "password", "TOTP secret"):
-        table.add_column(column)
-    for login in logins:
-        table.add_row(login.username, login.agency, login.role, login.password,
-                      login.totp_secret)
-    console.print(table)
-    console.print("Add a TOTP secret to any authenticator app (or `oathtool --totp -b SECRET`).")
+    """Plain aligned lines, never truncated, so the secrets can be copied from any terminal."""
+    rows = [("username", "agency", "role", "password", "TOTP secret")]
+    rows += [(x.username, x.agency, x.role, x.password, x.totp_secret) for x in logins]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    print("usalama demo logins: the password, then a code from the TOTP secret")
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    print("Add a TOTP secret to any authenticator app (or run `oathtool --totp -b SECRET`).")

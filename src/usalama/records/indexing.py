@@ -101,5 +101,7 @@ def rebuild_records(collection: Collection, entity_ids: Iterable[str] | None = N
 
 
 def schema_label(name: str) -> str:
+    from django.utils.translation import gettext
+
     schema: Any = model.get(name)
-    return str(schema.label) if schema is not None else name
+    return gettext(str(schema.label)) if schema is not None else name

@@ -24,6 +24,7 @@ from usalama.audit.services import Actor, record
 from usalama.core.errors import InvalidInput, NotFound
 from usalama.core.text import clean_text
 from usalama.records.grading import NO_ONWARD_DISSEMINATION
+from usalama.records.labels import translate_label
 from usalama.records.indexing import _Dataset, entity_from_rows, rebuild_records, schema_label
 from usalama.records.models import Collection, EntityRecord, Source, Statement
 from usalama.records.search import matching_record_ids
@@ -317,7 +318,7 @@ def get_entity(user: Any, entity_id: str) -> EntityView:
         properties.append(
             PropertyValues(
                 name=prop_name,
-                label=str(prop.label),
+                label=translate_label(str(prop.label)),
                 type=prop.type.name,
                 values=[_provenance(r) for r in prop_rows],
             )
@@ -326,7 +327,7 @@ def get_entity(user: Any, entity_id: str) -> EntityView:
     view = EntityView(
         entity_id=entity_id,
         schema=entity.schema.name,
-        schema_label=str(entity.schema.label),
+        schema_label=translate_label(str(entity.schema.label)),
         caption=entity.caption,
         properties=properties,
         collections=sorted({r.collection.label for r in rows}),
