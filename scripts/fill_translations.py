@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from translations_sw import PLURALS, SW  # noqa: E402
+from translations_sw import PLURALS, SW
 
 PO = Path(__file__).resolve().parents[1] / "src/usalama/locale/sw/LC_MESSAGES/django.po"
 ENTRY = re.compile(
@@ -42,16 +42,20 @@ def main() -> int:
             if forms is None:
                 missing.append(msgid)
                 return match.group(0)
-            return (f"{head}msgid {match['id']}msgid_plural {match['plural']}"
-                    f"msgstr[0] {_quote(forms[0])}\nmsgstr[1] {_quote(forms[1])}\n")
+            return (
+                f"{head}msgid {match['id']}msgid_plural {match['plural']}"
+                f"msgstr[0] {_quote(forms[0])}\nmsgstr[1] {_quote(forms[1])}\n"
+            )
         if msgid not in SW:
             missing.append(msgid)
             return match.group(0)
         return f"{head}msgid {match['id']}msgstr {_quote(SW[msgid])}\n"
 
     filled = ENTRY.sub(fill, source)
-    filled = filled.replace('"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"',
-                            '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"')
+    filled = filled.replace(
+        '"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"',
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"',
+    )
     filled = filled.replace('"Language: \\n"', '"Language: sw\\n"')
     PO.write_text(filled)
     for msgid in missing:

@@ -27,23 +27,18 @@ SW: dict[str, str] = {
     "3 — not known personally but corroborated": "3 — haijulikani binafsi lakini imethibitishwa",
     "4 — cannot be judged": "4 — haiwezi kupimwa",
     "H0 — no restriction beyond the law": "H0 — hakuna kizuizi zaidi ya sheria",
-    "H1 — not for use as evidence without the originator's permission":
-        "H1 — isitumike kama ushahidi bila idhini ya mwanzilishi",
-    "H2 — no onward dissemination without the originator's permission":
-        "H2 — isisambazwe zaidi bila idhini ya mwanzilishi",
-    "H3 — other restrictions stated by the originator":
-        "H3 — vizuizi vingine vilivyotajwa na mwanzilishi",
+    "H1 — not for use as evidence without the originator's permission": "H1 — isitumike kama ushahidi bila idhini ya mwanzilishi",
+    "H2 — no onward dissemination without the originator's permission": "H2 — isisambazwe zaidi bila idhini ya mwanzilishi",
+    "H3 — other restrictions stated by the originator": "H3 — vizuizi vingine vilivyotajwa na mwanzilishi",
     "File import": "Uingizaji wa faili",
     "Demo generator": "Kizalishaji cha maonyesho",
     "Entered by hand": "Imeingizwa kwa mkono",
     "File name or description.": "Jina la faili au maelezo.",
-    "Set when every record of the source is stored.":
-        "Huwekwa kumbukumbu zote za chanzo zinapohifadhiwa.",
+    "Set when every record of the source is stored.": "Huwekwa kumbukumbu zote za chanzo zinapohifadhiwa.",
     "Row or element number in the source.": "Nambari ya safu au kipengele katika chanzo.",
     "English": "Kiingereza",
     "Kiswahili": "Kiswahili",
-    "Name, phone, ID number, KRA PIN, account or wallet":
-        "Jina, simu, nambari ya kitambulisho, PIN ya KRA, akaunti au pochi",
+    "Name, phone, ID number, KRA PIN, account or wallet": "Jina, simu, nambari ya kitambulisho, PIN ya KRA, akaunti au pochi",
     "Type": "Aina",
     "Any": "Yoyote",
     "People": "Watu",
@@ -63,11 +58,9 @@ SW: dict[str, str] = {
     "Language": "Lugha",
     "Switch": "Badilisha",
     "Log out": "Toka",
-    "Demo mode: the second factor is switched off. Never run a real service like this.":
-        "Hali ya maonyesho: hatua ya pili ya uthibitishaji imezimwa. Usiendeshe huduma halisi "
-        "hivi kamwe.",
-    "Every look you take is recorded in the audit log.":
-        "Kila unachotazama kinarekodiwa katika kumbukumbu ya ukaguzi.",
+    "Demo mode: the second factor is switched off. Never run a real service like this.": "Hali ya maonyesho: hatua ya pili ya uthibitishaji imezimwa. Usiendeshe huduma halisi "
+    "hivi kamwe.",
+    "Every look you take is recorded in the audit log.": "Kila unachotazama kinarekodiwa katika kumbukumbu ya ukaguzi.",
     "Collections you can see": "Makusanyo unayoweza kuona",
     "Collection": "Mkusanyo",
     "Agency": "Shirika",
@@ -75,17 +68,15 @@ SW: dict[str, str] = {
     "Grading": "Daraja",
     "Handling": "Ushughulikiaji",
     "No collections are visible to you. Your role may not include access to records, or your "
-    "agency holds none yet.":
-        "Huwezi kuona mkusanyo wowote. Huenda jukumu lako halihusishi kumbukumbu, au shirika "
-        "lako bado halina kumbukumbu.",
+    "agency holds none yet.": "Huwezi kuona mkusanyo wowote. Huenda jukumu lako halihusishi kumbukumbu, au shirika "
+    "lako bado halina kumbukumbu.",
     "Recorded in": "Imerekodiwa katika",
     "What the records say": "Kumbukumbu zinasema nini",
     "Every value is shown with where it came from: agency, collection, source and row, grading "
     "(source reliability and information assessment), handling code, and when it was first and "
-    "last seen.":
-        "Kila thamani inaonyeshwa pamoja na ilikotoka: shirika, mkusanyo, chanzo na safu, daraja "
-        "(uaminifu wa chanzo na tathmini ya taarifa), msimbo wa ushughulikiaji, na ilipoonekana "
-        "mara ya kwanza na ya mwisho.",
+    "last seen.": "Kila thamani inaonyeshwa pamoja na ilikotoka: shirika, mkusanyo, chanzo na safu, daraja "
+    "(uaminifu wa chanzo na tathmini ya taarifa), msimbo wa ushughulikiaji, na ilipoonekana "
+    "mara ya kwanza na ya mwisho.",
     "Value": "Thamani",
     "Source": "Chanzo",
     "First seen": "Ilionekana kwanza",
@@ -95,23 +86,19 @@ SW: dict[str, str] = {
     "Relationships": "Mahusiano",
     "Too many attempts": "Majaribio mengi mno",
     "Logins from here are paused after repeated failures. Try again in 15 minutes, or ask your "
-    "agency administrator.":
-        "Kuingia kutoka hapa kumesitishwa baada ya makosa ya mara kwa mara. Jaribu tena baada "
-        "ya dakika 15, au muulize msimamizi wa shirika lako.",
+    "agency administrator.": "Kuingia kutoka hapa kumesitishwa baada ya makosa ya mara kwa mara. Jaribu tena baada "
+    "ya dakika 15, au muulize msimamizi wa shirika lako.",
     "Log in": "Ingia",
     "Username": "Jina la mtumiaji",
     "Password": "Nenosiri",
     "Continue": "Endelea",
-    "After your password you will be asked for a code from your authenticator app.":
-        "Baada ya nenosiri utaombwa msimbo kutoka programu yako ya uthibitishaji.",
+    "After your password you will be asked for a code from your authenticator app.": "Baada ya nenosiri utaombwa msimbo kutoka programu yako ya uthibitishaji.",
     "Second factor": "Hatua ya pili ya uthibitishaji",
     "Verify": "Thibitisha",
     "Your account has no authenticator registered yet. Ask your agency administrator to enrol "
-    "one for you.":
-        "Akaunti yako bado haina programu ya uthibitishaji iliyosajiliwa. Muulize msimamizi wa "
-        "shirika lako akusajilie.",
-    "Your new token is shown only once. Copy it now:":
-        "Tokeni yako mpya inaonyeshwa mara moja tu. Inakili sasa:",
+    "one for you.": "Akaunti yako bado haina programu ya uthibitishaji iliyosajiliwa. Muulize msimamizi wa "
+    "shirika lako akusajilie.",
+    "Your new token is shown only once. Copy it now:": "Tokeni yako mpya inaonyeshwa mara moja tu. Inakili sasa:",
     "Create token": "Unda tokeni",
     "Name": "Jina",
     "Starts with": "Inaanza na",
@@ -119,8 +106,7 @@ SW: dict[str, str] = {
     "Last used": "Ilitumika mwisho",
     "Revoke": "Batilisha",
     "No active tokens.": "Hakuna tokeni zinazotumika.",
-    "That code is not valid. Codes change every 30 seconds.":
-        "Msimbo huo si sahihi. Misimbo hubadilika kila sekunde 30.",
+    "That code is not valid. Codes change every 30 seconds.": "Msimbo huo si sahihi. Misimbo hubadilika kila sekunde 30.",
     "Token revoked.": "Tokeni imebatilishwa.",
     "No such token.": "Hakuna tokeni kama hiyo.",
     "Property": "Sifa",

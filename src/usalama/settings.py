@@ -49,7 +49,9 @@ SECRET_KEY = _secret_key()
 DEBUG = _env_bool("USALAMA_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("USALAMA_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+    for h in os.environ.get("USALAMA_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(
+        ","
+    )
     if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [
@@ -141,8 +143,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -193,8 +197,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(VAR_DIR / "media")}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "media")},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

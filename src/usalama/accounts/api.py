@@ -46,8 +46,11 @@ def _require_admin(request: HttpRequest) -> Any:
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
-    return {"username": user.username, "agency": user.agency.code if user.agency_id else None,
-            "roles": sorted(user.role_set)}
+    return {
+        "username": user.username,
+        "agency": user.agency.code if user.agency_id else None,
+        "roles": sorted(user.role_set),
+    }
 
 
 @router.get("/agencies", response=list[AgencyOut])
@@ -61,6 +64,11 @@ def create_agency(request: HttpRequest, payload: AgencyIn) -> Any:
     user = _require_admin(request)
     if not user.has_role(Role.SYSTEM_ADMIN):
         raise PermissionDenied("only a system administrator creates agencies")
-    agency = services.ensure_agency(Actor.of(user), code=payload.code.upper(), name=payload.name,
-                                    country=payload.country, kind=payload.kind)
+    agency = services.ensure_agency(
+        Actor.of(user),
+        code=payload.code.upper(),
+        name=payload.name,
+        country=payload.country,
+        kind=payload.kind,
+    )
     return 201, agency

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,13 +42,13 @@ class User(AbstractUser):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="users", null=True)
 
-    objects = UserManager()
-
     @property
     def role_set(self) -> frozenset[str]:
         cached = getattr(self, "_role_cache", None)
         if cached is None:
-            cached = frozenset(self.roles.values_list("role", flat=True)) if self.pk else frozenset()
+            cached = (
+                frozenset(self.roles.values_list("role", flat=True)) if self.pk else frozenset()
+            )
             self._role_cache = cached
         return cached
 
@@ -84,7 +84,7 @@ class UserRole(models.Model):
         return f"{self.user.username}: {self.role}"
 
 
-TOKEN_PREFIX = "usl_"
+TOKEN_PREFIX = "usl_"  # noqa: S105 - a visible prefix, not a secret
 
 
 def hash_token(raw: str) -> str:

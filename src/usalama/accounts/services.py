@@ -22,8 +22,13 @@ def ensure_agency(actor: Actor, *, code: str, name: str, country: str, kind: str
         code=code, defaults={"name": name, "country": country.upper(), "kind": kind}
     )
     if created:
-        record(actor, "agency.create", object_type="agency", object_id=agency.pk,
-               details={"code": code, "kind": kind, "country": country})
+        record(
+            actor,
+            "agency.create",
+            object_type="agency",
+            object_id=agency.pk,
+            details={"code": code, "kind": kind, "country": country},
+        )
     return agency
 
 
@@ -77,8 +82,13 @@ def create_user(
             device = TOTPDevice.objects.create(user=candidate, name="default", confirmed=True)
             secret = _base32(device.bin_key)
             uri = device.config_url
-        record(actor, "user.create", object_type="user", object_id=candidate.pk,
-               details={"username": username, "agency": agency.code, "roles": sorted(roles)})
+        record(
+            actor,
+            "user.create",
+            object_type="user",
+            object_id=candidate.pk,
+            details={"username": username, "agency": agency.code, "roles": sorted(roles)},
+        )
     return NewUser(candidate, secret, uri)
 
 
@@ -104,10 +114,16 @@ class IssuedToken:
 def create_token(actor: Actor, user: User, name: str = "cli") -> IssuedToken:
     """Issue a token; the raw value is returned once and only its hash is kept."""
     raw = ApiToken.generate()
-    token = ApiToken.objects.create(user=user, name=name[:100], key_prefix=raw[:12],
-                                    key_hash=hash_token(raw))
-    record(actor, "token.create", object_type="api_token", object_id=token.pk,
-           details={"user": user.username, "prefix": token.key_prefix})
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], key_prefix=raw[:12], key_hash=hash_token(raw)
+    )
+    record(
+        actor,
+        "token.create",
+        object_type="api_token",
+        object_id=token.pk,
+        details={"user": user.username, "prefix": token.key_prefix},
+    )
     return IssuedToken(token, raw)
 
 
@@ -120,8 +136,13 @@ def revoke_token(actor: Actor, token_id: int, owner: User | None = None) -> None
         raise NotFound(f"token {token_id} not found")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record(actor, "token.revoke", object_type="api_token", object_id=token.pk,
-           details={"user": token.user.username})
+    record(
+        actor,
+        "token.revoke",
+        object_type="api_token",
+        object_id=token.pk,
+        details={"user": token.user.username},
+    )
 
 
 def user_for_token(raw: str) -> User:
@@ -142,8 +163,13 @@ def user_for_token(raw: str) -> User:
 
 
 def audit_login(user: Any, *, second_factor: bool) -> None:
-    record(user, "login", object_type="user", object_id=user.pk,
-           details={"second_factor": second_factor})
+    record(
+        user,
+        "login",
+        object_type="user",
+        object_id=user.pk,
+        details={"second_factor": second_factor},
+    )
 
 
 def audit_login_failed(username: str) -> None:

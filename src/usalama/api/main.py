@@ -31,8 +31,9 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str,
-           details: Any = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, details: Any = None
+) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
@@ -55,8 +56,12 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "authentication_required",
-                  "send a valid API token as 'Authorization: Bearer <token>'")
+    return _error(
+        request,
+        401,
+        "authentication_required",
+        "send a valid API token as 'Authorization: Bearer <token>'",
+    )
 
 
 @api.exception_handler(HttpError)

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
+from ninja.params.functions import Query
 
 from usalama.audit.models import AuditEvent
 from usalama.audit.services import record

@@ -16,7 +16,9 @@ def canonical(fields: dict[str, Any]) -> bytes:
     when = normalised["time"]
     if isinstance(when, datetime):
         normalised["time"] = when.isoformat(timespec="microseconds")
-    return json.dumps(normalised, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(
+        normalised, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode()
 
 
 def event_hash(fields: dict[str, Any], prev_hash: str) -> str:

@@ -39,7 +39,8 @@ SYSTEM = Actor(name="system")
 
 def _json_safe(details: dict[str, Any]) -> dict[str, Any]:
     # Round-trip through JSON so what is hashed is exactly what the JSONField stores.
-    return json.loads(clean_text(json.dumps(details, default=str, sort_keys=True)))
+    safe: dict[str, Any] = json.loads(clean_text(json.dumps(details, default=str, sort_keys=True)))
+    return safe
 
 
 def _utc_now() -> datetime:

@@ -45,7 +45,9 @@ def serve(
 
 
 def demo(
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the demo, don't serve.")] = False,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Build the demo, don't serve.")
+    ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic world.")] = 7,
     people: Annotated[int, typer.Option(help="How many true people to generate.")] = 5000,
     host: Annotated[str, typer.Option(help="Address to bind when serving.")] = "127.0.0.1",
@@ -80,7 +82,10 @@ def createuser(
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     created = services.create_user(
-        Actor(name="cli"), username=username, agency=services.get_agency(agency), roles=role,
+        Actor(name="cli"),
+        username=username,
+        agency=services.get_agency(agency),
+        roles=role,
         password=password,
     )
     typer.echo(f"created {username} ({agency}, {', '.join(role)})")
@@ -97,8 +102,9 @@ def agency_create(
     code: Annotated[str, typer.Option(help="Short code, e.g. DCI.")],
     name: Annotated[str, typer.Option(help="Full name.")],
     country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 code, e.g. KE.")],
-    kind: Annotated[str, typer.Option(
-        help="police, investigations, prosecution, oversight, fiu or partner.")],
+    kind: Annotated[
+        str, typer.Option(help="police, investigations, prosecution, oversight, fiu or partner.")
+    ],
 ) -> None:
     """Create an agency (idempotent: an existing code is left as it is)."""
     setup_django()
@@ -111,8 +117,9 @@ def agency_create(
         raise InvalidInput(f"unknown kind {kind!r}; kinds are: {', '.join(AgencyKind.values)}")
     if len(country) != 2 or not country.isalpha():
         raise InvalidInput(f"country must be a two-letter ISO code, not {country!r}")
-    agency = services.ensure_agency(Actor(name="cli"), code=code.upper(), name=name, country=country,
-                                    kind=kind)
+    agency = services.ensure_agency(
+        Actor(name="cli"), code=code.upper(), name=name, country=country, kind=kind
+    )
     typer.echo(f"agency {agency.code}: {agency.name}")
 
 
@@ -124,6 +131,8 @@ def agency_list() -> None:
 
     for agency in Agency.objects.order_by("code"):
         typer.echo(f"{agency.code}\t{agency.country}\t{agency.kind}\t{agency.name}")
+
+
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
 
@@ -160,8 +169,10 @@ def audit_verify() -> None:
 
     result = verify_chain()
     if not result.ok:
-        raise IntegrityFailure(f"audit event #{result.first_bad_id} is bad: {result.reason} "
-                               f"({result.checked} events before it are intact)")
+        raise IntegrityFailure(
+            f"audit event #{result.first_bad_id} is bad: {result.reason} "
+            f"({result.checked} events before it are intact)"
+        )
     typer.echo(f"audit chain intact: {result.checked} events")
 
 

@@ -24,7 +24,7 @@ from usalama.records import services as records
 from usalama.records.models import CollectionGrant, Source
 
 DEMO_ACTOR = Actor(name="demo")
-DEMO_PASSWORD = "usalama-demo-2026"
+DEMO_PASSWORD = "usalama-demo-2026"  # noqa: S105 - printed demo login by design
 GENERATOR_VERSION = "1"
 
 # (username, agency, role): one user per role, placed where that role works.
@@ -64,14 +64,20 @@ def _ensure_user(seed: int, username: str, agency_code: str, role: str) -> DemoL
     user = User.objects.filter(username=username).first()
     if user is None:
         created = accounts.create_user(
-            DEMO_ACTOR, username=username, agency=accounts.get_agency(agency_code),
-            roles=[role], password=DEMO_PASSWORD, with_totp=False, check_password=False,
+            DEMO_ACTOR,
+            username=username,
+            agency=accounts.get_agency(agency_code),
+            roles=[role],
+            password=DEMO_PASSWORD,
+            with_totp=False,
+            check_password=False,
         )
         user = created.user
     device = TOTPDevice.objects.filter(user=user, name="default").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="default", confirmed=True,
-                                           key=_demo_totp_key(seed, username))
+        device = TOTPDevice.objects.create(
+            user=user, name="default", confirmed=True, key=_demo_totp_key(seed, username)
+        )
     secret = accounts._base32(device.bin_key)
     return DemoLogin(username, agency_code, role, DEMO_PASSWORD, secret)
 
@@ -80,56 +86,77 @@ def load_demo(seed: int = 7, people: int = 5000, quiet: bool = False) -> list[De
     from usalama.demo.generator import generate_world
 
     console = Console(stderr=True, quiet=quiet)
-    console.print(f"[bold]usalama demo[/]: building the synthetic world (seed {seed}, "
-                  f"{people:,} people)…")
+    console.print(
+        f"[bold]usalama demo[/]: building the synthetic world (seed {seed}, {people:,} people)…"
+    )
     world = generate_world(seed=seed, people=people)
     with transaction.atomic():
         agencies = {
-            a.code: accounts.ensure_agency(DEMO_ACTOR, code=a.code, name=a.name,
-                                           country=a.country, kind=a.kind)
+            a.code: accounts.ensure_agency(
+                DEMO_ACTOR, code=a.code, name=a.name, country=a.country, kind=a.kind
+            )
             for a in world.agencies
         }
         logins = [_ensure_user(seed, *spec) for spec in DEMO_USERS]
         collections = {
             c.key: records.ensure_collection(
-                DEMO_ACTOR, key=c.key, agency=agencies[c.agency], label=c.label,
-                summary=c.summary, reliability=c.reliability, assessment=str(c.assessment),
-                handling=c.handling, tlp=c.tlp,
+                DEMO_ACTOR,
+                key=c.key,
+                agency=agencies[c.agency],
+                label=c.label,
+                summary=c.summary,
+                reliability=c.reliability,
+                assessment=str(c.assessment),
+                handling=c.handling,
+                tlp=c.tlp,
             )
             for c in world.collections
         }
         for key, agency_code in DEMO_GRANTS:
             if key in collections:
                 CollectionGrant.objects.get_or_create(
-                    collection=collections[key], agency=agencies[agency_code],
+                    collection=collections[key],
+                    agency=agencies[agency_code],
                     defaults={"granted_by": DEMO_ACTOR.name},
                 )
     by_collection: dict[str, list[dict[str, Any]]] = {}
     for demo_record in world.records:
         by_collection.setdefault(demo_record.collection, []).append(demo_record.entity)
-    fingerprint = hashlib.sha256(
-        f"{GENERATOR_VERSION}:{seed}:{people}".encode()).hexdigest()
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn())
+    fingerprint = hashlib.sha256(f"{GENERATOR_VERSION}:{seed}:{people}".encode()).hexdigest()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("loading records", total=len(world.records))
         for key, entities in by_collection.items():
             collection = collections[key]
             name = f"demo world (seed {seed}, {people} people)"
-            done = Source.objects.filter(collection=collection, kind=Source.Kind.DEMO,
-                                         name=name, sha256=fingerprint,
-                                         completed_at__isnull=False).exists()
+            done = Source.objects.filter(
+                collection=collection,
+                kind=Source.Kind.DEMO,
+                name=name,
+                sha256=fingerprint,
+                completed_at__isnull=False,
+            ).exists()
             if done:
                 progress.advance(task, len(entities))
                 continue
             source = records.ensure_source(
-                collection, kind=Source.Kind.DEMO, name=name, sha256=fingerprint,
-                importer="usalama.demo", importer_version=GENERATOR_VERSION,
+                collection,
+                kind=Source.Kind.DEMO,
+                name=name,
+                sha256=fingerprint,
+                importer="usalama.demo",
+                importer_version=GENERATOR_VERSION,
                 created_by=DEMO_ACTOR.name,
             )
             numbered = ((entity, str(i + 1)) for i, entity in enumerate(entities))
-            records.ingest_entities(DEMO_ACTOR, collection, source,
-                                    _advancing(numbered, progress, task))
+            records.ingest_entities(
+                DEMO_ACTOR, collection, source, _advancing(numbered, progress, task)
+            )
             records.mark_source_complete(source)
     return logins
 

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.params.functions import Query
 
 from usalama.records import services
 
@@ -78,10 +79,15 @@ class EntityOut(Schema):
 
 def _collection_out(collection: Any, counts: dict[int, int]) -> dict[str, Any]:
     return {
-        "id": collection.id, "key": collection.key, "label": collection.label,
-        "summary": collection.summary, "agency": collection.agency.code,
-        "reliability": collection.reliability, "assessment": collection.assessment,
-        "handling": collection.handling, "tlp": collection.tlp,
+        "id": collection.id,
+        "key": collection.key,
+        "label": collection.label,
+        "summary": collection.summary,
+        "agency": collection.agency.code,
+        "reliability": collection.reliability,
+        "assessment": collection.assessment,
+        "handling": collection.handling,
+        "tlp": collection.tlp,
         "entity_count": counts.get(collection.id, 0),
     }
 
@@ -111,8 +117,13 @@ def search(
         "query": q,
         "total": len(hits),
         "results": [
-            {"id": h.entity_id, "schema": h.schema, "caption": h.caption,
-             "collections": h.collections, "agencies": h.agencies}
+            {
+                "id": h.entity_id,
+                "schema": h.schema,
+                "caption": h.caption,
+                "collections": h.collections,
+                "agencies": h.agencies,
+            }
             for h in hits
         ],
     }
@@ -127,19 +138,35 @@ def get_entity(request: HttpRequest, entity_id: str) -> Any:
         "caption": view.caption,
         "collections": view.collections,
         "properties": [
-            {"name": p.name, "label": p.label, "type": p.type,
-             "values": [
-                 {"value": v.value, "collection": v.collection, "agency": v.agency,
-                  "source": v.source, "record": v.record_ref, "reliability": v.reliability,
-                  "assessment": v.assessment, "handling": v.handling,
-                  "first_seen": v.first_seen, "last_seen": v.last_seen}
-                 for v in p.values
-             ]}
+            {
+                "name": p.name,
+                "label": p.label,
+                "type": p.type,
+                "values": [
+                    {
+                        "value": v.value,
+                        "collection": v.collection,
+                        "agency": v.agency,
+                        "source": v.source,
+                        "record": v.record_ref,
+                        "reliability": v.reliability,
+                        "assessment": v.assessment,
+                        "handling": v.handling,
+                        "first_seen": v.first_seen,
+                        "last_seen": v.last_seen,
+                    }
+                    for v in p.values
+                ],
+            }
             for p in view.properties
         ],
         "referenced_by": [
-            {"id": link.entity_id, "schema": link.schema, "caption": link.caption,
-             "via": link.via_property}
+            {
+                "id": link.entity_id,
+                "schema": link.schema,
+                "caption": link.caption,
+                "via": link.via_property,
+            }
             for link in view.referenced_by
         ],
     }

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from usalama.accounts.models import User
 
 
-def visible_collection_ids(user: User | Any) -> models.QuerySet[Collection] | list[int]:
+def visible_collection_ids(user: User | Any) -> Any:
     """The single access gate: ids of collections the user's agency owns or was given."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "sees_records", False):
         return []
@@ -70,6 +70,9 @@ class CollectionGrant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["collection", "agency"], name="unique_collection_grant")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.collection} → {self.agency}"
 
 
 class Source(models.Model):
@@ -137,8 +140,9 @@ class Statement(models.Model):
         indexes = [
             models.Index(fields=["collection", "entity_id"]),
             # Only entity references (short ids) are indexed by value: "who points at X?".
-            models.Index(fields=["value"], name="stmt_entity_ref",
-                         condition=models.Q(prop_type="entity")),
+            models.Index(
+                fields=["value"], name="stmt_entity_ref", condition=models.Q(prop_type="entity")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ Both index ``EntityRecord.search_text``, which holds already-normalised tokens (
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 
@@ -32,22 +33,24 @@ def matching_record_ids(query: str, collection_ids: Iterable[int], limit: int) -
     allowed = [int(cid) for cid in collection_ids]
     if not terms or not allowed:
         return []
+    # Only "%s" placeholders are formatted into the SQL; every value travels as a parameter.
     placeholders = ",".join(["%s"] * len(allowed))
+    if connection.vendor == "postgresql":
+        sql = (  # noqa: S608, UP032 - only placeholders are formatted in
+            "SELECT id FROM records_entityrecord "
+            "WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', %s) "
+            "AND collection_id IN ({}) "
+            "ORDER BY ts_rank(to_tsvector('simple', search_text), "
+            "to_tsquery('simple', %s)) DESC, id LIMIT %s"
+        ).format(placeholders)
+        params: list[Any] = [_tsquery(terms), *allowed, _tsquery(terms), limit]
+    else:
+        sql = (  # noqa: S608, UP032 - only placeholders are formatted in
+            "SELECT r.id FROM {table} f JOIN records_entityrecord r ON r.id = f.rowid "
+            "WHERE {table} MATCH %s AND r.collection_id IN ({ids}) "
+            "ORDER BY bm25({table}), r.id LIMIT %s"
+        ).format(table=FTS_TABLE, ids=placeholders)
+        params = [_fts5_query(terms), *allowed, limit]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT id FROM records_entityrecord "
-                "WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', %s) "
-                f"AND collection_id IN ({placeholders}) "  # noqa: S608 - placeholders only
-                "ORDER BY ts_rank(to_tsvector('simple', search_text), "
-                "to_tsquery('simple', %s)) DESC, id LIMIT %s",
-                [_tsquery(terms), *allowed, _tsquery(terms), limit],
-            )
-        else:
-            cursor.execute(
-                f"SELECT r.id FROM {FTS_TABLE} f JOIN records_entityrecord r ON r.id = f.rowid "
-                f"WHERE {FTS_TABLE} MATCH %s AND r.collection_id IN ({placeholders}) "  # noqa: S608
-                f"ORDER BY bm25({FTS_TABLE}), r.id LIMIT %s",
-                [_fts5_query(terms), *allowed, limit],
-            )
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

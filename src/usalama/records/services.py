@@ -24,8 +24,8 @@ from usalama.audit.services import Actor, record
 from usalama.core.errors import InvalidInput, NotFound
 from usalama.core.text import clean_text
 from usalama.records.grading import NO_ONWARD_DISSEMINATION
-from usalama.records.labels import translate_label
 from usalama.records.indexing import _Dataset, entity_from_rows, rebuild_records, schema_label
+from usalama.records.labels import translate_label
 from usalama.records.models import Collection, EntityRecord, Source, Statement
 from usalama.records.search import matching_record_ids
 
@@ -74,8 +74,13 @@ def ensure_collection(
         handling=handling,
         tlp=tlp,
     )
-    record(actor, "collection.create", object_type="collection", object_id=collection.pk,
-           details={"key": key, "agency": agency.code})
+    record(
+        actor,
+        "collection.create",
+        object_type="collection",
+        object_id=collection.pk,
+        details={"key": key, "agency": agency.code},
+    )
     return collection
 
 
@@ -99,12 +104,26 @@ class IngestResult:
     statements_seen: int = 0
 
 
-def ensure_source(collection: Collection, *, kind: str, name: str, sha256: str, importer: str,
-                  importer_version: str, created_by: str) -> Source:
+def ensure_source(
+    collection: Collection,
+    *,
+    kind: str,
+    name: str,
+    sha256: str,
+    importer: str,
+    importer_version: str,
+    created_by: str,
+) -> Source:
     source, _created = Source.objects.get_or_create(
-        collection=collection, kind=kind, name=name, sha256=sha256,
-        defaults={"importer": importer, "importer_version": importer_version,
-                  "created_by": created_by},
+        collection=collection,
+        kind=kind,
+        name=name,
+        sha256=sha256,
+        defaults={
+            "importer": importer,
+            "importer_version": importer_version,
+            "created_by": created_by,
+        },
     )
     return source
 
@@ -115,7 +134,10 @@ def mark_source_complete(source: Source) -> None:
 
 
 def statements_for(
-    entity_data: dict[str, Any], collection: Collection, source: Source, record_ref: str,
+    entity_data: dict[str, Any],
+    collection: Collection,
+    source: Source,
+    record_ref: str,
     seen_at: datetime,
 ) -> Iterator[Statement]:
     """FtM statements for one entity dict, as unsaved rows. Raises InvalidInput on bad data."""
@@ -130,8 +152,9 @@ def statements_for(
         yield _row(stmt, collection, source, record_ref, seen_at)
 
 
-def _row(stmt: FtmStatement, collection: Collection, source: Source, record_ref: str,
-         seen_at: datetime) -> Statement:
+def _row(
+    stmt: FtmStatement, collection: Collection, source: Source, record_ref: str, seen_at: datetime
+) -> Statement:
     return Statement(
         id=stmt.id or "",
         entity_id=stmt.entity_id,
@@ -173,9 +196,7 @@ def ingest_entities(
             return
         with transaction.atomic():
             ids = [s.id for s in pending]
-            existing = set(
-                Statement.objects.filter(id__in=ids).values_list("id", flat=True)
-            )
+            existing = set(Statement.objects.filter(id__in=ids).values_list("id", flat=True))
             fresh = {s.id: s for s in pending if s.id not in existing}
             Statement.objects.bulk_create(list(fresh.values()), batch_size=1000)
             if existing:
@@ -194,13 +215,21 @@ def ingest_entities(
     flush()
     with transaction.atomic():
         rebuild_records(collection, touched)
-    record(actor, "records.ingest", object_type="collection", object_id=collection.pk,
-           details={"source": source.name, "entities": result.entities,
-                    "statements_added": result.statements_added})
+    record(
+        actor,
+        "records.ingest",
+        object_type="collection",
+        object_id=collection.pk,
+        details={
+            "source": source.name,
+            "entities": result.entities,
+            "statements_added": result.statements_added,
+        },
+    )
     return result
 
 
-# --- reading ---------------------------------------------------------------------------------------
+# --- reading ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -213,14 +242,16 @@ class SearchHit:
     agencies: list[str]
 
 
-def search_entities(user: Any, query: str, *, schema: str | None = None,
-                    limit: int | None = None) -> list[SearchHit]:
+def search_entities(
+    user: Any, query: str, *, schema: str | None = None, limit: int | None = None
+) -> list[SearchHit]:
     """Entities visible to the user matching every term of the query. Audited."""
     query = clean_text(query).strip()
     if len(query) > 200:
         raise InvalidInput("search query is longer than 200 characters")
-    max_results = min(limit or settings.USALAMA_SEARCH_MAX_RESULTS,
-                      settings.USALAMA_SEARCH_MAX_RESULTS)
+    max_results = min(
+        limit or settings.USALAMA_SEARCH_MAX_RESULTS, settings.USALAMA_SEARCH_MAX_RESULTS
+    )
     allowed = list(Collection.objects.visible_to(user).values_list("id", flat=True))
     ids = matching_record_ids(query, allowed, max_results * 3)
     records_qs = EntityRecord.objects.filter(id__in=ids).select_related("collection__agency")
@@ -241,8 +272,13 @@ def search_entities(user: Any, query: str, *, schema: str | None = None,
         )
         for entity_id, recs in grouped.items()
     ][:max_results]
-    record(user, "search", object_type="entity", query=query,
-           details={"results": len(hits), "schema": schema or ""})
+    record(
+        user,
+        "search",
+        object_type="entity",
+        query=query,
+        details={"results": len(hits), "schema": schema or ""},
+    )
     return hits
 
 
@@ -334,8 +370,13 @@ def get_entity(user: Any, entity_id: str) -> EntityView:
         referenced_by=_referenced_by(user, entity_id),
         entity=entity,
     )
-    record(user, "entity.read", object_type="entity", object_id=entity_id,
-           details={"statements": len(rows)})
+    record(
+        user,
+        "entity.read",
+        object_type="entity",
+        object_id=entity_id,
+        details={"statements": len(rows)},
+    )
     return view
 
 
@@ -368,8 +409,9 @@ def _referenced_by(user: Any, entity_id: str, limit: int = 200) -> list[LinkedEn
     recs = EntityRecord.objects.visible_to(user).filter(entity_id__in=list(via))
     seen: dict[str, LinkedEntity] = {}
     for rec in recs:
-        seen.setdefault(rec.entity_id, LinkedEntity(rec.entity_id, rec.schema, rec.caption,
-                                                    via[rec.entity_id]))
+        seen.setdefault(
+            rec.entity_id, LinkedEntity(rec.entity_id, rec.schema, rec.caption, via[rec.entity_id])
+        )
     return sorted(seen.values(), key=lambda link: (link.schema, link.caption))
 
 

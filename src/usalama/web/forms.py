@@ -5,8 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Name, phone, ID number, KRA PIN, account or wallet"),
-                        max_length=200, required=False)
+    q = forms.CharField(
+        label=_("Name, phone, ID number, KRA PIN, account or wallet"),
+        max_length=200,
+        required=False,
+    )
     schema = forms.ChoiceField(
         label=_("Type"),
         required=False,
@@ -22,10 +25,14 @@ class SearchForm(forms.Form):
 
 
 class OtpForm(forms.Form):
-    token = forms.CharField(label=_("Code from your authenticator app"), max_length=8,
-                            min_length=6, widget=forms.TextInput(
-                                attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                       "autofocus": True}))
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
 
 
 class TokenForm(forms.Form):

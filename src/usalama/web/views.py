@@ -84,8 +84,9 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["q"].strip():
         searched = True
         try:
-            hits = records.search_entities(request.user, form.cleaned_data["q"],
-                                           schema=form.cleaned_data["schema"] or None)
+            hits = records.search_entities(
+                request.user, form.cleaned_data["q"], schema=form.cleaned_data["schema"] or None
+            )
         except InvalidInput as error:
             form.add_error("q", error.message)
     template = "web/_search_results.html" if getattr(request, "htmx", False) else "web/search.html"
@@ -118,8 +119,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             new_token = accounts.create_token(Actor.of(user), user, form.cleaned_data["name"]).raw
     active = user.api_tokens.filter(revoked_at__isnull=True)
-    return render(request, "web/tokens.html", {"form": form, "tokens": active,
-                                               "new_token": new_token})
+    return render(
+        request, "web/tokens.html", {"form": form, "tokens": active, "new_token": new_token}
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
