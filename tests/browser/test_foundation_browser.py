@@ -35,8 +35,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     env = {**os.environ, "USALAMA_VAR_DIR": str(var_dir)}
     env.pop("USALAMA_DATABASE_URL", None)
     cli = [sys.executable, "-m", "usalama.cli"]
-    built = subprocess.run([*cli, "demo", "--no-serve", "--people", "400"], env=env,
-                           capture_output=True, text=True, timeout=600, check=False)
+    built = subprocess.run(
+        [*cli, "demo", "--no-serve", "--people", "400"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert built.returncode == 0, built.stderr[-2000:]
     secrets = {}
     for line in built.stdout.splitlines():
@@ -44,8 +50,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         if len(parts) == 5 and parts[0] != "username":
             secrets[parts[0]] = parts[4]
     port = _free_port()
-    process = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -79,8 +89,14 @@ def test_login_search_entity_swahili(server: dict[str, str]) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(server["base"] + "/")

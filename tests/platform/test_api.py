@@ -93,8 +93,12 @@ def test_search_normalises_names_and_identifiers(
 
 
 def test_wallet_search(client: Client, world: Any, token_for: Any) -> None:
-    body = _get(client, "/api/v1/entities", token_for("dci.analyst"),
-                q="bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh").json()
+    body = _get(
+        client,
+        "/api/v1/entities",
+        token_for("dci.analyst"),
+        q="bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh",
+    ).json()
     assert [r["id"] for r in body["results"]] == ["dci-w1"]
 
 
@@ -131,13 +135,15 @@ def test_shared_collection_becomes_visible(client: Client, world: Any, token_for
 
     prosecutor = token_for("odpp.prosecutor")
     assert _get(client, "/api/v1/entities/dci-p1", prosecutor).status_code == 404
-    CollectionGrant.objects.create(collection=world["collections"]["dci"],
-                                   agency=world["agencies"]["ODPP"], granted_by="test")
+    CollectionGrant.objects.create(
+        collection=world["collections"]["dci"], agency=world["agencies"]["ODPP"], granted_by="test"
+    )
     assert _get(client, "/api/v1/entities/dci-p1", prosecutor).status_code == 200
 
 
-def test_roles_without_record_access_see_nothing(client: Client, world: Any,
-                                                 token_for: Any) -> None:
+def test_roles_without_record_access_see_nothing(
+    client: Client, world: Any, token_for: Any
+) -> None:
     body = _get(client, "/api/v1/entities", token_for("nps.wellness"), q="hassan").json()
     assert body["results"] == []
     assert _get(client, "/api/v1/collections", token_for("nps.wellness")).json() == []
@@ -166,8 +172,9 @@ def test_admin_endpoints_need_admin(client: Client, world: Any, token_for: Any) 
         ("/api/v1/entities/" + "a" * 300, {}),
     ],
 )
-def test_bad_input_is_a_4xx_json_error(client: Client, world: Any, token_for: Any, path: str,
-                                       params: dict[str, str]) -> None:
+def test_bad_input_is_a_4xx_json_error(
+    client: Client, world: Any, token_for: Any, path: str, params: dict[str, str]
+) -> None:
     response = _get(client, path, token_for("sysadmin"), **params)
     assert 400 <= response.status_code < 500, response.content[:300]
     body = response.json()
@@ -177,25 +184,45 @@ def test_bad_input_is_a_4xx_json_error(client: Client, world: Any, token_for: An
 
 def test_oversized_post_body_is_413_json(client: Client, world: Any, token_for: Any) -> None:
     big = json.dumps({"code": "X" * 3_000_000, "name": "n", "country": "KE", "kind": "police"})
-    response = client.post("/api/v1/agencies", big, content_type="application/json",
-                           headers={"Authorization": f"Bearer {token_for('sysadmin')}"})
+    response = client.post(
+        "/api/v1/agencies",
+        big,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token_for('sysadmin')}"},
+    )
     assert response.status_code in (400, 413, 422)
     assert response.json()["code"]
 
 
-@pytest.mark.parametrize("body", ["{not json", "[]", '{"code": 5}', "\x00\xff\xfe", '{"code":"AB",'
-                                  '"name":"n","country":"KEN","kind":"police"}'])
-def test_malformed_json_bodies_are_4xx(client: Client, world: Any, token_for: Any,
-                                       body: str) -> None:
-    response = client.post("/api/v1/agencies", body, content_type="application/json",
-                           headers={"Authorization": f"Bearer {token_for('sysadmin')}"})
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{not json",
+        "[]",
+        '{"code": 5}',
+        "\x00\xff\xfe",
+        '{"code":"AB","name":"n","country":"KEN","kind":"police"}',
+    ],
+)
+def test_malformed_json_bodies_are_4xx(
+    client: Client, world: Any, token_for: Any, body: str
+) -> None:
+    response = client.post(
+        "/api/v1/agencies",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token_for('sysadmin')}"},
+    )
     assert 400 <= response.status_code < 500
     assert response.json()["code"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(query=st.text(min_size=1, max_size=250))
-def test_hostile_search_strings_never_500(client: Client, world: Any, token_for: Any,
-                                          query: str) -> None:
+def test_hostile_search_strings_never_500(
+    client: Client, world: Any, token_for: Any, query: str
+) -> None:
     response = _get(client, "/api/v1/entities", token_for("nps.analyst"), q=query)
     assert response.status_code in (200, 401, 422), (query, response.content[:200])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -13,24 +14,35 @@ pytestmark = pytest.mark.django_db
 
 
 def _append(n: int) -> list[AuditEvent]:
-    return [record(Actor(name="tester", agency="NPS"), "test.event", object_id=i,
-                   details={"i": i, "text": "ñ✓ <script>"}) for i in range(n)]
+    return [
+        record(
+            Actor(name="tester", agency="NPS"),
+            "test.event",
+            object_id=i,
+            details={"i": i, "text": "ñ✓ <script>"},
+        )
+        for i in range(n)
+    ]
 
 
 def test_events_chain_and_verify() -> None:
     events = _append(5)
     assert events[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     result = verify_chain()
     assert result.ok and result.checked == 5
 
 
-@pytest.mark.parametrize("sql", ["UPDATE audit_auditevent SET action = 'x'",
-                                 "DELETE FROM audit_auditevent"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_auditevent SET action = 'x'", "DELETE FROM audit_auditevent"]
+)
 def test_database_refuses_update_and_delete(sql: str) -> None:
     _append(2)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql)
     assert AuditEvent.objects.count() == 2
 
@@ -53,7 +65,9 @@ def _drop_triggers() -> None:
         ("UPDATE audit_auditevent SET actor = 'someone else' WHERE id = 6", 6),
     ],
 )
-def test_verify_names_first_tampered_event(change: str, bad_id: int, django_db_blocker: Any) -> None:
+def test_verify_names_first_tampered_event(
+    change: str, bad_id: int, django_db_blocker: Any
+) -> None:
     _append(6)
     _drop_triggers()
     with connection.cursor() as cursor:
@@ -69,12 +83,22 @@ def test_recomputing_a_tampered_hash_still_breaks_the_next_link() -> None:
     from usalama.audit.chain import event_hash, hashed_fields
 
     e = AuditEvent.objects.get(id=events[1].id)
-    fields = hashed_fields(seq=e.id, time=e.time, actor="forger", actor_id=None, agency=e.agency,
-                           action=e.action, object_type=e.object_type, object_id=e.object_id,
-                           query=e.query, details=e.details)
+    fields = hashed_fields(
+        seq=e.id,
+        time=e.time,
+        actor="forger",
+        actor_id=None,
+        agency=e.agency,
+        action=e.action,
+        object_type=e.object_type,
+        object_id=e.object_id,
+        query=e.query,
+        details=e.details,
+    )
     forged = event_hash(fields, e.prev_hash)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditevent SET actor = 'forger', hash = %s WHERE id = %s",
-                       [forged, e.id])
+        cursor.execute(
+            "UPDATE audit_auditevent SET actor = 'forger', hash = %s WHERE id = %s", [forged, e.id]
+        )
     result = verify_chain()
     assert result.first_bad_id == events[2].id

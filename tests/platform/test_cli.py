@@ -19,22 +19,60 @@ USALAMA = [sys.executable, "-m", "usalama.cli"]
 def _run(args: list[str], var_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "USALAMA_VAR_DIR": str(var_dir)}
     env.pop("USALAMA_DATABASE_URL", None)
-    return subprocess.run([*USALAMA, *args], capture_output=True, text=True, env=env,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [*USALAMA, *args], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
 
 
 def test_audit_verify_detects_tampering(tmp_path: Path) -> None:
     assert _run(["migrate"], tmp_path).returncode == 0
-    create = _run(["createuser", "--agency", "NPS", "--role", "analyst", "--username", "a1",
-                   "--password", "a long enough passphrase 9"], tmp_path)
+    create = _run(
+        [
+            "createuser",
+            "--agency",
+            "NPS",
+            "--role",
+            "analyst",
+            "--username",
+            "a1",
+            "--password",
+            "a long enough passphrase 9",
+        ],
+        tmp_path,
+    )
     assert create.returncode != 0 and "no agency with code 'NPS'" in create.stderr
     assert create.stderr.count("\n") == 1  # one line, no traceback
     db = tmp_path / "usalama.sqlite3"
-    agency = _run(["agency", "create", "--code", "NPS", "--name", "National Police Service",
-                   "--country", "KE", "--kind", "police"], tmp_path)
+    agency = _run(
+        [
+            "agency",
+            "create",
+            "--code",
+            "NPS",
+            "--name",
+            "National Police Service",
+            "--country",
+            "KE",
+            "--kind",
+            "police",
+        ],
+        tmp_path,
+    )
     assert agency.returncode == 0, agency.stderr
-    create = _run(["createuser", "--agency", "NPS", "--role", "analyst", "--username", "a1",
-                   "--password", "a long enough passphrase 9"], tmp_path)
+    create = _run(
+        [
+            "createuser",
+            "--agency",
+            "NPS",
+            "--role",
+            "analyst",
+            "--username",
+            "a1",
+            "--password",
+            "a long enough passphrase 9",
+        ],
+        tmp_path,
+    )
     assert create.returncode == 0, create.stderr
     assert "TOTP secret" in create.stdout
     token = _run(["token", "create", "--username", "a1"], tmp_path)
@@ -53,8 +91,10 @@ def test_audit_verify_detects_tampering(tmp_path: Path) -> None:
 
 def test_unknown_role_is_one_line_error(tmp_path: Path) -> None:
     _run(["migrate"], tmp_path)
-    result = _run(["createuser", "--agency", "X", "--role", "wizard", "--username", "u",
-                   "--password", "p"], tmp_path)
+    result = _run(
+        ["createuser", "--agency", "X", "--role", "wizard", "--username", "u", "--password", "p"],
+        tmp_path,
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
 

@@ -39,8 +39,9 @@ def test_password_alone_does_not_open_data_pages(client: Client, world: Any) -> 
 
 def test_wrong_totp_code_is_refused(client: Client, world: Any) -> None:
     client.post("/login/", {"username": "nps.analyst", "password": PASSWORD})
-    response = client.post("/otp/", {"token": "000000" if _code("nps.analyst") != "000000"
-                                     else "111111"})
+    response = client.post(
+        "/otp/", {"token": "000000" if _code("nps.analyst") != "000000" else "111111"}
+    )
     assert response.status_code == 200
     assert "not valid" in response.content.decode()
     assert client.get("/").status_code == 302
@@ -71,10 +72,12 @@ def test_swahili_interface(client: Client, world: Any) -> None:
 
 def test_lockout_after_repeated_failures(client: Client, world: Any, settings: Any) -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/login/", {"username": "nps.analyst", "password": "wrong"},
-                    REMOTE_ADDR="10.9.8.7")
-    response = client.post("/login/", {"username": "nps.analyst", "password": PASSWORD},
-                           REMOTE_ADDR="10.9.8.7")
+        client.post(
+            "/login/", {"username": "nps.analyst", "password": "wrong"}, REMOTE_ADDR="10.9.8.7"
+        )
+    response = client.post(
+        "/login/", {"username": "nps.analyst", "password": PASSWORD}, REMOTE_ADDR="10.9.8.7"
+    )
     assert response.status_code == 429
 
 
