@@ -1,0 +1,1 @@
+"""Tests for the network-analysis engine."""
