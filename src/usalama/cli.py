@@ -21,7 +21,15 @@ app = typer.Typer(
 )
 
 
+_registered = False
+
+
 def _register() -> None:
+    """Attach every command group once (``main`` may be called repeatedly in one process)."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
     from usalama.commands import platform
 
     platform.register(app)

@@ -67,6 +67,7 @@ def test_search_sees_only_own_agency(client: Client, world: Any, token_for: Any)
     body = _get(client, "/api/v1/entities", nps, q="hassan").json()
     assert [r["id"] for r in body["results"]] == ["nps-p1"]
     assert body["results"][0]["agencies"] == ["NPS"]
+    assert body["results"][0]["schema"] == "Person"
     dci = token_for("dci.analyst")
     body = _get(client, "/api/v1/entities", dci, q="hassan").json()
     assert [r["id"] for r in body["results"]] == ["dci-p1"]
@@ -112,6 +113,7 @@ def test_entity_of_other_agency_is_404(client: Client, world: Any, token_for: An
 
 def test_entity_shows_provenance(client: Client, world: Any, token_for: Any) -> None:
     body = _get(client, "/api/v1/entities/nps-p1", token_for("nps.analyst")).json()
+    assert body["schema"] == "Person" and body["caption"] == "Mohamed Abdi Hassan"
     props = {p["name"]: p for p in body["properties"]}
     phone = props["phone"]["values"][0]
     assert phone["value"] == "+254712345678"

@@ -105,7 +105,7 @@ def get_collection(request: HttpRequest, collection_id: int) -> Any:
     return _collection_out(collection, services.collection_counts([collection.id]))
 
 
-@router.get("/entities", response=SearchOut)
+@router.get("/entities", response=SearchOut, by_alias=True)
 def search(
     request: HttpRequest,
     q: str = Query(..., min_length=1, max_length=200),
@@ -129,7 +129,7 @@ def search(
     }
 
 
-@router.get("/entities/{entity_id}", response=EntityOut)
+@router.get("/entities/{entity_id}", response=EntityOut, by_alias=True)
 def get_entity(request: HttpRequest, entity_id: str) -> Any:
     view = services.get_entity(request.user, entity_id)
     return {
