@@ -7,11 +7,15 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: install demo test lint typecheck importlint test-sqlite test-postgres test-browser messages clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
 	@touch $@
 
 demo: install

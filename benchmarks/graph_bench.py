@@ -2,12 +2,14 @@
 
     .venv/bin/python benchmarks/graph_bench.py                 # 1M nodes, 5M edges
     .venv/bin/python benchmarks/graph_bench.py --quick         # 20k nodes, 100k edges
+    .venv/bin/python benchmarks/graph_bench.py --accuracy-only  # sampled vs exact betweenness
 
 Absolute figures (build, 2-hop expand, shortest path, approximate betweenness) are taken on
-the main graph. networkx on 1M/5M needs several GB and minutes per query type, so unless
-the main graph has at most --compare-edges edges, both engines are *also* run on a
-comparison graph of --compare-nodes/--compare-edges from the same generator and the
-speed-up ratios come from that graph (said so in the output).
+the main graph. networkx on 1M/5M needs about 2.5 GB and several minutes, so it runs on the
+main graph only with --networkx-main; unless the main graph has at most --compare-edges
+edges, both engines are *also* run on a comparison graph of --compare-nodes/--compare-edges
+from the same generator (said so in the output). --accuracy compares sampled
+betweenness with exact betweenness on an --accuracy-nodes graph (exact is O(n m)).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import itertools
 import statistics
 import time
 from collections.abc import Callable
@@ -25,6 +28,7 @@ import psutil
 
 from usalama.analysis import graph
 from usalama.analysis.graph.expand import expand_indices
+from usalama.analysis.graph.search import bidirectional_bfs
 from usalama.core import errors as graph_errors
 
 
@@ -77,45 +81,59 @@ class Peak:
 
 
 def measure_engine(
-    sources: np.ndarray, targets: np.ndarray, nodes: int, queries: int, samples: int, seed: int
+    sources: np.ndarray,
+    targets: np.ndarray,
+    nodes: int,
+    queries: int,
+    samples: int,
+    seed: int,
+    workers: int,
 ) -> dict[str, float]:
     rng = np.random.default_rng(seed + 1)
     peak = Peak()
     start = time.perf_counter()
     network = graph.network_from_arrays(sources, targets, node_count=nodes)
     network._index  # noqa: B018 - build the id lookup as part of loading
+    network.adjacency()  # the CSR every walk uses: built once per network, timed as loading
     build = time.perf_counter() - start
     seeds = [str(s) for s in rng.integers(0, nodes, size=queries)]
     expand_times = [timed(lambda s=s: graph.expand(network, s, hops=2)) for s in seeds]
+    # What an API call returns: the result as JSON-ready dicts.
+    expand_json = [timed(lambda s=s: graph.expand(network, s, hops=2).to_dict()) for s in seeds]
     pairs = rng.integers(0, nodes, size=(queries, 2))
     path_times = []
     for a, b in pairs:
         start = time.perf_counter()
         with contextlib.suppress(graph_errors.NotFound):
-            graph.shortest_path(network, str(a), str(b))
+            graph.shortest_path(network, str(a), str(b)).to_dict()
         path_times.append(time.perf_counter() - start)
     # The same walks without building explanations (Edge records, string ids).
-    core_expand = [
-        timed(lambda s=s: expand_indices(network, np.array([int(s)]), 2)) for s in seeds
-    ]
+    core_expand = [timed(lambda s=s: expand_indices(network, np.array([int(s)]), 2)) for s in seeds]
+    adjacency = network.adjacency()
     core_path = [
-        timed(lambda a=a, b=b: network.graph.get_shortest_path(int(a), int(b))) for a, b in pairs
+        timed(lambda a=a, b=b: bidirectional_bfs(adjacency, adjacency, int(a), int(b)))
+        for a, b in pairs
     ]
-    approx = graph.BetweennessApproximation(samples=samples, seed=seed)
-    network.simple_graph()  # shared by all measures; built once, timed separately
-    betweenness = timed(lambda: graph.centrality(network, "betweenness", approximate=approx))
-    result = {
+    # Shared by all measures; built once per network, timed separately.
+    simple = timed(network.simple_graph)
+    serial = graph.BetweennessApproximation(samples=samples, seed=seed)
+    betweenness_1 = timed(lambda: graph.centrality(network, "betweenness", approximate=serial))
+    split = graph.BetweennessApproximation(samples=samples, seed=seed, workers=workers)
+    betweenness = timed(lambda: graph.centrality(network, "betweenness", approximate=split))
+    return {
         "build_s": build,
+        "simple_s": simple,
         "peak_rss_gb": peak.stop(),
         "expand_p50_ms": percentiles(expand_times)[0],
         "expand_p95_ms": percentiles(expand_times)[1],
+        "expand_json_p95_ms": percentiles(expand_json)[1],
         "path_p50_ms": percentiles(path_times)[0],
         "path_p95_ms": percentiles(path_times)[1],
+        "betweenness_1_s": betweenness_1,
         "betweenness_s": betweenness,
         "core_expand_p95_ms": percentiles(core_expand)[1],
         "core_path_p95_ms": percentiles(core_path)[1],
     }
-    return result
 
 
 def measure_networkx(
@@ -135,7 +153,15 @@ def measure_networkx(
     g.add_edges_from(zip(sources.tolist(), targets.tolist(), strict=True))
     build = time.perf_counter() - start
     seeds = rng.integers(0, nodes, size=queries).tolist()
-    expand_times = [
+
+    def expand_with_edges(seed: int) -> None:
+        # Same operation as graph.expand: distances plus the (capped) edges crossed, with data.
+        distances = nx.single_source_shortest_path_length(g, seed, cutoff=2)
+        inner = [node for node, hops in distances.items() if hops < 2]
+        list(itertools.islice(g.edges(inner, data=True), 5_000))
+
+    expand_times = [timed(lambda s=s: expand_with_edges(s)) for s in seeds]
+    core_expand = [
         timed(lambda s=s: nx.single_source_shortest_path_length(g, s, cutoff=2)) for s in seeds
     ]
     pairs = rng.integers(0, nodes, size=(queries, 2)).tolist()
@@ -147,31 +173,86 @@ def measure_networkx(
         path_times.append(time.perf_counter() - start)
     # networkx takes minutes per dozen sources; time fewer and scale linearly to `samples`.
     per_source = timed(lambda: nx.betweenness_centrality(g, k=nx_samples, seed=seed)) / nx_samples
-    result = {
+    return {
         "build_s": build,
+        "simple_s": 0.0,
         "peak_rss_gb": peak.stop(),
         "expand_p50_ms": percentiles(expand_times)[0],
         "expand_p95_ms": percentiles(expand_times)[1],
+        "expand_json_p95_ms": percentiles(expand_times)[1],
         "path_p50_ms": percentiles(path_times)[0],
         "path_p95_ms": percentiles(path_times)[1],
+        "betweenness_1_s": per_source * samples,
         "betweenness_s": per_source * samples,
-        "core_expand_p95_ms": percentiles(expand_times)[1],
+        "core_expand_p95_ms": percentiles(core_expand)[1],
         "core_path_p95_ms": percentiles(path_times)[1],
     }
-    return result
 
 
 ROWS = [
     ("build_s", "build (s)"),
+    ("simple_s", "simple graph for measures, built once (s)"),
     ("peak_rss_gb", "peak RSS (GB)"),
     ("expand_p50_ms", "2-hop expand p50 (ms)"),
     ("expand_p95_ms", "2-hop expand p95 (ms)"),
+    ("expand_json_p95_ms", "2-hop expand + to_dict p95 (ms)"),
     ("path_p50_ms", "shortest path p50 (ms)"),
     ("path_p95_ms", "shortest path p95 (ms)"),
-    ("betweenness_s", "approx. betweenness (s)"),
+    ("betweenness_1_s", "approx. betweenness, 1 process (s)"),
+    ("betweenness_s", "approx. betweenness, --workers processes (s)"),
     ("core_expand_p95_ms", "2-hop expand p95, ids only (ms)"),
     ("core_path_p95_ms", "shortest path p95, ids only (ms)"),
 ]
+
+
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
+    rx = np.argsort(np.argsort(x)).astype(np.float64)
+    ry = np.argsort(np.argsort(y)).astype(np.float64)
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+def measure_accuracy(nodes: int, edges: int, sample_sizes: list[int], seeds: int) -> None:
+    """Sampled betweenness (n/k-scaled, k random sources) against exact, on one graph."""
+    sources, targets = power_law_edges(nodes, edges, 7)
+    network = graph.network_from_arrays(sources, targets, node_count=nodes)
+    start = time.perf_counter()
+    exact = graph.centrality(network, "betweenness")
+    exact_s = time.perf_counter() - start
+    by_exact = np.argsort(-exact, kind="stable")
+    print(
+        f"\n### Sampled vs exact betweenness ({nodes:,} nodes, {edges:,} edges; exact took "
+        f"{exact_s:.0f} s; mean over {seeds} sampling seeds, worst in brackets)\n"
+    )
+    print(
+        "| sources k | top-10 overlap | top-100 overlap | Spearman, top 1,000 | "
+        "median rel. error, top 10 | median rel. error, top 100 |\n"
+        "|---:|---:|---:|---:|---:|---:|"
+    )
+    for k in sample_sizes:
+        rows = []
+        for seed in range(seeds):
+            approx = graph.centrality(
+                network,
+                "betweenness",
+                approximate=graph.BetweennessApproximation(samples=k, seed=seed),
+            )
+            by_approx = np.argsort(-approx, kind="stable")
+            error = np.abs(approx[by_exact[:100]] / exact[by_exact[:100]] - 1)
+            rows.append(
+                (
+                    len(set(by_exact[:10].tolist()) & set(by_approx[:10].tolist())) / 10,
+                    len(set(by_exact[:100].tolist()) & set(by_approx[:100].tolist())) / 100,
+                    spearman(exact[by_exact[:1000]], approx[by_exact[:1000]]),
+                    float(np.median(error[:10])),
+                    float(np.median(error)),
+                )
+            )
+        values = np.array(rows)
+        mean = values.mean(axis=0)
+        # Worst seed: lowest overlap / correlation, highest error.
+        worst = np.concatenate([values[:, :3].min(axis=0), values[:, 3:].max(axis=0)])
+        cells = [f"{m:.2f} ({w:.2f})" for m, w in zip(mean, worst, strict=True)]
+        print(f"| {k} | " + " | ".join(cells) + " |")
 
 
 def print_table(title: str, ours: dict[str, float], theirs: dict[str, float] | None) -> None:
@@ -183,6 +264,9 @@ def print_table(title: str, ours: dict[str, float], theirs: dict[str, float] | N
         return
     print("| measure | usalama (igraph) | networkx | networkx / usalama |\n|---|---:|---:|---:|")
     for key, label in ROWS:
+        if key == "simple_s":  # networkx has no separate simple graph to build
+            print(f"| {label} | {ours[key]:.3f} | – | – |")
+            continue
         ratio = theirs[key] / ours[key] if ours[key] > 0 else float("inf")
         print(f"| {label} | {ours[key]:.3f} | {theirs[key]:.3f} | {ratio:.1f}x |")
 
@@ -194,38 +278,76 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="20k nodes, 100k edges")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--samples", type=int, default=64, help="betweenness sample sources")
+    parser.add_argument("--workers", type=int, default=2, help="betweenness processes")
     parser.add_argument("--nx-samples", type=int, default=4, help="sources timed in networkx")
     parser.add_argument("--compare-nodes", type=int, default=200_000)
     parser.add_argument("--compare-edges", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--accuracy", action="store_true", help="also compare sampled with exact betweenness"
+    )
+    parser.add_argument("--accuracy-only", action="store_true")
+    parser.add_argument(
+        "--networkx-main",
+        action="store_true",
+        help="also run networkx on the main graph (about 4 GB and several minutes at 1M/5M)",
+    )
+    parser.add_argument("--accuracy-nodes", type=int, default=20_000)
+    parser.add_argument("--accuracy-edges", type=int, default=100_000)
+    parser.add_argument("--accuracy-seeds", type=int, default=5)
     args = parser.parse_args()
     if args.quick:
         args.nodes, args.edges = 20_000, 100_000
-    print(f"graph_bench: {args.nodes:,} nodes, {args.edges:,} edges, {args.queries} queries, "
-          f"betweenness from {args.samples} sampled sources, seed {args.seed}; "
-          f"{psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 1e9:.0f} GB RAM")
-    sources, targets = power_law_edges(args.nodes, args.edges, args.seed)
-    ours = measure_engine(sources, targets, args.nodes, args.queries, args.samples, args.seed)
-    if args.edges <= args.compare_edges:
-        theirs = measure_networkx(sources, targets, args.nodes, args.queries, args.samples,
-                                  args.nx_samples, args.seed)
-        print_table("Same graph, usalama vs networkx", ours, theirs)
+    if args.accuracy_only:
+        measure_accuracy(
+            args.accuracy_nodes, args.accuracy_edges, [32, 64, 256], args.accuracy_seeds
+        )
         return
-    print_table(f"Main graph ({args.nodes:,} nodes, {args.edges:,} edges)", ours, None)
+    print(
+        f"graph_bench: {args.nodes:,} nodes, {args.edges:,} edges, {args.queries} queries, "
+        f"betweenness from {args.samples} sampled sources, seed {args.seed}; "
+        f"{psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 1e9:.0f} GB RAM"
+    )
+    sources, targets = power_law_edges(args.nodes, args.edges, args.seed)
+    ours = measure_engine(
+        sources, targets, args.nodes, args.queries, args.samples, args.seed, args.workers
+    )
+    if args.edges <= args.compare_edges:
+        theirs = measure_networkx(
+            sources, targets, args.nodes, args.queries, args.samples, args.nx_samples, args.seed
+        )
+        print_table("Same graph, usalama vs networkx", ours, theirs)
+        if args.accuracy:
+            measure_accuracy(
+                args.accuracy_nodes, args.accuracy_edges, [32, 64, 256], args.accuracy_seeds
+            )
+        return
+    theirs_main = None
+    if args.networkx_main:
+        gc.collect()
+        theirs_main = measure_networkx(
+            sources, targets, args.nodes, args.queries, args.samples, args.nx_samples, args.seed
+        )
+    print_table(f"Main graph ({args.nodes:,} nodes, {args.edges:,} edges)", ours, theirs_main)
     del sources, targets
     gc.collect()
     small = power_law_edges(args.compare_nodes, args.compare_edges, args.seed)
-    ours_small = measure_engine(*small, args.compare_nodes, args.queries, args.samples, args.seed)
-    theirs = measure_networkx(*small, args.compare_nodes, args.queries, args.samples,
-                              args.nx_samples, args.seed)
+    ours_small = measure_engine(
+        *small, args.compare_nodes, args.queries, args.samples, args.seed, args.workers
+    )
+    theirs = measure_networkx(
+        *small, args.compare_nodes, args.queries, args.samples, args.nx_samples, args.seed
+    )
     print_table(
         f"Comparison graph ({args.compare_nodes:,} nodes, {args.compare_edges:,} edges; "
         f"networkx betweenness timed on {args.nx_samples} sources, scaled to {args.samples})",
         ours_small,
         theirs,
     )
-
-
+    if args.accuracy:
+        measure_accuracy(
+            args.accuracy_nodes, args.accuracy_edges, [32, 64, 256], args.accuracy_seeds
+        )
 
 
 if __name__ == "__main__":

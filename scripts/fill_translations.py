@@ -36,7 +36,9 @@ def main() -> int:
         msgid = _text(match["id"]).replace('\\"', '"')
         if not msgid:
             return match.group(0)
-        head = match["head"].replace("#, fuzzy\n", "")
+        # A filled entry is no longer fuzzy, and compilemessages skips fuzzy entries.
+        head = re.sub(r"^#\| .*\n", "", match["head"], flags=re.MULTILINE)
+        head = head.replace("#, fuzzy\n", "").replace("#, fuzzy, ", "#, ")
         if match["plural"]:
             forms = PLURALS.get(msgid)
             if forms is None:

@@ -33,9 +33,12 @@ def _register() -> None:
     from usalama.commands import platform
 
     platform.register(app)
+    __import__("usalama.commands.records", fromlist=["register"]).register(app)
     for name in ("graph", "money", "hotspots", "resolve"):
         module = __import__(f"usalama.commands.{name}", fromlist=["app"])
         app.add_typer(module.app, name=name)
+    app.add_typer(__import__("usalama.commands.policing", fromlist=["app"]).app, name="incidents")
+    app.add_typer(__import__("usalama.commands.ledger", fromlist=["app"]).app, name="ledger")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,6 +7,7 @@ Everything an operator sets comes from ``USALAMA_*`` environment variables (docu
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -75,7 +76,11 @@ INSTALLED_APPS = [
     "usalama.accounts",
     "usalama.audit",
     "usalama.records",
+    "usalama.network",
+    "usalama.policing",
+    "usalama.money",
     "usalama.web",
+    "usalama.intake",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +208,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Leaflet as shipped inside django-leaflet (the app itself needs GDAL, so only its assets).
+STATICFILES_DIRS = [Path(str(importlib.util.find_spec("leaflet").origin)).parent / "static"]  # type: ignore[union-attr]
+STATICFILES_DIRS.append(PROJECT_DIR / "node_modules" / "cytoscape" / "dist")  # npm ci
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -220,7 +228,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Public intake routes (tips, reports, webhooks) are never logged: intake/logging.py.
+    "filters": {"skip_intake": {"()": "usalama.intake.logging.SkipIntakeRequests"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["skip_intake"],
+        }
+    },
     "root": {"handlers": ["stderr"], "level": os.environ.get("USALAMA_LOG_LEVEL", "WARNING")},
     "loggers": {
         # Django logs 4xx responses with the request path; our API answers those on purpose.
@@ -231,3 +247,7 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 USALAMA_SEARCH_MAX_RESULTS = 200
+
+# --- intake (community reports and tips): docs/intake.md ----------------------------------------
+USALAMA_GATEWAY_SECRET = os.environ.get("USALAMA_GATEWAY_SECRET", "")  # empty: webhooks off (404)
+USALAMA_PHONE_HMAC_KEY = os.environ.get("USALAMA_PHONE_HMAC_KEY", "")  # empty: from SECRET_KEY

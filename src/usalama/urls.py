@@ -7,6 +7,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("network/", include("usalama.network.urls")),
+    path("policing/", include("usalama.policing.urls")),
+    path("money/", include("usalama.money.urls")),
+    # /report/, /tip/<code>/, /intake/triage/ and /webhooks/<gateway>/<secret>/
+    path("", include("usalama.intake.urls")),
     path("", include("usalama.web.urls")),
 ]
 

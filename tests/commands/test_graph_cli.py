@@ -16,18 +16,12 @@ NOORDIN = str(NETWORKS / "noordin_top.csv")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    # cli.main() registers the sub-apps on every call; restore the lists afterwards so
-    # repeated in-process calls do not pile up registrations and slow each other down.
-    groups = list(cli.app.registered_groups)
-    commands = list(cli.app.registered_commands)
+    # cli.main() registers the sub-apps once per process, so repeated calls are cheap.
     try:
         cli.main(["graph", *argv])
         code = 0
     except SystemExit as exit_:
         code = int(exit_.code or 0)
-    finally:
-        cli.app.registered_groups[:] = groups
-        cli.app.registered_commands[:] = commands
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -45,8 +39,18 @@ def test_rank_caviar_degree_top_three(capsys):
 
 
 def test_rank_caviar_betweenness_first_is_serero(capsys):
-    result = run_json(capsys, "rank", "--edges", CAVIAR, "--where", "phase=full",
-                      "--measure", "betweenness", "--top", "5")
+    result = run_json(
+        capsys,
+        "rank",
+        "--edges",
+        CAVIAR,
+        "--where",
+        "phase=full",
+        "--measure",
+        "betweenness",
+        "--top",
+        "5",
+    )
     assert result[0]["node"] == "1"
     scores = [row["score"] for row in result]
     assert scores == sorted(scores, reverse=True)
@@ -68,8 +72,18 @@ def test_rank_noordin_union_and_relation_filter(capsys):
 
 def test_rank_other_measures_have_the_documented_shape(capsys):
     for measure in ("weighted_degree", "eigenvector", "pagerank", "fragmentation"):
-        result = run_json(capsys, "rank", "-e", CAVIAR, "--where", "phase=full",
-                          "--measure", measure, "--top", "3")
+        result = run_json(
+            capsys,
+            "rank",
+            "-e",
+            CAVIAR,
+            "--where",
+            "phase=full",
+            "--measure",
+            measure,
+            "--top",
+            "3",
+        )
         assert [set(row) for row in result] == [{"node", "score"}] * 3
         assert result[0]["node"] == "1"
 
@@ -84,14 +98,26 @@ def test_communities_shape_and_coverage(capsys):
 
 
 def test_path_shortest_and_all(capsys):
-    result = run_json(capsys, "path", "-e", NINE_ELEVEN, "--from", "Mohamed Atta",
-                      "--to", "Hani Hanjour")
+    result = run_json(
+        capsys, "path", "-e", NINE_ELEVEN, "--from", "Mohamed Atta", "--to", "Hani Hanjour"
+    )
     assert result["path"][0] == "Mohamed Atta" and result["path"][-1] == "Hani Hanjour"
     assert len(result["path"]) == 3
     assert len(result["edges"]) == 2
     assert result["edges"][0]["edges"][0]["provenance"][0].startswith("nine_eleven_associates.csv:")
-    every = run_json(capsys, "path", "-e", NINE_ELEVEN, "--from", "Mohamed Atta",
-                     "--to", "Hani Hanjour", "--all", "--max-length", "3")
+    every = run_json(
+        capsys,
+        "path",
+        "-e",
+        NINE_ELEVEN,
+        "--from",
+        "Mohamed Atta",
+        "--to",
+        "Hani Hanjour",
+        "--all",
+        "--max-length",
+        "3",
+    )
     assert set(every) == {"paths"}
     assert ["Mohamed Atta", "Lofti Raissi", "Hani Hanjour"] in every["paths"]
     assert all(len(p) <= 4 for p in every["paths"])
@@ -106,18 +132,21 @@ def test_path_none_is_a_clear_error(capsys, tmp_path):
 
 
 def test_expand_caviar(capsys):
-    result = run_json(capsys, "expand", "-e", CAVIAR, "--where", "phase=full",
-                      "--node", "100", "--hops", "1")
+    result = run_json(
+        capsys, "expand", "-e", CAVIAR, "--where", "phase=full", "--node", "100", "--hops", "1"
+    )
     assert set(result["nodes"]) == {"100", "1"}
     assert len(result["edges"]) == 1
-    two = run_json(capsys, "expand", "-e", CAVIAR, "--where", "phase=full",
-                   "--node", "100", "--hops", "2")
+    two = run_json(
+        capsys, "expand", "-e", CAVIAR, "--where", "phase=full", "--node", "100", "--hops", "2"
+    )
     assert len(two["nodes"]) == 61  # node 1 and its 60 neighbours, 100 among them
 
 
 def test_slices_caviar_phases(capsys):
-    result = run_json(capsys, "slices", "-e", CAVIAR, "--time-col", "phase",
-                      "--where", "phase!=full")
+    result = run_json(
+        capsys, "slices", "-e", CAVIAR, "--time-col", "phase", "--where", "phase!=full"
+    )
     labels = [s["label"] for s in result["slices"]]
     assert labels == [str(i) for i in range(1, 12)]
     assert result["slices"][0]["nodes"] == 15
@@ -128,8 +157,9 @@ def test_slices_caviar_phases(capsys):
 def test_tables_without_json(capsys):
     code, out, _ = run(capsys, "rank", "-e", CAVIAR, "--where", "phase=full", "--top", "3")
     assert code == 0 and "Top 3 by degree" in out and "60" in out
-    code, out, _ = run(capsys, "slices", "-e", CAVIAR, "--time-col", "phase",
-                       "--where", "phase!=full")
+    code, out, _ = run(
+        capsys, "slices", "-e", CAVIAR, "--time-col", "phase", "--where", "phase!=full"
+    )
     assert code == 0 and "Network by slice" in out
     code, out, _ = run(capsys, "brokers", "-e", NOORDIN)
     assert code == 0 and "Noordin Mohammed Top" in out

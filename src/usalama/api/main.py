@@ -108,11 +108,21 @@ def health(request: HttpRequest) -> dict[str, str]:
 def _register_routers() -> None:
     from usalama.accounts.api import router as accounts_router
     from usalama.audit.api import router as audit_router
+    from usalama.money.api import router as money_router
+    from usalama.network.api import router as network_router
+    from usalama.policing.api import router as policing_router
     from usalama.records.api import router as records_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", records_router)
     api.add_router("/", audit_router)
+    from usalama.intake.api import public_router, staff_router
+
+    api.add_router("/", public_router)  # auth=None on the router: no login, no cookies
+    api.add_router("/", staff_router)
+    api.add_router("/", network_router)
+    api.add_router("/", policing_router)
+    api.add_router("/", money_router)
 
 
 _register_routers()

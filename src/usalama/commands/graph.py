@@ -167,8 +167,21 @@ def rank(
     """Rank key players: `[{"node": ..., "score": ...}]`, highest first, ties by node id."""
     from usalama.analysis import graph
 
-    network = _load(edges, source_col, target_col, weight_col, type_col, date_col, where,
-                    relation, min_weight, start, end, directed, aggregate)
+    network = _load(
+        edges,
+        source_col,
+        target_col,
+        weight_col,
+        type_col,
+        date_col,
+        where,
+        relation,
+        min_weight,
+        start,
+        end,
+        directed,
+        aggregate,
+    )
     if measure is RankMeasure.fragmentation:
         impacts = graph.removal_impact(network)[:top]
         scores = [graph.NodeScore(i.node, i.fragmentation_increase) for i in impacts]
@@ -176,8 +189,14 @@ def rank(
         approximate = None
         if samples is not None or cutoff is not None:
             approximate = graph.BetweennessApproximation(cutoff=cutoff, samples=samples)
-        scores = graph.rank(network, cast("Measure", measure.value), top=top, weighted=weighted,
-                            directed=directed, approximate=approximate)
+        scores = graph.rank(
+            network,
+            cast("Measure", measure.value),
+            top=top,
+            weighted=weighted,
+            directed=directed,
+            approximate=approximate,
+        )
     if as_json:
         _emit_json([score.to_dict() for score in scores])
         return
@@ -208,8 +227,21 @@ def communities(
     """Leiden communities: `{"modularity": float, "communities": [{"node", "community"}]}`."""
     from usalama.analysis import graph
 
-    network = _load(edges, source_col, target_col, weight_col, type_col, date_col, where,
-                    relation, min_weight, start, end, directed, aggregate)
+    network = _load(
+        edges,
+        source_col,
+        target_col,
+        weight_col,
+        type_col,
+        date_col,
+        where,
+        relation,
+        min_weight,
+        start,
+        end,
+        directed,
+        aggregate,
+    )
     result = graph.communities(network, weighted=weighted, resolution=resolution, seed=seed)
     if as_json:
         _emit_json(result.to_dict())
@@ -219,8 +251,11 @@ def communities(
         members = result.members(number)
         shown = ", ".join(members[:12]) + (" ..." if len(members) > 12 else "")
         rows.append([number, len(members), shown])
-    _table(f"{result.count} communities, modularity {result.modularity:.4f}",
-           ["community", "size", "members"], rows)
+    _table(
+        f"{result.count} communities, modularity {result.modularity:.4f}",
+        ["community", "size", "members"],
+        rows,
+    )
 
 
 @app.command()
@@ -254,18 +289,36 @@ def path(
     from usalama.analysis import graph
     from usalama.core.errors import NotFound
 
-    network = _load(edges, source_col, target_col, weight_col, type_col, date_col, where,
-                    relation, min_weight, start, end, directed, aggregate, keep_all_nodes=True)
+    network = _load(
+        edges,
+        source_col,
+        target_col,
+        weight_col,
+        type_col,
+        date_col,
+        where,
+        relation,
+        min_weight,
+        start,
+        end,
+        directed,
+        aggregate,
+        keep_all_nodes=True,
+    )
     if all_paths:
-        found = graph.all_simple_paths(network, source, target, max_length=max_length,
-                                       max_paths=max_paths)
+        found = graph.all_simple_paths(
+            network, source, target, max_length=max_length, max_paths=max_paths
+        )
         if not found:
             raise NotFound(f"no path from {source!r} to {target!r} within {max_length} hops")
         if as_json:
             _emit_json({"paths": [p.nodes for p in found]})
             return
-        _table(f"{len(found)} paths from {source} to {target}", ["hops", "path"],
-               [[p.length, " → ".join(p.nodes)] for p in found])
+        _table(
+            f"{len(found)} paths from {source} to {target}",
+            ["hops", "path"],
+            [[p.length, " → ".join(p.nodes)] for p in found],
+        )
         return
     shortest = graph.shortest_path(network, source, target, cost=cost.value)
     if as_json:
@@ -277,8 +330,11 @@ def path(
         refs = [ref for e in hop.edges for ref in e.provenance]
         weight = sum(e.weight for e in hop.edges)
         rows.append([hop.source, hop.target, ", ".join(kinds), weight, ", ".join(refs[:4])])
-    _table(f"Path {' → '.join(shortest.nodes)} ({shortest.length} hops)",
-           ["from", "to", "relation", "weight", "sources"], rows)
+    _table(
+        f"Path {' → '.join(shortest.nodes)} ({shortest.length} hops)",
+        ["from", "to", "relation", "weight", "sources"],
+        rows,
+    )
 
 
 @app.command()
@@ -304,15 +360,33 @@ def expand(
     """Everyone within K hops: `{"nodes": [...], "edges": [...]}` (plus distances)."""
     from usalama.analysis import graph
 
-    network = _load(edges, source_col, target_col, weight_col, type_col, date_col, where,
-                    relation, min_weight, start, end, directed, aggregate, keep_all_nodes=True)
+    network = _load(
+        edges,
+        source_col,
+        target_col,
+        weight_col,
+        type_col,
+        date_col,
+        where,
+        relation,
+        min_weight,
+        start,
+        end,
+        directed,
+        aggregate,
+        keep_all_nodes=True,
+    )
     result = graph.expand(network, node, hops=hops, max_edges=max_edges)
     if as_json:
         _emit_json(result.to_dict())
         return
     rows = [[n, result.distances[n]] for n in result.nodes]
-    _table(f"{len(result.nodes)} nodes within {hops} hops, {len(result.edges)} edges"
-           + (" (truncated)" if result.truncated else ""), ["node", "hops"], rows)
+    _table(
+        f"{len(result.nodes)} nodes within {hops} hops, {len(result.edges)} edges"
+        + (" (truncated)" if result.truncated else ""),
+        ["node", "hops"],
+        rows,
+    )
 
 
 @app.command()
@@ -343,8 +417,21 @@ def slices(
 
     if (time_col is None) == (period is None):
         raise InvalidInput("give exactly one of --time-col or --period")
-    network = _load(edges, source_col, target_col, weight_col, type_col, date_col, where,
-                    relation, min_weight, start, end, directed, False)
+    network = _load(
+        edges,
+        source_col,
+        target_col,
+        weight_col,
+        type_col,
+        date_col,
+        where,
+        relation,
+        min_weight,
+        start,
+        end,
+        directed,
+        False,
+    )
     if time_col is not None:
         parts = graph.slices_by_column(network, time_col)
     else:
@@ -359,20 +446,37 @@ def slices(
         _emit_json(result.to_dict())
         return
     rows = [
-        [s.label, s.nodes, s.ties, ", ".join(x.node for x in s.top["degree"]),
-         ", ".join(x.node for x in s.top["betweenness"])]
+        [
+            s.label,
+            s.nodes,
+            s.ties,
+            ", ".join(x.node for x in s.top["degree"]),
+            ", ".join(x.node for x in s.top["betweenness"]),
+        ]
         for s in result.slices
     ]
-    _table("Network by slice", ["slice", "nodes", "ties", f"top {top} degree",
-                                f"top {top} betweenness"], rows)
+    _table(
+        "Network by slice",
+        ["slice", "nodes", "ties", f"top {top} degree", f"top {top} betweenness"],
+        rows,
+    )
     changes = [
-        [f"{c.before} → {c.after}", len(c.nodes_added), len(c.nodes_removed),
-         len(c.ties_added), len(c.ties_removed), ", ".join(c.entered_top) or "-",
-         ", ".join(c.left_top) or "-"]
+        [
+            f"{c.before} → {c.after}",
+            len(c.nodes_added),
+            len(c.nodes_removed),
+            len(c.ties_added),
+            len(c.ties_removed),
+            ", ".join(c.entered_top) or "-",
+            ", ".join(c.left_top) or "-",
+        ]
         for c in result.changes
     ]
-    _table("Change between slices", ["slices", "+nodes", "-nodes", "+ties", "-ties",
-                                     "entered top", "left top"], changes)
+    _table(
+        "Change between slices",
+        ["slices", "+nodes", "-nodes", "+ties", "-ties", "entered top", "left top"],
+        changes,
+    )
 
 
 @app.command()
@@ -394,17 +498,38 @@ def brokers(
     """Brokers (articulation points, brokerage = 1 - Burt's constraint) and bridge ties."""
     from usalama.analysis import graph
 
-    network = _load(edges, source_col, target_col, weight_col, type_col, date_col, where,
-                    relation, min_weight, start, end, False, False)
+    network = _load(
+        edges,
+        source_col,
+        target_col,
+        weight_col,
+        type_col,
+        date_col,
+        where,
+        relation,
+        min_weight,
+        start,
+        end,
+        False,
+        False,
+    )
     found = graph.brokers(network, top=top)
     ties = graph.bridges(network)
     if as_json:
-        _emit_json({"brokers": [b.to_dict() for b in found],
-                    "bridges": [b.to_dict() for b in ties]})
+        _emit_json(
+            {"brokers": [b.to_dict() for b in found], "bridges": [b.to_dict() for b in ties]}
+        )
         return
-    _table(f"Top {top} brokers", ["node", "articulation", "+components", "brokerage"],
-           [[b.node, "yes" if b.articulation_point else "no", b.components_added, b.brokerage]
-            for b in found])
-    typer.echo(f"{len(ties)} bridge ties: "
-               + ", ".join(f"{b.source}–{b.target}" for b in ties[:20])
-               + (" ..." if len(ties) > 20 else ""))
+    _table(
+        f"Top {top} brokers",
+        ["node", "articulation", "+components", "brokerage"],
+        [
+            [b.node, "yes" if b.articulation_point else "no", b.components_added, b.brokerage]
+            for b in found
+        ],
+    )
+    typer.echo(
+        f"{len(ties)} bridge ties: "
+        + ", ".join(f"{b.source}–{b.target}" for b in ties[:20])
+        + (" ..." if len(ties) > 20 else "")
+    )

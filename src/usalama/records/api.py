@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import tempfile
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema
-from ninja.params.functions import Query
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import Field, Router, Schema, UploadedFile
+from ninja.params.functions import File as NinjaFile
+from ninja.params.functions import Form, Query
 
-from usalama.records import services
+from usalama.records import exports, jobs, services
 
 router = Router(tags=["records"])
 
@@ -170,3 +173,95 @@ def get_entity(request: HttpRequest, entity_id: str) -> Any:
             for link in view.referenced_by
         ],
     }
+
+
+# --- imports and exports ------------------------------------------------------------------------
+
+
+class ImportJobOut(Schema):
+    id: int
+    collection_id: int
+    file_name: str
+    format: str
+    strict: bool
+    status: str
+    phase: str
+    rows_done: int
+    rows_total: int | None
+    entities: int
+    statements_added: int
+    error_count: int
+    message: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def _job_out(job: Any) -> dict[str, Any]:
+    return {field: getattr(job, field) for field in ImportJobOut.model_fields}
+
+
+@router.post("/collections/{collection_id}/imports", response={202: ImportJobOut})
+def start_import(
+    request: HttpRequest,
+    collection_id: int,
+    file: UploadedFile = NinjaFile(...),  # noqa: B008 - ninja's way of declaring a file
+    format: str | None = Form(None, pattern=r"^(csv|xlsx|ftm|goaml)$"),
+    mapping: str = Form("", max_length=262_144),
+    strict: bool = Form(False),
+) -> Any:
+    """Upload a file and import it in the background; poll ``GET /imports/{id}``."""
+    job = jobs.start_import_job(
+        request.user,
+        collection_id,
+        file,
+        file.name or "upload",
+        file.size or 0,
+        fmt=format,
+        mapping=mapping,
+        strict=strict,
+    )
+    return 202, _job_out(job)
+
+
+@router.get("/imports/{job_id}", response=ImportJobOut)
+def import_status(request: HttpRequest, job_id: int) -> Any:
+    return _job_out(jobs.get_job(request.user, job_id))
+
+
+@router.get("/imports/{job_id}/errors.csv")
+def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The rejected rows of an import as CSV: row, field, reason."""
+    job = jobs.get_job(request.user, job_id)
+    response = HttpResponse(job.errors_csv or "row,field,reason\n", content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
+
+
+_EXPORT_TYPES = {
+    "ftm": ("application/x-ndjson", "ftm.json"),
+    "csv": ("text/csv", "csv"),
+    "geojson": ("application/geo+json", "geojson"),
+}
+
+
+@router.get("/collections/{collection_id}/export")
+def export_collection(
+    request: HttpRequest,
+    collection_id: int,
+    format: str = Query("ftm", pattern=r"^(ftm|csv|geojson)$"),
+) -> FileResponse:
+    """The collection as FtM JSON lines, CSV or GeoJSON (audited; handling codes apply)."""
+    collection = services.get_collection(request.user, collection_id)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
+    text = io.TextIOWrapper(spool, encoding="utf-8", newline="", write_through=True)
+    exports.export_collection(request.user, collection.key, format, text)
+    text.flush()
+    text.detach()
+    spool.seek(0)
+    content_type, suffix = _EXPORT_TYPES[format]
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{collection.key}.{suffix}",
+        content_type=content_type,
+    )

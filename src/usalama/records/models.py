@@ -194,3 +194,43 @@ class EntityRecord(models.Model):
 
     def __str__(self) -> str:
         return self.caption
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_to(self, user: Any) -> ImportJobQuerySet:
+        return self.filter(collection_id__in=visible_collection_ids(user))
+
+
+class ImportJob(models.Model):
+    """An uploaded file waiting for, or going through, a background import."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="imports")
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=300)
+    stored_path = models.CharField(max_length=500)
+    format = models.CharField(max_length=12)
+    mapping = models.TextField(blank=True)
+    strict = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(max_length=20, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    entities = models.PositiveIntegerField(default=0)
+    statements_added = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors_csv = models.TextField(blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of {self.file_name}"

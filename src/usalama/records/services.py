@@ -180,11 +180,13 @@ def ingest_entities(
     entities: Iterable[tuple[dict[str, Any], str]],
     *,
     batch_size: int = 5000,
+    audit: bool = True,
 ) -> IngestResult:
     """Store entities as statements in transactional batches; re-ingesting adds nothing.
 
     Statement ids are FtM's statement keys (collection, entity, property, value), so a
     statement already stored is recognised and only its ``last_seen`` moves on.
+    ``audit=False`` is for callers that write one event for a whole run (``records.imports``).
     """
     result = IngestResult()
     seen_at = datetime.now(tz=UTC)
@@ -215,6 +217,8 @@ def ingest_entities(
     flush()
     with transaction.atomic():
         rebuild_records(collection, touched)
+    if not audit:
+        return result
     record(
         actor,
         "records.ingest",

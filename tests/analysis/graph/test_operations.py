@@ -19,8 +19,13 @@ def calls() -> graph.Network:
             "callee": ["B", "A", "C", "D", "E", "F", "B"],
             "kind": ["call", "call", "meeting", "call", "payment", "call", "meeting"],
             "when": [
-                "2024-01-01", "2024-01-05T10:30:00", "2024-02-01", "2024-03-01",
-                "2024-04-01", "2024-05-01", "2024-06-01",
+                "2024-01-01",
+                "2024-01-05T10:30:00",
+                "2024-02-01",
+                "2024-03-01",
+                "2024-04-01",
+                "2024-05-01",
+                "2024-06-01",
             ],
             "amount": [1.0, 2.0, 5.0, 1.0, 10.0, 1.0, 3.0],
             "statement": ["s1", "s2", "s3|s4", "s5", "s6", "s7", "s8"],
@@ -28,8 +33,13 @@ def calls() -> graph.Network:
         }
     )
     columns = graph.EdgeColumns(
-        source="caller", target="callee", relation="kind", date="when",
-        weight="amount", provenance="statement", tags="collection",
+        source="caller",
+        target="callee",
+        relation="kind",
+        date="when",
+        weight="amount",
+        provenance="statement",
+        tags="collection",
     )
     return graph.network_from_frame(frame, columns)
 
@@ -106,9 +116,7 @@ def test_unknown_node_is_not_found(calls):
 
 
 def test_all_simple_paths_are_unique_and_sorted():
-    frame = pl.DataFrame(
-        {"source": ["a", "a", "b", "c", "a"], "target": ["b", "c", "d", "d", "b"]}
-    )
+    frame = pl.DataFrame({"source": ["a", "a", "b", "c", "a"], "target": ["b", "c", "d", "d", "b"]})
     network = graph.network_from_frame(frame)
     paths = graph.all_simple_paths(network, "a", "d", max_length=3)
     assert [p.nodes for p in paths] == [["a", "b", "d"], ["a", "c", "d"]]

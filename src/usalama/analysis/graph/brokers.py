@@ -80,7 +80,5 @@ def brokers(network: Network, *, top: int | None = 20) -> list[Broker]:
                 brokerage=float(brokerage[index]),
             )
         )
-    results.sort(
-        key=lambda b: (not b.articulation_point, -round(b.brokerage, 12), b.node)
-    )
+    results.sort(key=lambda b: (not b.articulation_point, -round(b.brokerage, 12), b.node))
     return results if top is None else results[:top]

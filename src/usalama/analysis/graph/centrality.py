@@ -6,10 +6,12 @@ statements that A called B make one tie of weight ten, not ten ties.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+import igraph
 import numpy as np
 import polars as pl
 
@@ -25,13 +27,18 @@ class BetweennessApproximation:
     """Estimate betweenness on big graphs.
 
     ``cutoff`` ignores paths longer than that many hops (local brokerage). ``samples``
-    counts shortest paths only from that many random sources and scales up by n/samples,
-    an unbiased estimate (Brandes & Pich 2007) whose cost grows with ``samples``, not n.
+    counts shortest paths only from that many random sources (drawn without replacement)
+    and scales up by n/samples, an unbiased estimate (Brandes & Pich 2007) whose cost grows
+    with ``samples``, not n. Its error is largest for nodes whose betweenness comes from few
+    sources (see docs/benchmarks/graph.md); the top-ranked hubs are estimated best.
+    ``workers`` > 1 splits the sampled sources over that many forked processes (the sum
+    over sources is the same; POSIX only, otherwise it runs in-process).
     """
 
     cutoff: int | None = None
     samples: int | None = None
     seed: int = 0
+    workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -64,10 +71,52 @@ def _betweenness(
         return np.asarray(graph.betweenness(directed=directed, cutoff=cutoff, weights=weights))
     if samples < 1:
         raise InvalidInput("betweenness samples must be at least 1")
+    if approximate is not None and approximate.workers < 1:
+        raise InvalidInput("betweenness workers must be at least 1")
     rng = np.random.default_rng(approximate.seed if approximate else 0)
     sources = rng.choice(n, size=samples, replace=False).tolist()
-    partial = graph.betweenness(directed=directed, cutoff=cutoff, weights=weights, sources=sources)
-    return np.asarray(partial) * (n / samples)
+    workers = min(approximate.workers if approximate else 1, len(sources))
+    if workers > 1 and cutoff is None and "fork" in multiprocessing.get_all_start_methods():
+        partial = _forked_betweenness(graph, sources, directed, weights, workers)
+    else:
+        partial = np.asarray(
+            graph.betweenness(directed=directed, cutoff=cutoff, weights=weights, sources=sources)
+        )
+    return partial * (n / samples)
+
+
+#: What forked betweenness workers read: set just before the fork, cleared right after.
+_FORK_STATE: dict[str, Any] = {}
+
+
+def _betweenness_from(sources: list[int]) -> np.ndarray:
+    state = _FORK_STATE
+    return np.asarray(
+        state["graph"].betweenness(
+            directed=state["directed"], weights=state["weights"], sources=sources
+        )
+    )
+
+
+def _forked_betweenness(
+    graph: igraph.Graph,
+    sources: list[int],
+    directed: bool,
+    weights: list[float] | None,
+    workers: int,
+) -> np.ndarray:
+    """Betweenness from ``sources`` split over forked processes (igraph holds the GIL).
+
+    Children inherit the graph copy-on-write, so nothing large is pickled; each returns
+    one array of partial sums, and betweenness is additive over sources.
+    """
+    _FORK_STATE.update(graph=graph, directed=directed, weights=weights)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_betweenness_from, [sources[i::workers] for i in range(workers)])
+    finally:
+        _FORK_STATE.clear()
+    return np.sum(parts, axis=0)
 
 
 def centrality(

@@ -98,7 +98,7 @@ class ColumnCondition:
 
 
 def _locate(bad: pl.Series, origin: str, column: str, lines: pl.Series | None) -> str:
-    """"file, line N, column 'c'" for the first bad row (or "row N" for in-memory frames)."""
+    """ "file, line N, column 'c'" for the first bad row (or "row N" for in-memory frames)."""
     position = int(np.flatnonzero(bad.to_numpy())[0])
     where = f"line {lines[position]}" if lines is not None else f"row {position + 1}"
     return f"{origin}, {where}, column {column!r}"
@@ -139,7 +139,7 @@ def _parse_weights(
     raw = frame[column]
     if raw.dtype.is_numeric():
         weights = raw.cast(pl.Float64)
-        bad = pl.Series([False] * len(weights))
+        bad = _constant(False, len(weights), pl.Boolean())
     else:
         text = _blank_to_null(raw.cast(pl.Utf8).str.strip_chars())
         weights = text.cast(pl.Float64, strict=False)
@@ -166,9 +166,18 @@ def _node_column(
     return values
 
 
+def _constant(value: object, length: int, dtype: pl.DataType) -> pl.Series:
+    """A column of one repeated value, built by Polars (no Python list of ``length`` items)."""
+    return pl.select(pl.repeat(pl.lit(value, dtype=dtype), length)).to_series()
+
+
+def _empty_lists(length: int) -> pl.Series:
+    return _constant([], length, pl.List(pl.Utf8))
+
+
 def _list_column(frame: pl.DataFrame, column: str | None, separator: str) -> pl.Series:
     if column is None:
-        return pl.Series([[]] * frame.height, dtype=pl.List(pl.Utf8))
+        return _empty_lists(frame.height)
     text = frame[column].cast(pl.Utf8).fill_null("")
     return text.str.split(separator).list.eval(
         pl.element().str.strip_chars().filter(pl.element().str.len_chars() > 0)
@@ -200,12 +209,12 @@ def network_from_frame(
     weights = (
         _parse_weights(frame, cols.weight, origin, line_numbers)
         if cols.weight
-        else pl.Series([1.0] * frame.height, dtype=pl.Float64)
+        else _constant(1.0, frame.height, pl.Float64())
     )
     first = (
         _parse_dates(frame, cols.date, origin, line_numbers)
         if cols.date
-        else pl.Series([None] * frame.height, dtype=pl.Datetime("us"))
+        else _constant(None, frame.height, pl.Datetime("us"))
     )
     last = _parse_dates(frame, cols.end_date, origin, line_numbers) if cols.end_date else first
     if cols.provenance is not None:
@@ -219,21 +228,29 @@ def network_from_frame(
     relation = (
         frame[cols.relation].cast(pl.Utf8)
         if cols.relation
-        else pl.Series([None] * frame.height, dtype=pl.Utf8)
+        else _constant(None, frame.height, pl.Utf8())
     )
 
     node_ids = pl.concat([sources, targets]).unique(maintain_order=True)
     # An Enum's physical codes are exactly the row numbers of node_ids: a vectorised lookup.
     node_type = pl.Enum(node_ids)
-    used = {cols.source, cols.target, cols.weight, cols.relation, cols.date, cols.end_date,
-            cols.provenance, cols.tags}
+    used = {
+        cols.source,
+        cols.target,
+        cols.weight,
+        cols.relation,
+        cols.date,
+        cols.end_date,
+        cols.provenance,
+        cols.tags,
+    }
     edges = pl.DataFrame(
         {
             "source": sources.cast(node_type).to_physical().cast(pl.Int64),
             "target": targets.cast(node_type).to_physical().cast(pl.Int64),
             "relation": relation,
             "weight": weights,
-            "count": pl.Series([1] * frame.height, dtype=pl.Int64),
+            "count": _constant(1, frame.height, pl.Int64()),
             "first_date": first,
             "last_date": last,
             "provenance": provenance,
@@ -345,13 +362,13 @@ def network_from_arrays(
         {
             "source": sources,
             "target": targets,
-            "relation": pl.Series([None] * m, dtype=pl.Utf8),
+            "relation": _constant(None, m, pl.Utf8()),
             "weight": np.ones(m) if weights is None else np.asarray(weights, dtype=np.float64),
             "count": np.ones(m, dtype=np.int64),
-            "first_date": pl.Series([None] * m, dtype=pl.Datetime("us")),
-            "last_date": pl.Series([None] * m, dtype=pl.Datetime("us")),
-            "provenance": pl.Series([[]] * m, dtype=pl.List(pl.Utf8)),
-            "tags": pl.Series([[]] * m, dtype=pl.List(pl.Utf8)),
+            "first_date": _constant(None, m, pl.Datetime("us")),
+            "last_date": _constant(None, m, pl.Datetime("us")),
+            "provenance": _empty_lists(m),
+            "tags": _empty_lists(m),
         }
     )
     node_ids = pl.Series("node", np.arange(count)).cast(pl.Utf8)

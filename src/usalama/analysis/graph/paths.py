@@ -14,7 +14,8 @@ from typing import Any, Literal
 import numpy as np
 
 from usalama.analysis.graph.filters import EdgeFilter, filter_network
-from usalama.analysis.graph.model import Direction, Edge, Network
+from usalama.analysis.graph.model import Direction, Edge, Network, gc_paused
+from usalama.analysis.graph.search import bidirectional_bfs
 from usalama.core.errors import InvalidInput, NotFound
 
 #: ``hops`` counts links; ``weight`` treats weight as a distance (km, fees);
@@ -51,12 +52,13 @@ class Path:
         return len(self.nodes) - 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": list(self.nodes),
-            "edges": [hop.to_dict() for hop in self.hops],
-            "length": self.length,
-            "cost": self.cost,
-        }
+        with gc_paused():  # a hop between hubs can carry many edges: see model.gc_paused
+            return {
+                "path": list(self.nodes),
+                "edges": [hop.to_dict() for hop in self.hops],
+                "length": self.length,
+                "cost": self.cost,
+            }
 
 
 def edge_costs(network: Network, cost: Cost) -> np.ndarray | None:
@@ -77,15 +79,28 @@ def _direction(network: Network, follow_direction: bool) -> Direction:
 
 
 def _explain(
-    network: Network, vertices: list[int], direction: Direction, costs: np.ndarray | None
+    network: Network,
+    vertices: list[int],
+    direction: Direction,
+    costs: np.ndarray | None,
+    mask: np.ndarray | None = None,
 ) -> Path:
     names = network.names(vertices)
-    hops = []
+    per_hop = []
     total = 0.0
-    for step, (u, v) in enumerate(itertools.pairwise(vertices)):
+    for u, v in itertools.pairwise(vertices):
         edge_ids = network.edges_between(u, v, direction)
+        if mask is not None:
+            edge_ids = edge_ids[mask[edge_ids]]
         total += 1.0 if costs is None else float(costs[edge_ids].min())
-        hops.append(Hop(names[step], names[step + 1], network.edge_records(edge_ids)))
+        per_hop.append(edge_ids)
+    # One column-wise lookup for the edges of every hop, then split per hop.
+    records = network.edge_records(np.concatenate(per_hop)) if per_hop else []
+    bounds = np.cumsum([0] + [len(ids) for ids in per_hop]).tolist()
+    hops = [
+        Hop(names[step], names[step + 1], records[bounds[step] : bounds[step + 1]])
+        for step in range(len(per_hop))
+    ]
     return Path(nodes=names, hops=hops, cost=total)
 
 
@@ -102,10 +117,22 @@ def shortest_path(
 
     Directed networks are followed along their arrows unless ``follow_direction=False``.
     """
+    direction = _direction(network, follow_direction)
+    if cost == "hops":
+        # Fewest hops: bidirectional BFS on the cached CSR; the filter is an edge mask, so
+        # no filtered copy of the network is built.
+        start, end = network.index_of(source), network.index_of(target)
+        mask = None if edge_filter is None or edge_filter.is_empty else edge_filter.mask(network)
+        backward: Direction = "in" if direction == "out" else "all"
+        vertices = bidirectional_bfs(
+            network.adjacency(direction), network.adjacency(backward), start, end, mask=mask
+        )
+        if vertices is None:
+            raise NotFound(f"no path from {source!r} to {target!r}")
+        return _explain(network, vertices, direction, None, mask)
     network = filter_network(network, edge_filter, keep_all_nodes=True)
     start, end = network.index_of(source), network.index_of(target)
     costs = edge_costs(network, cost)
-    direction = _direction(network, follow_direction)
     with warnings.catch_warnings():
         # igraph warns "Couldn't reach some vertices" for a missing path; we raise NotFound.
         warnings.simplefilter("ignore", RuntimeWarning)

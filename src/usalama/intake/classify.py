@@ -1,0 +1,324 @@
+"""Suggested category and priority from keyword rules (English, Swahili, Sheng).
+
+A suggestion only: a desk officer confirms or corrects it in triage. Pure Python.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# category code -> words or word stems (matched at the start of a token)
+_CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "homicide": (
+        "murder",
+        "killed",
+        "kill",
+        "dead body",
+        "mauaji",
+        "ameuawa",
+        "kuuawa",
+        "maiti",
+        "wameua",
+        "ameua",
+        "alimuua",
+    ),
+    "robbery": (
+        "robbery",
+        "robbed",
+        "mugged",
+        "mugging",
+        "gunpoint",
+        "jambazi",
+        "majambazi",
+        "unyang",
+        "walinyang",
+        "kunyang",
+        "wamenyang",
+        "pickpocket",
+        "ngeta",
+        "kupora",
+        "waliniibia kwa nguvu",
+    ),
+    "assault": (
+        "assault",
+        "beaten",
+        "beat",
+        "attacked",
+        "stabbed",
+        "fight",
+        "kupigwa",
+        "alipigwa",
+        "amepigwa",
+        "walimpiga",
+        "shambulio",
+        "kushambuli",
+        "vita",
+        "kisu",
+        "panga",
+    ),
+    "morality": (
+        "rape",
+        "raped",
+        "defile",
+        "defilement",
+        "sexual",
+        "molest",
+        "ubakaji",
+        "kubaka",
+        "alibakwa",
+        "amebakwa",
+        "kunajisi",
+        "unajisi",
+        "dhuluma za kingono",
+    ),
+    "breakings": (
+        "break-in",
+        "broke into",
+        "burglary",
+        "burglar",
+        "breaking",
+        "kuvunja",
+        "walivunja",
+        "wamevunja",
+        "uvunjaji",
+        "mlango umevunjwa",
+    ),
+    "stealing": (
+        "stole",
+        "stolen",
+        "steal",
+        "theft",
+        "thief",
+        "thieves",
+        "wizi",
+        "mwizi",
+        "wezi",
+        "kuibiwa",
+        "aliiba",
+        "waliiba",
+        "ameiba",
+        "imeibiwa",
+        "nimeibiwa",
+        "phone snatch",
+        "kunyakua simu",
+    ),
+    "theft_of_stock": (
+        "cattle",
+        "livestock",
+        "cows",
+        "goats",
+        "sheep",
+        "rustl",
+        "ng'ombe",
+        "ngombe",
+        "mbuzi",
+        "kondoo",
+        "mifugo",
+        "ngamia",
+        "camel",
+    ),
+    "theft_by_servant": (
+        "house help",
+        "employee stole",
+        "servant",
+        "mfanyakazi",
+        "house girl",
+        "msaidizi wa nyumbani",
+        "shamba boy",
+    ),
+    "vehicle_theft": (
+        "car stolen",
+        "carjack",
+        "motorbike stolen",
+        "boda stolen",
+        "gari imeibiwa",
+        "pikipiki imeibiwa",
+        "wizi wa gari",
+        "side mirror",
+        "vipuri",
+    ),
+    "dangerous_drugs": (
+        "drug",
+        "cocaine",
+        "heroin",
+        "bhang",
+        "marijuana",
+        "weed",
+        "ganja",
+        "bangi",
+        "banghi",
+        "dawa za kulevya",
+        "mihadarati",
+        "unga",
+        "kush",
+        "shashamane",
+        "chang'aa",
+        "changaa",
+        "kumi kumi",
+        "pombe haramu",
+    ),
+    "traffic": (
+        "accident",
+        "hit and run",
+        "reckless",
+        "drunk driving",
+        "overload",
+        "ajali",
+        "matatu",
+        "dereva",
+        "kugongwa",
+        "aligongwa",
+        "barabara",
+    ),
+    "criminal_damage": (
+        "vandal",
+        "arson",
+        "set fire",
+        "burnt",
+        "damaged",
+        "uharibifu",
+        "kuchoma",
+        "walichoma",
+        "moto",
+        "kuharibu",
+        "waliharibu",
+    ),
+    "economic": (
+        "fraud",
+        "scam",
+        "conman",
+        "fake",
+        "forgery",
+        "counterfeit",
+        "mpesa",
+        "m-pesa",
+        "pyramid",
+        "ulaghai",
+        "tapeli",
+        "matapeli",
+        "utapeli",
+        "bandia",
+        "kudanganywa",
+        "wash wash",
+    ),
+    "corruption": (
+        "bribe",
+        "bribery",
+        "corrupt",
+        "kickback",
+        "hongo",
+        "rushwa",
+        "ufisadi",
+        "kitu kidogo",
+        "chai",
+        "toa kitu",
+    ),
+    "police_officers": (
+        "police officer",
+        "policeman",
+        "police beat",
+        "cop",
+        "askari",
+        "polisi",
+        "karao",
+        "makarao",
+        "afande",
+        "sanse",
+    ),
+    "tourists": ("tourist", "mtalii", "watalii", "mzungu", "beach boy"),
+}
+
+_URGENT = (
+    "gun",
+    "shot",
+    "shooting",
+    "firearm",
+    "bunduki",
+    "risasi",
+    "kidnap",
+    "abducted",
+    "hostage",
+    "teka nyara",
+    "ametekwa",
+    "right now",
+    "sasa hivi",
+    "saa hii",
+    "bleeding",
+    "damu",
+    "dying",
+    "anakufa",
+    "fire",
+    "moto",
+    "bomb",
+    "bomu",
+    "explosive",
+    "kill",
+    "kuua",
+)
+_HIGH = (
+    "child",
+    "children",
+    "mtoto",
+    "watoto",
+    "knife",
+    "kisu",
+    "panga",
+    "weapon",
+    "silaha",
+    "rape",
+    "kubaka",
+    "defile",
+    "threat",
+    "tishio",
+    "vitisho",
+    "injured",
+    "jeraha",
+    "amejeruhiwa",
+    "missing",
+    "amepotea",
+    "school",
+    "shule",
+)
+_SEVERE_CATEGORIES = {"homicide": "urgent", "morality": "high", "robbery": "high"}
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    category: str
+    priority: str
+    matched: tuple[str, ...]
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " " + re.sub(r"[^\w'\- ]+", " ", folded) + " "
+
+
+def _hits(text: str, words: tuple[str, ...]) -> list[str]:
+    return [w for w in words if re.search(r"(?<![\w])" + re.escape(w), text)]
+
+
+def suggest(text: str) -> Suggestion:
+    """The category with the most keyword hits (ties: list order) and a priority."""
+    folded = _fold(text)
+    best, best_hits, best_score = "other", [], 0.0
+    for code, words in _CATEGORY_WORDS.items():
+        hits = _hits(folded, words)
+        # "stealing" is the generic theft: a specific theft (stock, vehicle, servant) wins a tie
+        score = len(hits) * (0.6 if code == "stealing" else 1.0)
+        if score > best_score:
+            best, best_hits, best_score = code, hits, score
+    priority = "normal"
+    if _hits(folded, _HIGH):
+        priority = "high"
+    if _hits(folded, _URGENT):
+        priority = "urgent"
+    floor = _SEVERE_CATEGORIES.get(best)
+    if floor and PRIORITIES.index(floor) > PRIORITIES.index(priority):
+        priority = floor
+    return Suggestion(best, priority, tuple(best_hits))

@@ -1,0 +1,690 @@
+"""Intake use cases: the only code that writes intake rows, checks access and audits.
+
+Public functions never receive a request: nothing about the sender's connection can reach
+the database from here. Staff functions take the user, use ``visible_to`` and audit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+
+from usalama.accounts.models import Agency
+from usalama.audit.services import Actor, record
+from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
+from usalama.core.text import clean_text, normalise_phone
+from usalama.intake import codes, duplicates, places
+from usalama.intake.categories import BY_CODE
+from usalama.intake.classify import suggest
+from usalama.intake.errors import RateLimited, Replayed
+from usalama.intake.models import (
+    Attachment,
+    Channel,
+    CodeThrottle,
+    LocalLeader,
+    Message,
+    PhoneHash,
+    Priority,
+    Report,
+    Status,
+    Submission,
+    Tip,
+    WebhookReceipt,
+    may_triage,
+)
+from usalama.intake.photos import MAX_PHOTOS, CleanPhoto
+
+PUBLIC = Actor(name="public")  # every anonymous or public submission is audited as this actor
+MAX_DESCRIPTION = 4000
+MAX_MESSAGE = 2000
+MAX_SHORT = 300
+PHONE_WINDOW = timedelta(hours=1)
+PHONE_LIMIT = 30
+THROTTLE_WINDOW = timedelta(minutes=15)
+BUCKET_FAILURES = 10
+GLOBAL_FAILURES = 300
+GLOBAL_BUCKET = "*"
+
+
+# --- keys and small helpers --------------------------------------------------------------------
+def _key(purpose: str) -> bytes:
+    base = settings.USALAMA_PHONE_HMAC_KEY or settings.SECRET_KEY
+    return hmac.new(base.encode(), b"usalama.intake:" + purpose.encode(), hashlib.sha256).digest()
+
+
+def phone_digest(msisdn: str) -> str:
+    """Keyed HMAC of the E.164 digits (or of the raw string if it is not a phone number)."""
+    canonical = normalise_phone(msisdn) or msisdn.strip()
+    return hmac.new(_key("phone"), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def _lookup_delay() -> float:
+    return float(getattr(settings, "USALAMA_INTAKE_LOOKUP_DELAY", 0.3))
+
+
+def intake_agency() -> Agency:
+    """The agency that owns public submissions until triage assigns them (default NPS)."""
+    code = getattr(settings, "USALAMA_INTAKE_AGENCY", "NPS")
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        from usalama.accounts.services import ensure_agency
+
+        agency = ensure_agency(
+            Actor(name="system"),
+            code=code,
+            name="National Police Service",
+            country="KE",
+            kind="police",
+        )
+    return agency
+
+
+def clean_field(value: Any, name: str, *, max_length: int, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            raise InvalidInput(f"{name}: not valid UTF-8 text") from bad
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name}: must be text")
+    if "\x00" in value:
+        raise InvalidInput(f"{name}: binary data is not accepted")
+    text = clean_text(value).strip()
+    if required and not text:
+        raise InvalidInput(f"{name}: must not be empty")
+    if len(text) > max_length:
+        raise InvalidInput(f"{name}: at most {max_length} characters")
+    return text
+
+
+# --- submissions -------------------------------------------------------------------------------
+@dataclass
+class SubmissionInput:
+    category: str
+    description: str
+    channel: str
+    language: str = "sw"
+    county: str = ""
+    sub_county: str = ""
+    ward: str = ""
+    location_text: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    occurred_at: datetime | None = None
+    photos: list[CleanPhoto] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def _validated(data: SubmissionInput) -> dict[str, Any]:
+    category = (data.category or "").strip()
+    if category and category not in BY_CODE:
+        raise InvalidInput(f"category: unknown category {category[:40]!r}")
+    description = clean_field(data.description, "description", max_length=MAX_DESCRIPTION)
+    county = clean_field(data.county, "county", max_length=100, required=False)
+    sub_county = clean_field(data.sub_county, "sub_county", max_length=100, required=False)
+    ward = clean_field(data.ward, "ward", max_length=100, required=False)
+    if county and not places.is_county(county):
+        raise InvalidInput("county: not a Kenyan county")
+    if sub_county and not places.is_sub_county(county, sub_county):
+        raise InvalidInput("sub_county: not in that county")
+    if ward and not places.is_ward(county, sub_county, ward):
+        raise InvalidInput("ward: not in that sub-county")
+    location_text = clean_field(
+        data.location_text, "location_text", max_length=MAX_SHORT, required=False
+    )
+    if (data.lat is None) != (data.lon is None):
+        raise InvalidInput("lat/lon: give both or neither")
+    if (
+        data.lat is not None
+        and data.lon is not None
+        and not (-90 <= data.lat <= 90 and -180 <= data.lon <= 180)
+    ):
+        raise InvalidInput("lat/lon: out of range")
+    occurred_at = data.occurred_at
+    if occurred_at is not None:
+        if timezone.is_naive(occurred_at):
+            occurred_at = timezone.make_aware(occurred_at)
+        if occurred_at > timezone.now() + timedelta(hours=1):
+            raise InvalidInput("occurred_at: is in the future")
+    if len(data.photos) > MAX_PHOTOS:
+        raise InvalidInput(f"photos: at most {MAX_PHOTOS}")
+    hint = suggest(description + " " + location_text)
+    return {
+        "category": category or hint.category,
+        "category_confirmed": False,
+        "description": description,
+        "county": county,
+        "sub_county": sub_county,
+        "ward": ward,
+        "location_text": location_text,
+        "lat": data.lat,
+        "lon": data.lon,
+        "occurred_at": occurred_at,
+        "channel": data.channel,
+        "language": "en" if (data.language or "").startswith("en") else "sw",
+        "suggested_category": hint.category,
+        "suggested_priority": hint.priority,
+        "priority": hint.priority,
+        "agency": intake_agency(),
+    }
+
+
+def _store_photos(photos: list[CleanPhoto], **owner: Any) -> None:
+    for photo in photos:
+        Attachment.objects.create(
+            file=ContentFile(photo.data, name=f"{photo.sha256[:32]}.jpg"),
+            content_type=photo.content_type,
+            size=len(photo.data),
+            width=photo.width,
+            height=photo.height,
+            sha256=photo.sha256,
+            **owner,
+        )
+
+
+def submit_tip(data: SubmissionInput) -> tuple[Tip, str]:
+    """Store an anonymous tip; return it and its code (the only time the code exists)."""
+    fields = _validated(data)
+    code = codes.new_tip_code()
+    digits = codes.normalise_code(code)
+    assert digits is not None
+    with transaction.atomic():
+        tip = Tip.objects.create(
+            code_bucket=codes.bucket(_key("tip-bucket"), digits),
+            code_hash=codes.hash_code(digits),
+            **fields,
+        )
+        _store_photos(data.photos, tip=tip)
+        record(
+            PUBLIC,
+            "intake.tip.create",
+            object_type="tip",
+            object_id=tip.pk,
+            details={"channel": tip.channel, "category": tip.category},
+        )
+    return tip, code
+
+
+def submit_report(
+    data: SubmissionInput, contact: Contact | None = None, leader: LocalLeader | None = None
+) -> Report:
+    fields = _validated(data)
+    contact_fields: dict[str, Any] = {}
+    if contact is not None:
+        phone = clean_field(contact.phone, "contact_phone", max_length=20, required=False)
+        if phone:
+            phone = normalise_phone(phone) or ""
+            if not phone:
+                raise InvalidInput("contact_phone: not a valid phone number")
+        contact_fields = {
+            "contact_ok": True,
+            "contact_name": clean_field(
+                contact.name, "contact_name", max_length=200, required=False
+            ),
+            "contact_phone": phone,
+            "contact_email": clean_field(
+                contact.email, "contact_email", max_length=200, required=False
+            ),
+        }
+        if not (contact_fields["contact_phone"] or contact_fields["contact_email"]):
+            raise InvalidInput(
+                "contact: give a phone number or an email address, or stay anonymous"
+            )
+    if leader is not None:
+        fields.update(verified_source=True, channel=fields["channel"], agency=leader.agency)
+    year = timezone.now().year
+    for _attempt in range(8):
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    reference=codes.new_reference(year), leader=leader, **fields, **contact_fields
+                )
+                _store_photos(data.photos, report=report)
+                record(
+                    PUBLIC if leader is None else Actor(name=f"leader:{leader.pk}"),
+                    "intake.report.create",
+                    object_type="report",
+                    object_id=report.pk,
+                    details={
+                        "channel": report.channel,
+                        "category": report.category,
+                        "verified_source": report.verified_source,
+                    },
+                )
+            return report
+        except IntegrityError:
+            if Report.objects.filter(reference__startswith=f"RPT-{year}-").count() > 900_000:
+                raise
+            continue  # reference collision: draw another
+    raise InvalidInput("could not allocate a reference; try again")
+
+
+# --- code lookups with brute-force protection --------------------------------------------------
+def _throttle_locked(bucket: str, now: datetime) -> bool:
+    return CodeThrottle.objects.filter(
+        bucket__in=[bucket, GLOBAL_BUCKET], locked_until__gt=now
+    ).exists()
+
+
+def _throttle_fail(bucket: str, now: datetime) -> None:
+    for key, limit, lock in (
+        (bucket, BUCKET_FAILURES, THROTTLE_WINDOW),
+        (GLOBAL_BUCKET, GLOBAL_FAILURES, timedelta(minutes=1)),
+    ):
+        with transaction.atomic():
+            row, _ = CodeThrottle.objects.select_for_update().get_or_create(bucket=key)
+            if now - row.window_start > THROTTLE_WINDOW:
+                row.window_start, row.failures, row.locked_until = now, 0, None
+            row.failures += 1
+            if row.failures >= limit:
+                row.locked_until = now + lock
+            row.save()
+
+
+def find_tip(raw_code: str) -> Tip:
+    """The tip with this code, or NotFound. Failed guesses are slowed and counted per bucket."""
+    digits = codes.normalise_code(raw_code)
+    if digits is None:
+        raise NotFound("no tip with that code")
+    bucket = codes.bucket(_key("tip-bucket"), digits)
+    now = timezone.now()
+    if _throttle_locked(bucket, now):
+        raise RateLimited("too many wrong codes; try again in 15 minutes")
+    for tip in Tip.objects.filter(code_bucket=bucket):
+        if codes.verify_code(tip.code_hash, digits):
+            return tip  # type: ignore[no-any-return]
+    _throttle_fail(bucket, now)
+    time.sleep(_lookup_delay())
+    raise NotFound("no tip with that code")
+
+
+@dataclass(frozen=True)
+class PublicMessage:
+    author: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    kind: str  # "tip" or "report"
+    status: str
+    status_label: str
+    note: str
+    updated_at: datetime
+    messages: list[PublicMessage]
+
+
+def _status_label(status: str, language: str) -> str:
+    with translation.override(language):
+        return str(Status(status).label)
+
+
+def tip_status(raw_code: str, language: str = "sw") -> PublicStatus:
+    tip = find_tip(raw_code)
+    messages = [PublicMessage(m.author, m.text, m.created_at) for m in tip.messages.all()]
+    return PublicStatus(
+        "tip",
+        tip.status,
+        _status_label(tip.status, language),
+        tip.public_note,
+        tip.updated_at,
+        messages,
+    )
+
+
+def report_status(raw_reference: str, language: str = "sw") -> PublicStatus:
+    reference = codes.normalise_reference(raw_reference, timezone.now().year)
+    if reference is None:
+        raise NotFound("no report with that reference")
+    report = Report.objects.filter(reference=reference).first()
+    if report is None:
+        _throttle_fail("ref", timezone.now())
+        time.sleep(_lookup_delay())
+        raise NotFound("no report with that reference")
+    return PublicStatus(
+        "report",
+        report.status,
+        _status_label(report.status, language),
+        report.public_note,
+        report.updated_at,
+        [],
+    )
+
+
+def status_for(raw: str, language: str = "sw") -> PublicStatus:
+    """A tip code or a report reference, whichever ``raw`` is."""
+    if codes.normalise_code(raw) is not None:
+        return tip_status(raw, language)
+    return report_status(raw, language)
+
+
+def add_tipster_message(raw_code: str, text: str, channel: str) -> Message:
+    tip = find_tip(raw_code)
+    body = clean_field(text, "text", max_length=MAX_MESSAGE)
+    with transaction.atomic():
+        message = Message.objects.create(
+            tip=tip, author=Message.Author.TIPSTER, text=body, channel=channel
+        )
+        Tip.objects.filter(pk=tip.pk).update(updated_at=timezone.now())
+        record(
+            PUBLIC,
+            "intake.tip.message",
+            object_type="tip",
+            object_id=tip.pk,
+            details={"channel": channel},
+        )
+    return message
+
+
+# --- phones and gateways -------------------------------------------------------------------------
+def check_phone(msisdn: str) -> None:
+    """Count a message from this number (as an HMAC); refuse blocked or too-busy numbers."""
+    digest = phone_digest(msisdn)
+    now = timezone.now()
+    with transaction.atomic():
+        row, _ = PhoneHash.objects.select_for_update().get_or_create(digest=digest)
+        if row.blocked:
+            raise RateLimited("this number is blocked")
+        if now - row.window_start > PHONE_WINDOW:
+            row.window_start, row.window_count = now, 0
+        row.window_count += 1
+        row.total += 1
+        row.save()
+        if row.window_count > PHONE_LIMIT:
+            raise RateLimited("too many messages from this number; try again later")
+
+
+def block_phone(actor: Actor | Any, msisdn: str, blocked: bool = True) -> None:
+    digest = phone_digest(msisdn)
+    PhoneHash.objects.update_or_create(digest=digest, defaults={"blocked": blocked})
+    record(
+        actor,
+        "intake.phone.block" if blocked else "intake.phone.unblock",
+        object_type="phone_hash",
+        object_id=digest[:12],
+    )
+
+
+def accept_once(channel: str, external_id: str) -> None:
+    """Refuse a gateway message id seen before (replay); ids are stored hashed."""
+    key = hmac.new(_key("receipt"), f"{channel}:{external_id}".encode(), hashlib.sha256).hexdigest()
+    try:
+        with transaction.atomic():
+            WebhookReceipt.objects.create(key=key)
+    except IntegrityError as seen:
+        raise Replayed("this message was already received") from seen
+
+
+# --- local leaders -------------------------------------------------------------------------------
+def register_leader(
+    actor: Actor | Any,
+    *,
+    name: str,
+    kind: str,
+    phone: str = "",
+    pin: str = "",
+    user: Any = None,
+    county: str = "",
+    sub_county: str = "",
+    ward: str = "",
+    agency: Agency | None = None,
+) -> LocalLeader:
+    if kind not in LocalLeader.Kind.values:
+        raise InvalidInput(f"kind: one of {', '.join(LocalLeader.Kind.values)}")
+    if pin and (not pin.isdigit() or not 4 <= len(pin) <= 8):
+        raise InvalidInput("pin: 4 to 8 digits")
+    if phone and not pin:
+        raise InvalidInput("pin: needed to report by SMS/USSD")
+    leader = LocalLeader.objects.create(
+        name=clean_field(name, "name", max_length=200),
+        kind=kind,
+        county=county,
+        sub_county=sub_county,
+        ward=ward,
+        agency=agency or intake_agency(),
+        user=user,
+        phone_hmac=phone_digest(phone) if phone else "",
+        pin_hash=codes.hash_code(pin) if pin else "",
+    )
+    record(
+        actor,
+        "intake.leader.register",
+        object_type="local_leader",
+        object_id=leader.pk,
+        details={"kind": kind, "county": county},
+    )
+    return leader
+
+
+def leader_by_pin(msisdn: str, pin: str) -> LocalLeader:
+    """The active leader with this phone and PIN (5 wrong PINs lock it for 15 minutes)."""
+    now = timezone.now()
+    leader = LocalLeader.objects.filter(phone_hmac=phone_digest(msisdn), active=True).first()
+    if leader is None:
+        raise PermissionDenied("not a registered local leader")
+    if leader.locked_until and leader.locked_until > now:
+        raise RateLimited("too many wrong PINs; try again later")
+    if not codes.verify_code(leader.pin_hash, pin.strip()):
+        LocalLeader.objects.filter(pk=leader.pk).update(failed_pins=F("failed_pins") + 1)
+        if leader.failed_pins + 1 >= 5:
+            LocalLeader.objects.filter(pk=leader.pk).update(
+                failed_pins=0, locked_until=now + THROTTLE_WINDOW
+            )
+        raise PermissionDenied("wrong PIN")
+    if leader.failed_pins:
+        LocalLeader.objects.filter(pk=leader.pk).update(failed_pins=0)
+    return leader
+
+
+def leader_for_user(user: Any) -> LocalLeader:
+    leader = LocalLeader.objects.filter(user_id=getattr(user, "pk", 0) or 0, active=True).first()
+    if leader is None:
+        raise PermissionDenied("this account is not a registered local leader")
+    return leader
+
+
+# --- staff: queue, views, replies, triage --------------------------------------------------------
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str
+    id: int
+    label: str
+    category: str
+    suggested_category: str
+    priority: str
+    suggested_priority: str
+    status: str
+    channel: str
+    verified_source: bool
+    place: str
+    created_at: datetime
+    excerpt: str
+    group: int
+
+
+def _require_triage(user: Any) -> None:
+    if not may_triage(user):
+        raise NotFound("not found")
+
+
+def _place(item: Submission) -> str:
+    parts = [item.ward, item.sub_county, item.county, item.location_text]
+    return ", ".join(p for p in parts if p)
+
+
+def queue(user: Any, *, include_closed: bool = False, limit: int = 200) -> list[QueueItem]:
+    """Open reports and tips, newest first, with likely duplicates sharing a group number."""
+    _require_triage(user)
+    open_statuses = [
+        s for s in Status.values if include_closed or s not in {Status.CLOSED, Status.DUPLICATE}
+    ]
+    items: list[Submission] = [
+        *Report.objects.visible_to(user)
+        .filter(status__in=open_statuses)
+        .order_by("-created_at")[:limit],
+        *Tip.objects.visible_to(user)
+        .filter(status__in=open_statuses)
+        .order_by("-created_at")[:limit],
+    ]
+    items.sort(key=lambda s: s.created_at, reverse=True)
+    items = items[:limit]
+
+    def key(item: Submission) -> str:
+        return f"{'report' if isinstance(item, Report) else 'tip'}:{item.pk}"
+
+    groups = duplicates.group(
+        [
+            duplicates.Item(
+                key(s),
+                s.category,
+                s.created_at if s.occurred_at is None else s.occurred_at,
+                s.description,
+                s.ward,
+                s.sub_county,
+                s.county,
+                s.location_text,
+                s.lat,
+                s.lon,
+            )
+            for s in items
+        ]
+    )
+    group_of = {k: n for n, members in enumerate(groups, start=1) for k in members}
+    record(user, "intake.queue.view", details={"count": len(items)})
+    return [
+        QueueItem(
+            kind="report" if isinstance(s, Report) else "tip",
+            id=s.pk,
+            label=s.reference if isinstance(s, Report) else f"TIP-{s.pk}",
+            category=s.category,
+            suggested_category=s.suggested_category,
+            priority=s.priority,
+            suggested_priority=s.suggested_priority,
+            status=s.status,
+            channel=s.channel,
+            verified_source=s.verified_source,
+            place=_place(s),
+            created_at=s.created_at,
+            excerpt=s.description[:160],
+            group=group_of[key(s)],
+        )
+        for s in items
+    ]
+
+
+def get_tip(user: Any, tip_id: int) -> Tip:
+    """A tip for a staff member; every view is audited."""
+    _require_triage(user)
+    tip = Tip.objects.visible_to(user).filter(pk=tip_id).first()
+    if tip is None:
+        raise NotFound("not found")
+    record(user, "intake.tip.view", object_type="tip", object_id=tip.pk)
+    return tip  # type: ignore[no-any-return]
+
+
+def get_report(user: Any, report_id: int) -> Report:
+    _require_triage(user)
+    report = Report.objects.visible_to(user).filter(pk=report_id).first()
+    if report is None:
+        raise NotFound("not found")
+    record(user, "intake.report.view", object_type="report", object_id=report.pk)
+    return report  # type: ignore[no-any-return]
+
+
+def reply_to_tip(user: Any, tip_id: int, text: str) -> Message:
+    tip = get_tip(user, tip_id)
+    body = clean_field(text, "text", max_length=MAX_MESSAGE)
+    with transaction.atomic():
+        message = Message.objects.create(
+            tip=tip, author=Message.Author.STAFF, staff_user=user, text=body, channel=Channel.WEB
+        )
+        Tip.objects.filter(pk=tip.pk).update(updated_at=timezone.now())
+        record(
+            user,
+            "intake.tip.reply",
+            object_type="tip",
+            object_id=tip.pk,
+            details={"message": message.pk},
+        )
+    return message
+
+
+def triage(
+    user: Any,
+    kind: str,
+    item_id: int,
+    *,
+    category: str | None = None,
+    priority: str | None = None,
+    status: str | None = None,
+    assigned_agency: str | None = None,
+    station: str | None = None,
+    public_note: str | None = None,
+) -> Submission:
+    """Confirm or change category and priority, assign, set status and the public note."""
+    item: Submission = get_tip(user, item_id) if kind == "tip" else get_report(user, item_id)
+    changes: dict[str, Any] = {}
+    if category is not None:
+        if category not in BY_CODE:
+            raise InvalidInput(f"category: unknown category {category[:40]!r}")
+        changes.update(category=category, category_confirmed=True)
+    if priority is not None:
+        if priority not in Priority.values:
+            raise InvalidInput(f"priority: one of {', '.join(Priority.values)}")
+        changes["priority"] = priority
+    if status is not None:
+        if status not in Status.values:
+            raise InvalidInput(f"status: one of {', '.join(Status.values)}")
+        changes["status"] = status
+    if assigned_agency:
+        agency = Agency.objects.filter(code=assigned_agency).first()
+        if agency is None:
+            raise InvalidInput(f"assigned_agency: no agency {assigned_agency[:32]!r}")
+        changes["assigned_agency"] = agency
+        if status is None and item.status in {Status.NEW, Status.TRIAGED}:
+            changes["status"] = Status.ASSIGNED
+    if station is not None:
+        changes["station"] = clean_field(station, "station", max_length=200, required=False)
+    if public_note is not None:
+        changes["public_note"] = clean_field(
+            public_note, "public_note", max_length=500, required=False
+        )
+    if not changes:
+        raise InvalidInput("nothing to change")
+    if "status" not in changes and item.status == Status.NEW:
+        changes["status"] = Status.TRIAGED
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(item, name, value)
+        item.save()
+        record(
+            user,
+            "intake.triage",
+            object_type=kind,
+            object_id=item.pk,
+            details={
+                k: (v.code if isinstance(v, Agency) else v)
+                for k, v in changes.items()
+                if k != "public_note"
+            },
+        )
+    return item

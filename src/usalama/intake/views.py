@@ -1,0 +1,240 @@
+"""Public pages (report form, tip status and conversation) and staff triage pages.
+
+Public views read nothing about the connection, never touch the session and set no cookie:
+the form carries a signed, time-limited token instead of Django's CSRF cookie (see
+docs/decisions/0005-anonymous-intake.md), and the language is a ``lang`` parameter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
+from usalama.intake import codes, places, services
+from usalama.intake.categories import BY_CODE
+from usalama.intake.errors import RateLimited
+from usalama.intake.forms import (
+    CodeForm,
+    MessageForm,
+    ReplyForm,
+    ReportForm,
+    TriageForm,
+    form_token_valid,
+    new_form_token,
+)
+from usalama.intake.models import Channel, Report, Tip
+from usalama.intake.photos import clean_photo
+
+
+def _language(request: HttpRequest) -> str:
+    wanted = request.POST.get("lang") or request.GET.get("lang") or translation.get_language()
+    return "en" if (wanted or "").startswith("en") else "sw"
+
+
+def _public(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    language = context["lang"]
+    with translation.override(language):
+        response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    response["Content-Language"] = language
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _occurred(date: Any, at: time | None) -> datetime | None:
+    if not date:
+        return None
+    return timezone.make_aware(datetime.combine(date, at or time(12, 0)))
+
+
+@csrf_exempt  # the signed form token replaces the CSRF cookie (decision 0005)
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest) -> HttpResponse:
+    language = _language(request)
+    county = (request.POST.get("county") or request.GET.get("county") or "").strip()
+    if county and not places.is_county(county):
+        county = ""
+    with translation.override(language):
+        form = ReportForm(
+            request.POST or None,
+            request.FILES or None,
+            language=language,
+            county=county,
+            initial={"form_token": new_form_token(), "county": county},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                return _submit(request, form, language)
+            except InvalidInput as bad:
+                form.add_error(None, bad.message)
+        status = 400 if request.method == "POST" else 200
+        context = {
+            "form": form,
+            "lang": language,
+            "county": county,
+            "counties": places.counties(),
+            "code_form": CodeForm(),
+        }
+        return _public(request, "intake/report_form.html", context, status)
+
+
+def _submit(request: HttpRequest, form: ReportForm, language: str) -> HttpResponse:
+    data = form.cleaned_data
+    sub_county, _, ward = (data.get("place") or "").partition("|")
+    photos = [clean_photo(upload.read()) for upload in data.get("photos") or []]
+    submission = services.SubmissionInput(
+        category=data["category"],
+        description=data["description"],
+        channel=Channel.WEB,
+        language=language,
+        county=data.get("county") or "",
+        sub_county=sub_county,
+        ward=ward,
+        location_text=data.get("location_text") or "",
+        occurred_at=_occurred(data.get("occurred_date"), data.get("occurred_time")),
+        photos=photos,
+    )
+    if data["identity"] == ReportForm.ANONYMOUS:
+        _tip, code = services.submit_tip(submission)
+        context = {"lang": language, "tip_code": code}
+    else:
+        contact = services.Contact(
+            name=data.get("contact_name") or "",
+            phone=data.get("contact_phone") or "",
+            email=data.get("contact_email") or "",
+        )
+        report = services.submit_report(submission, contact=contact)
+        context = {"lang": language, "reference": report.reference}
+    return _public(request, "intake/submitted.html", context, 201)
+
+
+@require_http_methods(["GET"])
+def tip_lookup(request: HttpRequest) -> HttpResponse:
+    language = _language(request)
+    form = CodeForm(request.GET or None)
+    if form.is_valid():
+        raw = form.cleaned_data["code"]
+        digits = codes.normalise_code(raw)
+        target = codes.format_code(digits) if digits else raw.strip().upper().replace(" ", "")
+        return redirect(reverse("intake:tip", args=[target]) + f"?lang={language}")
+    return _public(request, "intake/lookup.html", {"lang": language, "form": form})
+
+
+@csrf_exempt  # the signed form token replaces the CSRF cookie (decision 0005)
+@require_http_methods(["GET", "POST"])
+def tip_page(request: HttpRequest, code: str) -> HttpResponse:
+    language = _language(request)
+    error = ""
+    form = MessageForm(request.POST or None, initial={"form_token": new_form_token()})
+    if request.method == "POST" and codes.normalise_code(code):
+        if not form_token_valid(request.POST.get("form_token", "")):
+            error = "expired"
+        elif form.is_valid():
+            try:
+                services.add_tipster_message(code, form.cleaned_data["text"], Channel.WEB)
+                return redirect(reverse("intake:tip", args=[code]) + f"?lang={language}&sent=1")
+            except InvalidInput as bad:
+                form.add_error("text", bad.message)
+            except (NotFound, RateLimited):
+                pass
+    try:
+        status = services.status_for(code, language)
+    except NotFound:
+        return _public(
+            request,
+            "intake/lookup.html",
+            {"lang": language, "form": CodeForm(), "missing": True},
+            404,
+        )
+    except RateLimited:
+        return _public(
+            request, "intake/lookup.html", {"lang": language, "form": CodeForm(), "busy": True}, 429
+        )
+    context = {
+        "lang": language,
+        "code": code,
+        "status": status,
+        "form": form,
+        "error": error,
+        "sent": request.GET.get("sent") == "1",
+    }
+    return _public(request, "intake/tip.html", context, 400 if error else 200)
+
+
+# --- staff ----------------------------------------------------------------------------------------
+def _staff_language(request: HttpRequest) -> str:
+    return "sw" if translation.get_language() == "sw" else "en"
+
+
+@login_required
+def triage_queue(request: HttpRequest) -> HttpResponse:
+    try:
+        items = services.queue(request.user, include_closed=request.GET.get("all") == "1")
+    except NotFound as missing:
+        raise Http404 from missing
+    language = _staff_language(request)
+    names = {code: c.name(language) for code, c in BY_CODE.items()}
+    return render(request, "intake/triage_queue.html", {"items": items, "names": names})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def triage_item(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
+    if kind not in {"tip", "report"}:
+        raise Http404
+    language = _staff_language(request)
+    reply_form = ReplyForm(request.POST if "reply" in request.POST else None)
+    triage_form = TriageForm(request.POST if "triage" in request.POST else None, language=language)
+    try:
+        if request.method == "POST":
+            if "reply" in request.POST and kind == "tip" and reply_form.is_valid():
+                services.reply_to_tip(request.user, item_id, reply_form.cleaned_data["text"])
+                return redirect("intake:triage_item", kind=kind, item_id=item_id)
+            if "triage" in request.POST and triage_form.is_valid():
+                services.triage(request.user, kind, item_id, **triage_form.cleaned_data)
+                return redirect("intake:triage_item", kind=kind, item_id=item_id)
+        item = (services.get_tip if kind == "tip" else services.get_report)(request.user, item_id)
+    except (NotFound, PermissionDenied) as missing:
+        raise Http404 from missing
+    except InvalidInput as bad:
+        triage_form.add_error(None, bad.message)
+        item = (services.get_tip if kind == "tip" else services.get_report)(request.user, item_id)
+    if not triage_form.is_bound:
+        triage_form = TriageForm(
+            language=language,
+            initial={
+                "category": item.category,
+                "priority": item.priority,
+                "status": item.status,
+                "assigned_agency": item.assigned_agency.code if item.assigned_agency else "",
+                "station": item.station,
+                "public_note": item.public_note,
+            },
+        )
+    context = {
+        "kind": kind,
+        "item": item,
+        "label": item.reference if isinstance(item, Report) else f"TIP-{item.pk}",
+        "category_name": BY_CODE[item.category].name(language)
+        if item.category in BY_CODE
+        else item.category,
+        "suggested_name": BY_CODE[item.suggested_category].name(language)
+        if item.suggested_category in BY_CODE
+        else "",
+        "messages_list": list(item.messages.all()) if isinstance(item, Tip) else [],
+        "attachments": list(item.attachments.all()),
+        "triage_form": triage_form,
+        "reply_form": reply_form,
+    }
+    return render(request, "intake/triage_item.html", context)

@@ -1,0 +1,1 @@
+"""Policing: incidents and calls for service, response times, hotspot forecasts, patrol plans."""

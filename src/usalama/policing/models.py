@@ -1,0 +1,60 @@
+"""Incidents and calls for service, each owned by a records collection (the one access gate).
+
+Locations are stored as WGS84 latitude/longitude whatever the source CRS was; times are
+stored in UTC with the source's time zone kept beside them, so "hour of day" means the
+local hour where the call happened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from usalama.records.models import Collection, visible_collection_ids
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def visible_to(self, user: Any) -> IncidentQuerySet:
+        return self.filter(collection_id__in=visible_collection_ids(user))
+
+
+class Incident(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="incidents")
+    external_id = models.CharField(
+        max_length=200, help_text=_("Event number in the source system, or file:row.")
+    )
+    category = models.CharField(max_length=200, blank=True)
+    call_group = models.CharField(max_length=200, blank=True)
+    call_type = models.CharField(max_length=200, blank=True)
+    priority = models.CharField(max_length=20, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    beat = models.CharField(max_length=100, blank=True)
+    station = models.CharField(max_length=100, blank=True, help_text=_("Station or precinct."))
+    received_at = models.DateTimeField(db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    source_file = models.CharField(max_length=300)
+    source_row = models.PositiveIntegerField()
+    imported_by = models.CharField(max_length=150)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "external_id"], name="unique_incident_per_collection"
+            )
+        ]
+        indexes = [models.Index(fields=["collection", "received_at"])]
+        ordering = ["received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} ({self.category or self.call_type})"

@@ -1,0 +1,567 @@
+"""Policing use cases: the only code here that writes, checks access and audits.
+
+Views, the API and the CLI call these; they never touch ``Incident`` directly.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from usalama.accounts.models import Agency
+from usalama.accounts.roles import Role
+from usalama.audit.services import Actor, record
+from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
+from usalama.policing.mappings import Mapping, load_mapping
+from usalama.policing.models import Incident
+from usalama.policing.reading import read_incident_files
+from usalama.policing.response import ResponseReport, response_report
+from usalama.records import services as records
+from usalama.records.models import Collection
+
+# Roles that may load incident files into their own agency's collections.
+IMPORT_ROLES = {Role.ANALYST, Role.SUPERVISOR, Role.DESK_OFFICER, Role.COMMANDER}
+BATCH_SIZE = 2000
+UPDATED_FIELDS = [
+    "category",
+    "call_group",
+    "call_type",
+    "priority",
+    "latitude",
+    "longitude",
+    "beat",
+    "station",
+    "received_at",
+    "answered_at",
+    "dispatched_at",
+    "arrived_at",
+    "cleared_at",
+    "time_zone",
+    "source_file",
+    "source_row",
+    "imported_by",
+    "imported_at",
+]
+
+
+# --- collections ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncidentCollection:
+    collection: Collection
+    incidents: int
+    first: dt.datetime | None
+    last: dt.datetime | None
+
+
+def incident_collections(user: Any) -> list[IncidentCollection]:
+    """Visible collections holding incidents, with counts and date range."""
+    stats = (
+        Incident.objects.visible_to(user)
+        .values("collection_id")
+        .annotate(n=Count("id"), first=Min("received_at"), last=Max("received_at"))
+    )
+    by_id = {row["collection_id"]: row for row in stats}
+    out = []
+    for collection in records.visible_collections(user):
+        row = by_id.get(collection.id)
+        if row:
+            out.append(IncidentCollection(collection, row["n"], row["first"], row["last"]))
+    return out
+
+
+def get_incident_collection(user: Any, key: str) -> Collection:
+    """A collection the user may see, by key; anything else is NotFound (never 403)."""
+    collection = (
+        Collection.objects.visible_to(user).select_related("agency").filter(key=key).first()
+    )
+    if collection is None:
+        raise NotFound(f"collection {key!r} not found")
+    return collection
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    collection: str
+    files: list[str]
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped_no_time: int = 0
+    no_coordinates: int = 0
+    duplicates: int = 0
+    mapping: str = ""
+    messages: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "collection": self.collection,
+            "files": self.files,
+            "mapping": self.mapping,
+            "rows_read": self.rows_read,
+            "created": self.created,
+            "updated": self.updated,
+            "skipped_no_time": self.skipped_no_time,
+            "no_coordinates": self.no_coordinates,
+            "duplicates": self.duplicates,
+        }
+
+
+def _target_collection(
+    actor: Actor, user: Any, key: str, agency_code: str | None, label: str | None
+) -> Collection:
+    if user is not None:
+        if not getattr(user, "sees_records", False) or not (user.role_set & IMPORT_ROLES):
+            raise PermissionDenied(f"{user.get_username()} may not import incidents")
+        agency = user.agency
+        if agency_code and agency_code != agency.code:
+            raise PermissionDenied(f"{user.get_username()} may import only for {agency.code}")
+        existing = Collection.objects.filter(key=key).first()
+        if existing is not None:
+            if existing.id not in set(
+                Collection.objects.visible_to(user).values_list("id", flat=True)
+            ):
+                raise NotFound(f"collection {key!r} not found")
+            if existing.agency_id != agency.id:
+                raise PermissionDenied(f"collection {key!r} belongs to another agency")
+            return existing
+    else:
+        existing = Collection.objects.filter(key=key).first()
+        if existing is not None:
+            if agency_code and existing.agency.code != agency_code:
+                raise NotFound(f"collection {key!r} not found")
+            return existing
+        if not agency_code:
+            raise InvalidInput(f"collection {key!r} does not exist; give --agency to create it")
+        found = Agency.objects.filter(code=agency_code).first()
+        if found is None:
+            raise NotFound(f"agency {agency_code!r} not found")
+        agency = found
+    return records.ensure_collection(
+        actor,
+        key=key,
+        agency=agency,
+        label=label or key.replace("-", " ").capitalize(),
+        summary="Calls for service / incidents",
+    )
+
+
+def _aware(value: dt.datetime | None) -> Any:
+    return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+def import_incidents(
+    user: Any,
+    paths: Sequence[str | Path],
+    collection_key: str,
+    mapping: str | Mapping | dict[str, Any],
+    *,
+    agency_code: str | None = None,
+    label: str | None = None,
+) -> ImportResult:
+    """Read, check and store incident files in one transaction; re-import updates in place.
+
+    ``user`` None means the operator at the command line (a system actor); then
+    ``agency_code`` names the owner of a new collection.
+    """
+    actor = Actor.of(user) if user is not None else Actor(name="cli", agency=agency_code or "")
+    chosen = load_mapping(mapping)
+    parsed = read_incident_files(paths, chosen)  # raises, naming rows, before any write
+    result = ImportResult(
+        collection=collection_key, files=[str(p.path.name) for p in parsed], mapping=chosen.name
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        collection = _target_collection(actor, user, collection_key, agency_code, label)
+        for item in parsed:
+            result.rows_read += item.rows_read
+            result.skipped_no_time += item.skipped_no_time
+            result.no_coordinates += item.no_coordinates
+            result.duplicates += item.duplicates
+            ids = item.frame["external_id"].to_list()
+            existing: set[str] = set()
+            for start in range(0, len(ids), BATCH_SIZE):
+                existing.update(
+                    Incident.objects.filter(
+                        collection=collection, external_id__in=ids[start : start + BATCH_SIZE]
+                    ).values_list("external_id", flat=True)
+                )
+            objects = [
+                Incident(
+                    collection=collection,
+                    external_id=row["external_id"],
+                    category=row["category"][:200],
+                    call_group=row["call_group"][:200],
+                    call_type=row["call_type"][:200],
+                    priority=row["priority"][:20],
+                    latitude=row["latitude"],
+                    longitude=row["longitude"],
+                    beat=row["beat"][:100],
+                    station=row["station"][:100],
+                    received_at=_aware(row["received"]),
+                    answered_at=_aware(row["answered"]),
+                    dispatched_at=_aware(row["dispatched"]),
+                    arrived_at=_aware(row["arrived"]),
+                    cleared_at=_aware(row["cleared"]),
+                    time_zone=chosen.time_zone,
+                    source_file=row["source_file"],
+                    source_row=row["source_row"],
+                    imported_by=actor.name,
+                    imported_at=now,
+                )
+                for row in item.frame.iter_rows(named=True)
+            ]
+            Incident.objects.bulk_create(
+                objects,
+                batch_size=BATCH_SIZE,
+                update_conflicts=True,
+                unique_fields=["collection", "external_id"],
+                update_fields=UPDATED_FIELDS,
+            )
+            result.updated += len(existing)
+            result.created += len(objects) - len(existing)
+        files = [{"name": p.path.name, "sha256": records.file_sha256(str(p.path))} for p in parsed]
+        record(
+            actor,
+            "incidents.import",
+            object_type="collection",
+            object_id=collection.pk,
+            details={**result.as_dict(), "files": files},
+        )
+    return result
+
+
+# --- reading incidents as frames -------------------------------------------------------------
+
+_FRAME_FIELDS = (
+    "external_id",
+    "category",
+    "call_group",
+    "priority",
+    "station",
+    "beat",
+    "latitude",
+    "longitude",
+    "received_at",
+    "answered_at",
+    "dispatched_at",
+    "arrived_at",
+    "cleared_at",
+    "time_zone",
+    "source_file",
+)
+_TIMES = {
+    "received_at": "received",
+    "answered_at": "answered",
+    "dispatched_at": "dispatched",
+    "arrived_at": "arrived",
+    "cleared_at": "cleared",
+}
+
+
+def incidents_frame(collection: Collection, *, local_times: bool = True) -> pl.DataFrame:
+    """The collection's incidents; times naive, local to each call (or UTC)."""
+    rows = Incident.objects.filter(collection=collection).values_list(*_FRAME_FIELDS)
+    columns: dict[str, list[Any]] = {name: [] for name in _FRAME_FIELDS}
+    for row in rows.iterator(chunk_size=10_000):
+        for name, value in zip(_FRAME_FIELDS, row, strict=True):
+            if name in _TIMES and value is not None:
+                value = value.astimezone(dt.UTC).replace(tzinfo=None)
+            columns[name].append(value)
+    schema: dict[str, Any] = {name: pl.String for name in _FRAME_FIELDS}
+    schema.update({name: pl.Datetime("us") for name in _TIMES})
+    schema.update({"latitude": pl.Float64, "longitude": pl.Float64})
+    frame = pl.DataFrame(columns, schema=schema).rename(_TIMES)
+    if not local_times or frame.height == 0:
+        return frame
+    parts = []
+    for zone in frame["time_zone"].unique().to_list():
+        part = frame.filter(pl.col("time_zone") == zone)
+        parts.append(
+            part.with_columns(
+                pl.col(list(_TIMES.values()))
+                .dt.replace_time_zone("UTC")
+                .dt.convert_time_zone(zone)
+                .dt.replace_time_zone(None)
+            )
+        )
+    return pl.concat(parts).sort("received")
+
+
+# --- response times ---------------------------------------------------------------------------
+
+
+@dataclass
+class ResponseView:
+    collection: Collection
+    report: ResponseReport
+    standards: dict[str, float]
+    time_zones: list[str]
+
+
+def _response_view(actor: Any, collection: Collection, standards: dict[str, float]) -> ResponseView:
+    frame = incidents_frame(collection)
+    report = response_report(frame, standards=standards)
+    record(
+        actor,
+        "incidents.response_times",
+        object_type="collection",
+        object_id=collection.pk,
+        details={"key": collection.key, "calls": report.calls, "standards": standards},
+    )
+    zones = sorted(frame["time_zone"].unique().to_list()) if frame.height else []
+    return ResponseView(collection, report, standards, zones)
+
+
+def response_times(
+    user: Any, collection_key: str, *, standards: dict[str, float] | None = None
+) -> ResponseView:
+    """The dashboard's figures for a collection the user may see; audited."""
+    collection = get_incident_collection(user, collection_key)
+    return _response_view(user, collection, standards or {})
+
+
+def operator_response_times(
+    collection_key: str, *, standards: dict[str, float] | None = None
+) -> ResponseView:
+    """The same figures for the operator at the command line (a system actor); audited."""
+    collection = Collection.objects.filter(key=collection_key).first()
+    if collection is None:
+        raise NotFound(f"collection {collection_key!r} not found")
+    return _response_view(Actor(name="cli"), collection, standards or {})
+
+
+def response_times_csv(
+    user: Any, collection_key: str, *, standards: dict[str, float] | None = None
+) -> str:
+    """Every table of the dashboard in one CSV (section, group, figures); audited."""
+    collection = get_incident_collection(user, collection_key)
+    if not records.may_export(user, collection):
+        raise PermissionDenied(
+            f"{collection.handling} material leaves only by its originating agency's hand"
+        )
+    report = response_report(incidents_frame(collection), standards=standards or {})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["section", "group", "calls", "measured", "median_min", "p90_min"])
+
+    def fmt(value: Any) -> str:
+        return "" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))
+
+    for row in report.overall.iter_rows(named=True):
+        writer.writerow(
+            [
+                "interval",
+                row["interval"],
+                row["calls"],
+                row["measured"],
+                fmt(row["median"]),
+                fmt(row["p90"]),
+            ]
+        )
+    for dimension, table in report.by.items():
+        for row in table.iter_rows(named=True):
+            writer.writerow(
+                [
+                    f"response_by_{dimension}",
+                    fmt(row[dimension]),
+                    row["calls"],
+                    row["measured"],
+                    fmt(row["median"]),
+                    fmt(row["p90"]),
+                ]
+            )
+    writer.writerow([])
+    writer.writerow(["standard", "priority", "minutes", "calls", "measured", "met", "share"])
+    for row in report.standards.iter_rows(named=True):
+        writer.writerow(
+            [
+                "standard",
+                row["priority"],
+                fmt(row["standard_minutes"]),
+                row["calls"],
+                row["measured"],
+                row["met"],
+                fmt(row["share"]),
+            ]
+        )
+    record(
+        user,
+        "incidents.export",
+        object_type="collection",
+        object_id=collection.pk,
+        details={"key": collection.key, "what": "response_times_csv", "standards": standards or {}},
+    )
+    return buffer.getvalue()
+
+
+# --- hotspots and forecasts ------------------------------------------------------------------
+
+
+@dataclass
+class HotspotView:
+    collection: Collection
+    method_requested: str
+    method: str
+    cell_size: float
+    units: str
+    train_start: dt.date
+    origin: dt.date
+    horizon_end: dt.date
+    train_days: float
+    horizon_days: float
+    incidents_total: int
+    incidents_located: int
+    incidents_in_window: int
+    study_cells: int
+    categories: list[tuple[str, int]]
+    call_groups: list[tuple[str, int]]
+    source_files: list[str]
+    cells: list[dict[str, Any]]
+    geojson: dict[str, Any]
+    plan: list[dict[str, Any]]
+    shown_share: float
+    shown_captured: int = 0
+
+
+def _date(days: float) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=int(days))
+
+
+def hotspot_forecast(
+    user: Any,
+    collection_key: str,
+    *,
+    method: str = "best",
+    cell_size: float = 600.0,
+    units: str = "ft",
+    train_days: float = 31.0,
+    horizon_days: float = 7.0,
+    top: int = 50,
+    patrol_cells: int = 10,
+    shift_start: dt.time = dt.time(8, 0),
+) -> HotspotView:
+    """Forecast the window after the data with the hotspot engine; audited."""
+    from usalama.analysis import hotspots
+
+    if units not in ("m", "ft"):
+        raise InvalidInput(f"units must be m or ft, not {units!r}")
+    if not 10 <= cell_size <= 10_000:
+        raise InvalidInput("cell size must be between 10 and 10,000")
+    if method not in (*hotspots.METHOD_NAMES, hotspots.BEST):
+        raise InvalidInput(f"unknown method {method!r}")
+    if not 1 <= top <= 500:
+        raise InvalidInput("top must be between 1 and 500 cells")
+    collection = get_incident_collection(user, collection_key)
+    frame = incidents_frame(collection, local_times=False)
+    located = frame.filter(pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null())
+    if located.height == 0:
+        raise InvalidInput("no incident in this collection has a location")
+    data = hotspots.prepare(
+        located.select(
+            pl.col("longitude").alias("x"),
+            pl.col("latitude").alias("y"),
+            pl.col("received").alias("time"),
+        ),
+        crs="EPSG:4326",
+        cell_size=cell_size,
+        units=units,  # type: ignore[arg-type]
+    )
+    span = data.end - data.start
+    train = min(train_days, float(int(span)))
+    if train < max(horizon_days, 1):
+        raise InvalidInput(
+            f"the collection spans {span:.0f} days; a forecast needs at least {horizon_days:g}"
+        )
+    result = hotspots.forecast(data, method=method, train_days=train, horizon_days=horizon_days)
+    plan = hotspots.patrol_plan(
+        result, hotspots.PatrolSettings(cells=patrol_cells, shift_start=shift_start)
+    )
+    shown = result.cells.head(top)
+    start_day = result.origin - train
+    day = located["received"].dt.epoch("us").cast(pl.Float64) / 86_400_000_000
+    in_window = located.filter((day >= start_day) & (day < result.origin))
+    categories = Counter(in_window["category"].to_list()).most_common(8)
+    groups = Counter(in_window["call_group"].to_list()).most_common(8)
+    train_counts = data.study_counts(start_day, result.origin)
+    cell_index = {int(c): i for i, c in enumerate(data.study_cells.tolist())}
+    shown_rows = []
+    for row in shown.iter_rows(named=True):
+        shown_rows.append(
+            {
+                "rank": row["rank"],
+                "cell_id": row["cell_id"],
+                "score": row["score"],
+                "lat": row["centroid_lat"],
+                "lon": row["centroid_lon"],
+                "past": int(train_counts[cell_index[int(row["cell_id"])]]),
+            }
+        )
+    geojson = hotspots.to_geojson(shown.select("cell_id", "rank", "score", "polygon"))
+    plan_rows = [
+        {
+            "rank": r["rank"],
+            "cell_id": r["cell_id"],
+            "lat": r["centroid_lat"],
+            "lon": r["centroid_lon"],
+            "visit_minutes": r["visit_minutes"],
+            "revisit_minutes": r["revisit_minutes"],
+            "visit_times": r["visit_times"],
+        }
+        for r in plan.iter_rows(named=True)
+    ]
+    view = HotspotView(
+        collection=collection,
+        method_requested=method,
+        method=result.method,
+        cell_size=cell_size,
+        units=units,
+        train_start=_date(start_day),
+        origin=_date(result.origin),
+        horizon_end=_date(result.origin + horizon_days - 1),
+        train_days=train,
+        horizon_days=horizon_days,
+        incidents_total=frame.height,
+        incidents_located=located.height,
+        incidents_in_window=in_window.height,
+        study_cells=int(data.study_cells.size),
+        categories=[(c or "—", n) for c, n in categories],
+        call_groups=[(c or "—", n) for c, n in groups],
+        source_files=sorted(set(frame["source_file"].to_list())),
+        cells=shown_rows,
+        geojson=geojson,
+        plan=plan_rows,
+        shown_share=shown.height / max(1, int(data.study_cells.size)),
+        shown_captured=sum(r["past"] for r in shown_rows),
+    )
+    record(
+        user,
+        "incidents.forecast",
+        object_type="collection",
+        object_id=collection.pk,
+        details={
+            "key": collection.key,
+            "method": method,
+            "method_used": result.method,
+            "cell_size": cell_size,
+            "units": units,
+            "train_days": train,
+            "horizon_days": horizon_days,
+        },
+    )
+    return view

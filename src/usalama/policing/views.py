@@ -1,0 +1,253 @@
+"""Policing pages: incident collections, the response-time dashboard, the forecast map.
+
+Views only translate between HTTP and ``services``; access checks and audit happen there.
+Every page is readable without JavaScript: tables and server-rendered SVG charts; the map
+is an enhancement over the ranked cell table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
+from usalama.policing import charts, services
+from usalama.policing.response import DIMENSIONS, WEEKDAYS, parse_standards
+
+DEFAULT_STANDARDS = "P1=15"
+METHODS = ("best", "etas", "kde", "naive")
+
+
+def _collection_key(request: HttpRequest, available: list[services.IncidentCollection]) -> str:
+    key = request.GET.get("collection", "").strip()
+    if key:
+        return key
+    if not available:
+        raise Http404
+    return available[0].collection.key
+
+
+def _standards(text: str) -> dict[str, float]:
+    items = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    return parse_standards(items)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    rows = services.incident_collections(request.user)
+    return render(request, "policing/index.html", {"rows": rows})
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _charts(view: services.ResponseView) -> list[dict[str, str]]:
+    report = view.report
+    out = []
+    by_priority = report.by["priority"].filter(~report.by["priority"]["median"].is_null())
+    if by_priority.height:
+        first_standard = next(iter(view.standards.items()), None)
+        out.append(
+            {
+                "title": _("Response time by priority"),
+                "svg": charts.bars(
+                    [str(p) or "—" for p in by_priority["priority"].to_list()],
+                    {
+                        _("median"): [_num(v) for v in by_priority["median"].to_list()],
+                        _("90th percentile"): [_num(v) for v in by_priority["p90"].to_list()],
+                    },
+                    title=_("Response time (received → arrived) by priority"),
+                    ylabel=_("minutes"),
+                    standard=first_standard[1] if first_standard else None,
+                    standard_label=(
+                        _("standard for priority %(p)s") % {"p": first_standard[0]}
+                        if first_standard
+                        else ""
+                    ),
+                ),
+            }
+        )
+    by_hour = report.by["hour"].filter(~report.by["hour"]["median"].is_null())
+    if by_hour.height:
+        out.append(
+            {
+                "title": _("Response time by hour of day"),
+                "svg": charts.lines(
+                    [f"{h:02d}" for h in by_hour["hour"].to_list()],
+                    {
+                        _("median"): [_num(v) for v in by_hour["median"].to_list()],
+                        _("90th percentile"): [_num(v) for v in by_hour["p90"].to_list()],
+                    },
+                    title=_("Response time by hour of day (local time)"),
+                    ylabel=_("minutes"),
+                ),
+            }
+        )
+    by_day = report.by["weekday"].filter(~report.by["weekday"]["median"].is_null())
+    if by_day.height:
+        out.append(
+            {
+                "title": _("Response time by day of week"),
+                "svg": charts.bars(
+                    [WEEKDAYS[d - 1] for d in by_day["weekday"].to_list()],
+                    {
+                        _("median"): [_num(v) for v in by_day["median"].to_list()],
+                        _("90th percentile"): [_num(v) for v in by_day["p90"].to_list()],
+                    },
+                    title=_("Response time by day of week"),
+                    ylabel=_("minutes"),
+                ),
+            }
+        )
+    return out
+
+
+def _group_label(dimension: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if dimension == "weekday":
+        return WEEKDAYS[int(value) - 1]
+    if dimension == "hour":
+        return f"{int(value):02d}:00"
+    return str(value)
+
+
+@login_required
+def response_times(request: HttpRequest) -> HttpResponse:
+    available = services.incident_collections(request.user)
+    key = _collection_key(request, available)
+    standards_text = request.GET.get("standards", DEFAULT_STANDARDS)
+    error = ""
+    try:
+        standards = _standards(standards_text)
+    except InvalidInput as bad:
+        error, standards = bad.message, {}
+    try:
+        view = services.response_times(request.user, key, standards=standards)
+    except NotFound as missing:
+        raise Http404 from missing
+    labels = {
+        "priority": _("Priority"),
+        "station": _("Station / precinct"),
+        "beat": _("Beat"),
+        "hour": _("Hour of day"),
+        "weekday": _("Day of week"),
+    }
+    intervals = {
+        "answer": _("Answer (received → answered)"),
+        "dispatch": _("Dispatch (received → dispatched)"),
+        "travel": _("Travel (dispatched → arrived)"),
+        "response": _("Response (received → arrived)"),
+        "on_scene": _("On scene (arrived → cleared)"),
+    }
+    overall = [
+        {**row, "label": intervals[row["interval"]]}
+        for row in view.report.overall.iter_rows(named=True)
+    ]
+    tables = [
+        {
+            "dimension": dim,
+            "label": labels[dim],
+            "rows": [
+                {**row, "group": _group_label(dim, row[dim])}
+                for row in view.report.by[dim].iter_rows(named=True)
+            ],
+        }
+        for dim in DIMENSIONS
+    ]
+    context = {
+        "available": available,
+        "view": view,
+        "overall": overall,
+        "tables": tables,
+        "charts": _charts(view),
+        "standards_text": standards_text,
+        "standards": list(view.report.standards.iter_rows(named=True)),
+        "error": error,
+        "negative": {k: v for k, v in view.report.negative.items() if v},
+    }
+    return render(request, "policing/response_times.html", context)
+
+
+@login_required
+def response_times_export(request: HttpRequest) -> HttpResponse:
+    available = services.incident_collections(request.user)
+    key = _collection_key(request, available)
+    try:
+        standards = _standards(request.GET.get("standards", DEFAULT_STANDARDS))
+        body = services.response_times_csv(request.user, key, standards=standards)
+    except NotFound as missing:
+        raise Http404 from missing
+    except (InvalidInput, PermissionDenied) as refused:
+        return HttpResponse(refused.message, status=refused.http_status, content_type="text/plain")
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="response-times-{key}.csv"'
+    return response
+
+
+def _number(request: HttpRequest, name: str, default: float) -> float:
+    try:
+        return float(request.GET.get(name, default))
+    except ValueError as bad:
+        raise InvalidInput(_("%(name)s must be a number") % {"name": name}) from bad
+
+
+@login_required
+def hotspots(request: HttpRequest) -> HttpResponse:
+    available = services.incident_collections(request.user)
+    key = _collection_key(request, available)
+    method = request.GET.get("method", "best")
+    units = request.GET.get("units", "ft")
+    params: dict[str, Any] = {"method": method, "units": units}
+    view = None
+    error = ""
+    try:
+        params["cell"] = _number(request, "cell", 600)
+        params["train"] = _number(request, "train", 31)
+        params["horizon"] = _number(request, "horizon", 7)
+        params["top"] = int(_number(request, "top", 50))
+        shift = request.GET.get("shift", "08:00")
+        try:
+            shift_start = dt.time.fromisoformat(shift)
+        except ValueError as bad:
+            raise InvalidInput(_("shift must be a time such as 08:00")) from bad
+        params["shift"] = shift_start.strftime("%H:%M")
+        view = services.hotspot_forecast(
+            request.user,
+            key,
+            method=method,
+            cell_size=params["cell"],
+            units=units,
+            train_days=params["train"],
+            horizon_days=params["horizon"],
+            top=params["top"],
+            shift_start=shift_start,
+        )
+    except NotFound as missing:
+        raise Http404 from missing
+    except InvalidInput as bad:
+        error = bad.message
+    context = {
+        "available": available,
+        "key": key,
+        "view": view,
+        "params": params,
+        "methods": METHODS,
+        "error": error,
+        "tiles": _tiles(),
+    }
+    return render(request, "policing/hotspots.html", context)
+
+
+def _tiles() -> str:
+    from django.conf import settings
+
+    config = getattr(settings, "LEAFLET_CONFIG", {}) or {}
+    tiles = config.get("TILES") or ""
+    return tiles if isinstance(tiles, str) else ""
