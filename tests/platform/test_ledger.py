@@ -283,6 +283,31 @@ def test_mpesa_pdf_import(world: dict[str, Any], tmp_path: Path) -> None:
     assert Transfer.objects.filter(reference="SEB1B2C3D4").exists()
 
 
+def test_password_protected_mpesa_pdf(world: dict[str, Any], tmp_path: Path) -> None:
+    """Safaricom sends statements encrypted with a code; the importer opens them with it."""
+    from pypdf import PdfReader, PdfWriter
+
+    plain = tmp_path / "plain.pdf"
+    _mpesa_pdf(plain)
+    writer = PdfWriter()
+    for page in PdfReader(plain).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="123456", algorithm="AES-128")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as handle:
+        writer.write(handle)
+    collection = world["collections"]["dci"]
+    with pytest.raises(InvalidInput, match="password"):
+        services.import_file(
+            None, collection, "mpesa", locked, account="0712345678", password="wrong"
+        )
+    assert not Transfer.objects.filter(collection=collection).exists()
+    result = services.import_file(
+        None, collection, "mpesa", locked, account="0712345678", password="123456"
+    )
+    assert result.transfers_added == 2
+
+
 def _mpesa_pdf(path: Path) -> None:
     """A one-page synthetic statement in Safaricom's line layout (matplotlib's PDF backend)."""
     import matplotlib
@@ -465,3 +490,20 @@ def test_money_pages(client: Any, world: dict[str, Any]) -> None:
     client.post("/otp/", {"token": f"{totp(device.bin_key):06d}"})
     assert client.get(f"/money/accounts/{account.pk}/").status_code == 404
     assert client.get(f"/money/trace/?{query}").status_code == 404
+
+
+def test_goaml_transactions_reach_the_ledger(world: dict[str, Any]) -> None:
+    """goAML reports reuse the records importer; the ledger is synced from its FtM output."""
+    from tests.shared_data import FIXTURES
+    from usalama.records.imports import import_file
+
+    analyst = world["users"]["dci.analyst"]
+    report = import_file(analyst, FIXTURES / "goaml" / "str_sample.xml", "dci-goaml", fmt="goaml")
+    assert report.entities > 0
+    collection = services.collection_for(analyst, "dci-goaml")
+    result = services.sync_from_records(collection, analyst)
+    transfers = Transfer.objects.filter(collection=collection)
+    assert result.transfers_added == transfers.count() >= 1
+    assert all(t.amount > 0 and t.source_account_id != t.target_account_id for t in transfers)
+    again = services.sync_from_records(collection, analyst)
+    assert again.transfers_added == 0
