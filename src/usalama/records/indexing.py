@@ -12,6 +12,7 @@ from followthemoney.statement import StatementEntity
 from followthemoney.types import registry
 
 from usalama.core.text import normalise_identifier, normalise_phone, tokens
+from usalama.records.bulk import insert_rows
 from usalama.records.models import Collection, EntityRecord, Statement
 
 _IDENTIFIER_TYPES = {registry.identifier, registry.checksum}
@@ -94,9 +95,9 @@ def rebuild_records(collection: Collection, entity_ids: Iterable[str] | None = N
             )
         )
         if len(batch) >= 2000:
-            EntityRecord.objects.bulk_create(batch)
+            insert_rows(EntityRecord, batch, with_pk=False)
             batch = []
-    EntityRecord.objects.bulk_create(batch)
+    insert_rows(EntityRecord, batch, with_pk=False)
     return len(grouped)
 
 

@@ -23,6 +23,7 @@ from usalama.accounts.models import Agency
 from usalama.audit.services import Actor, record
 from usalama.core.errors import InvalidInput, NotFound
 from usalama.core.text import clean_text
+from usalama.records.bulk import insert_rows
 from usalama.records.grading import NO_ONWARD_DISSEMINATION
 from usalama.records.indexing import _Dataset, entity_from_rows, rebuild_records, schema_label
 from usalama.records.labels import translate_label
@@ -200,7 +201,7 @@ def ingest_entities(
             ids = [s.id for s in pending]
             existing = set(Statement.objects.filter(id__in=ids).values_list("id", flat=True))
             fresh = {s.id: s for s in pending if s.id not in existing}
-            Statement.objects.bulk_create(list(fresh.values()), batch_size=1000)
+            insert_rows(Statement, list(fresh.values()))
             if existing:
                 Statement.objects.filter(id__in=list(existing)).update(last_seen=seen_at)
             result.statements_added += len(fresh)
