@@ -7,22 +7,22 @@ separate process, and reads the reply back on the tip page with the code.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.shared_data import PROJECT_ROOT
+from tests.browser.support import (
+    SCREENSHOTS,
+    cli_env,
+    launch_chromium,
+    run_checked,
+    run_cli,
+    serving,
+)
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
-CHROMIUM = os.environ.get("USALAMA_CHROMIUM", "/usr/bin/chromium")
 
 REPLY_SCRIPT = """
 import django
@@ -42,66 +42,21 @@ print(tip.pk)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     var_dir = tmp_path_factory.mktemp("var")
-    env = {
-        **os.environ,
-        "USALAMA_VAR_DIR": str(var_dir),
-        "DJANGO_SETTINGS_MODULE": "usalama.settings",
-    }
-    env.pop("USALAMA_DATABASE_URL", None)
-    cli = [sys.executable, "-m", "usalama.cli"]
-    migrated = subprocess.run(
-        [*cli, "migrate"], env=env, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert migrated.returncode == 0, migrated.stderr[-2000:]
-    port = _free_port()
-    process = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    try:
-        yield {"base": f"http://127.0.0.1:{port}", "var": str(var_dir), "env": env}  # type: ignore[dict-item]
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    env = cli_env(var_dir)
+    run_cli(env, "migrate", timeout=300)
+    with serving(env) as base:
+        yield {"base": base, "var": str(var_dir), "env": env}
 
 
 def test_anonymous_tip_in_swahili_without_javascript(server: dict[str, object]) -> None:
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; run scripts/ensure-chromium")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     base = str(server["base"])
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(p)
         context = browser.new_context(
             java_script_enabled=False, viewport={"width": 420, "height": 900}, locale="sw-KE"
         )
@@ -126,15 +81,11 @@ def test_anonymous_tip_in_swahili_without_javascript(server: dict[str, object]) 
         assert re.fullmatch(r"\d{5}(-\d{5}){4}", code)
         assert "Asante" in page.content()
         assert context.cookies() == []  # no session, no CSRF cookie, nothing
-        replied = subprocess.run(
+        run_checked(
             [sys.executable, "-c", REPLY_SCRIPT],
-            env=server["env"],  # type: ignore[arg-type]
-            capture_output=True,
-            text=True,
+            server["env"],  # type: ignore[arg-type]
             timeout=120,
-            check=False,
         )
-        assert replied.returncode == 0, replied.stderr[-2000:]
         page.goto(base + "/tip/?lang=sw")
         page.fill("#id_code", code.replace("-", " "))
         page.click("#check-code")

@@ -7,65 +7,31 @@ scenario's alert and follows the trace bank → M-Pesa → crypto; saves a scree
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.browser.test_foundation_browser import CHROMIUM, SCREENSHOTS, _free_port, _totp
+from tests.browser.support import (
+    SCREENSHOTS,
+    build_demo,
+    launch_chromium,
+    log_in,
+    run_cli,
+    serving,
+)
 
 pytestmark = pytest.mark.browser
 PEOPLE = 300
 
 
-def _run(cli: list[str], args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [*cli, *args], env=env, capture_output=True, text=True, timeout=900, check=False
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    import socket
-
-    var_dir = tmp_path_factory.mktemp("var")
-    env = {**os.environ, "USALAMA_VAR_DIR": str(var_dir)}
-    env.pop("USALAMA_DATABASE_URL", None)
-    cli = [sys.executable, "-m", "usalama.cli"]
-    built = _run(cli, ["demo", "--no-serve", "--people", str(PEOPLE)], env)
-    secrets = {}
-    for line in built.splitlines():
-        parts = line.split()
-        if len(parts) == 5 and parts[0] != "username":
-            secrets[parts[0]] = parts[4]
-    _run(cli, ["ledger", "sync", "--collection", "frc-str"], env)
-    scanned = _run(cli, ["ledger", "scan", "--collection", "frc-str"], env)
+    env, secrets = build_demo(tmp_path_factory.mktemp("var"), people=PEOPLE)
+    run_cli(env, "ledger", "sync", "--collection", "frc-str")
+    scanned = run_cli(env, "ledger", "scan", "--collection", "frc-str")
     assert "flagged accounts" in scanned
-    port = _free_port()
-    process = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    try:
-        yield {"base": f"http://127.0.0.1:{port}", "secret": secrets["frc.analyst"]}
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with serving(env) as base:
+        yield {"base": base, "secret": secrets["frc.analyst"]}
 
 
 def test_alert_to_trace_across_channels(server: dict[str, str]) -> None:
@@ -73,36 +39,17 @@ def test_alert_to_trace_across_channels(server: dict[str, str]) -> None:
 
     from usalama.demo import generate_world
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; run scripts/ensure-chromium")
     world = generate_world(seed=7, people=PEOPLE)
     scenario = world.scenarios["layering"]
     source_number = world.record(scenario["source_account"]).entity["properties"]["accountNumber"][
         0
     ]
     wallet = world.record(scenario["crypto_wallet"]).entity["properties"]["publicKey"][0]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1500})
         page.goto(server["base"] + "/")
-        page.fill("#id_username", "frc.analyst")
-        page.fill("#id_password", "usalama-demo-2026")
-        page.click("button[type=submit].primary")
-        page.wait_for_url("**/otp/")
-        page.fill("#id_token", _totp(server["secret"]))
-        page.click("button[type=submit].primary")
-        page.wait_for_url(server["base"] + "/")
+        log_in(page, server["base"], "frc.analyst", server["secret"])
         page.click("nav.mainnav >> text=Money")
         page.wait_for_url("**/money/alerts/**")
         row = page.locator(f"tr.alert-row[data-account='{source_number}']")
