@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "usalama.money",
     "usalama.web",
     "usalama.intake",
+    "usalama.resolve",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("network/", include("usalama.network.urls")),
     path("policing/", include("usalama.policing.urls")),
     path("money/", include("usalama.money.urls")),
+    path("resolve/", include("usalama.resolve.urls")),
     # /report/, /tip/<code>/, /intake/triage/ and /webhooks/<gateway>/<secret>/
     path("", include("usalama.intake.urls")),
     path("", include("usalama.web.urls")),

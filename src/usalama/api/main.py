@@ -123,6 +123,9 @@ def _register_routers() -> None:
     api.add_router("/", network_router)
     api.add_router("/", policing_router)
     api.add_router("/", money_router)
+    from usalama.resolve.api import router as resolve_router
+
+    api.add_router("/", resolve_router)
 
 
 _register_routers()

@@ -81,19 +81,9 @@ def record(
             query=query,
             details=safe_details,
         )
+        stored = {key: value for key, value in fields.items() if key != "seq"}
         return AuditEvent.objects.create(
-            id=seq,
-            time=when,
-            actor=who.name,
-            actor_id=who.user_id,
-            agency=who.agency,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            query=query,
-            details=safe_details,
-            prev_hash=prev_hash,
-            hash=event_hash(fields, prev_hash),
+            id=seq, prev_hash=prev_hash, hash=event_hash(fields, prev_hash), **stored
         )
 
 

@@ -2,7 +2,7 @@
 
 ``link`` and ``dedupe`` work on CSV files and never touch Django. Heavy imports (Splink,
 DuckDB, Polars) stay inside the command functions so ``usalama --help`` stays fast.
-A database-backed ``usalama resolve run`` will live in this file too.
+``run`` resolves the Person records in the database (the ``resolve`` app's services).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -188,4 +188,41 @@ def dedupe(
         f"{result.height} rows in {groups} clusters at match probability >= {cutoff:g}; "
         f"wrote {out}",
         err=True,
+    )
+
+
+@app.command("run")
+def run(
+    collections: Annotated[
+        list[str] | None,
+        typer.Option("--collections", help="Collection keys to resolve (repeat); default: all."),
+    ] = None,
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="Act as this user (their collections); default: the operator."),
+    ] = None,
+    upper: Annotated[
+        float, typer.Option("--upper", min=0.0, max=1.0, help="Merge pairs at or above this.")
+    ] = 0.95,
+    lower: Annotated[
+        float, typer.Option("--lower", min=0.0, max=1.0, help="Queue pairs at or above this.")
+    ] = 0.6,
+) -> None:
+    """Resolve Person records in the database: merge sure pairs, queue the rest for review."""
+    from usalama.commands.platform import setup_django
+
+    setup_django()
+    from usalama.resolve import services
+
+    user = None
+    if as_user is not None:
+        from usalama.accounts import services as accounts
+
+        user = accounts.get_user(as_user)
+    with _progress(services.RUN_STEPS) as step:
+        result = services.run_resolution(user, collections or None, upper, lower, progress=step)
+    typer.echo(
+        f"{result.records} records in {len(result.collections)} collections: "
+        f"candidates {result.candidates}, merged {result.merged} "
+        f"(new merges {result.merges}), queued {result.queued}"
     )

@@ -9,11 +9,10 @@ Area", "Murang'a District") or a wrong one; :data:`_ADMIN1_TO_COUNTY` and
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from usalama.data.geo import counties, read_geo_csv
 
 __all__ = ["Place", "Ward", "counties", "places", "towns_by_county", "wards"]
 
@@ -62,20 +61,6 @@ _TOWN_COUNTY_FIXES = {
 _TOWNLESS_NEIGHBOUR = {"Vihiga": "Kakamega"}
 
 
-def _read(name: str) -> list[dict[str, str]]:
-    text = resources.files("usalama.data").joinpath("geo", name).read_text(encoding="utf-8")
-    # collapse stray whitespace ("Central  ward"): FtM would clean it anyway
-    return [
-        {k: " ".join(v.split()) for k, v in row.items()}
-        for row in csv.DictReader(io.StringIO(text))
-    ]
-
-
-@cache
-def counties() -> tuple[str, ...]:
-    """The 47 county names in official code order (1 Mombasa … 47 Nairobi)."""
-    rows = sorted(_read("kenya_counties.csv"), key=lambda r: int(r["county_code"]))
-    return tuple(r["county_name"] for r in rows)
 
 
 @cache
@@ -83,7 +68,7 @@ def wards() -> tuple[Ward, ...]:
     """All 1,448 wards, in file order."""
     return tuple(
         Ward(int(r["county_code"]), r["county_name"], r["constituency_name"], r["ward_name"])
-        for r in _read("kenya_wards.csv")
+        for r in read_geo_csv("kenya_wards.csv")
     )
 
 
@@ -92,7 +77,7 @@ def places(country: str | None = None) -> tuple[Place, ...]:
     """Towns of one country (ISO2, e.g. ``"KE"``), or of all countries if ``None``."""
     known = set(counties())
     out: list[Place] = []
-    for r in _read("east_africa_places.csv"):
+    for r in read_geo_csv("east_africa_places.csv"):
         if country is not None and r["country"] != country:
             continue
         county: str | None = None
