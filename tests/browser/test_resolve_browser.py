@@ -1,0 +1,83 @@
+"""The resolution review queue in headless Chromium: an analyst judges a pair by keyboard.
+
+Builds a small demo, shares FRC's suspicious-transaction reports with the DCI (so one analyst
+sees both agencies' records), runs `usalama resolve run` as that analyst, serves, logs in with
+password and TOTP, opens the first queued pair (its values with provenance and the
+match-weight waterfall), presses `d` and checks the judgement is recorded.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.support import (
+    SCREENSHOTS,
+    build_demo,
+    launch_chromium,
+    log_in,
+    run_checked,
+    run_cli,
+    serving,
+)
+
+pytestmark = pytest.mark.browser
+
+_GRANT = """
+from usalama.accounts.models import Agency
+from usalama.records.models import Collection, CollectionGrant
+CollectionGrant.objects.get_or_create(
+    collection=Collection.objects.get(key="frc-str"),
+    agency=Agency.objects.get(code="DCI"), defaults={"granted_by": "browser-test"})
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    var_dir = tmp_path_factory.mktemp("var")
+    env, secrets = build_demo(var_dir, people=300)
+    django_admin = str(Path(sys.executable).parent / "django-admin")
+    run_checked([django_admin, "shell", "-c", _GRANT], env, timeout=300)
+    summary = run_cli(
+        env,
+        "resolve",
+        "run",
+        "--as",
+        "dci.analyst",
+        "--collections",
+        "dci-investigations",
+        "--collections",
+        "frc-str",
+        "--lower",
+        "0.3",
+    )
+    assert "queued" in summary
+    with serving(env) as base:
+        yield {"base": base, "secret": secrets["dci.analyst"]}
+
+
+def test_review_queue_judgement_by_keyboard(server: dict[str, str]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(server["base"] + "/")
+        log_in(page, server["base"], "dci.analyst", server["secret"])
+        page.goto(server["base"] + "/resolve/review/")
+        pairs = page.locator("a.pair-link")
+        assert pairs.count() >= 1, "the run queued no pair for review"
+        pairs.first.click()
+        page.wait_for_url("**/resolve/review/*/")
+        pair_url = page.url
+        assert page.locator("svg.waterfall, .waterfall svg, svg").count() >= 1
+        assert "DCI" in page.content() and "FRC" in page.content()
+        page.screenshot(path=str(SCREENSHOTS / "resolve_review.png"), full_page=True)
+        with page.expect_navigation():
+            page.keyboard.press("d")
+        page.goto(pair_url)
+        assert "dci.analyst" in page.locator("ul.judgements").inner_text()
+        browser.close()
