@@ -80,7 +80,7 @@ def create_user(
         secret = uri = None
         if with_totp:
             device = TOTPDevice.objects.create(user=candidate, name="default", confirmed=True)
-            secret = _base32(device.bin_key)
+            secret = totp_secret(device)
             uri = device.config_url
         record(
             actor,
@@ -92,10 +92,11 @@ def create_user(
     return NewUser(candidate, secret, uri)
 
 
-def _base32(raw: bytes) -> str:
+def totp_secret(device: TOTPDevice) -> str:
+    """The device's key as the base32 text authenticator apps take."""
     import base64
 
-    return base64.b32encode(raw).decode().rstrip("=")
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
 def get_user(username: str) -> User:

@@ -78,7 +78,7 @@ def _ensure_user(seed: int, username: str, agency_code: str, role: str) -> DemoL
         device = TOTPDevice.objects.create(
             user=user, name="default", confirmed=True, key=_demo_totp_key(seed, username)
         )
-    secret = accounts._base32(device.bin_key)
+    secret = accounts.totp_secret(device)
     return DemoLogin(username, agency_code, role, DEMO_PASSWORD, secret)
 
 

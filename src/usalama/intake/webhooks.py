@@ -68,6 +68,14 @@ def _plain(text: str, status: int = 200) -> HttpResponse:
     return response
 
 
+def _accept_sms(source: str, phone: str, text: str, message_id: str, channel: Channel) -> str:
+    """One inbound SMS, whatever the gateway: rate-limit the sender, refuse replays, reply."""
+    services.check_phone(phone)
+    with transaction.atomic():
+        services.accept_once(source, message_id)
+        return sms.handle(phone, text, channel)
+
+
 @csrf_exempt
 @_guarded
 @require_POST
@@ -76,10 +84,7 @@ def africastalking_sms(request: HttpRequest, secret: str) -> HttpResponse:
         phone = _field(request, "from")
         text = _field(request, "text")
         message_id = _field(request, "id")
-        services.check_phone(phone)
-        with transaction.atomic():
-            services.accept_once("at-sms", message_id)
-            reply = sms.handle(phone, text, Channel.SMS)
+        reply = _accept_sms("at-sms", phone, text, message_id, Channel.SMS)
     except InvalidInput as bad:
         return _plain(f"rejected: {bad.message}", 400)
     except Replayed as seen:
@@ -121,10 +126,7 @@ def smssync(request: HttpRequest, secret: str) -> HttpResponse:
         phone = _field(request, "from")
         text = _field(request, "message")
         message_id = _field(request, "message_id")
-        services.check_phone(phone)
-        with transaction.atomic():
-            services.accept_once("smssync", message_id)
-            reply = sms.handle(phone, text, Channel.SMSSYNC)
+        reply = _accept_sms("smssync", phone, text, message_id, Channel.SMSSYNC)
     except InvalidInput as bad:
         return JsonResponse({"payload": {"success": False, "error": bad.message}}, status=400)
     except Replayed as seen:
