@@ -81,7 +81,7 @@ def supervise(web_argv: list[str], worker_argv: list[str]) -> int:
             if worker.poll() is not None:
                 quick = time.monotonic() - last_start < 60
                 failures = failures + 1 if quick else 0
-                delay = _RESTART_DELAYS[min(failures, len(_RESTART_DELAYS) - 1)]
+                delay = _RESTART_DELAYS[min(failures, len(_RESTART_DELAYS)) - 1] if quick else 1
                 print(f"usalama: background worker exited; restarting in {delay}s", flush=True)
                 _sleep_unless(lambda: stopping, delay)
                 if stopping:

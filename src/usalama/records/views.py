@@ -86,9 +86,17 @@ def export(request: HttpRequest, collection_id: int) -> HttpResponseBase:
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="", write_through=True)
     try:
         exports.export_collection(user, collection.key, fmt, text)
-    except PermissionDenied as refused:
+    except PermissionDenied:
         spool.close()
-        return _collections_page(request, user, refused=refused.message, status=403)
+        message = _(
+            "%(collection)s is handled %(code)s (no onward dissemination): only %(agency)s "
+            "may export it. Nothing was exported."
+        ) % {
+            "collection": collection.label,
+            "code": collection.handling,
+            "agency": collection.agency.code,
+        }
+        return _collections_page(request, user, refused=message, status=403)
     text.flush()
     text.detach()
     spool.seek(0)
