@@ -297,3 +297,28 @@ def test_a_task_claimed_on_another_host_is_left_alone(world: Any, queued_tasks: 
         jobs.start_import_job(user, world["collections"]["nps"].pk, upload, "str.xml", 100)
     DBTaskResult.objects.update(status="RUNNING", worker_ids=["some-other-host:1"])
     assert resume_abandoned() == 0
+
+
+def test_a_running_job_shows_phase_rows_and_rate(client: Client, world: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from usalama.records.models import ImportJob
+
+    job = ImportJob.objects.create(
+        collection=world["collections"]["nps"],
+        user=world["users"]["nps.analyst"],
+        file_name="big.json",
+        stored_path="imports/x-big.json",
+        format="ftm",
+        status="running",
+        phase="writing",
+        rows_done=4_000,
+        rows_total=10_000,
+        started_at=datetime.now(tz=UTC) - timedelta(seconds=2),
+    )
+    _login(client, "nps.analyst")
+    body = client.get(f"/records/imports/{job.pk}/", headers={"HX-Request": "true"}).content
+    text = body.decode()
+    assert 'hx-trigger="every 2s"' in text and "Writing records" in text
+    assert '<progress max="100" value="40">' in text and "4,000 rows" in text
+    assert "10,000" in text and "rows/s" in text
