@@ -62,12 +62,20 @@ def _new_collection_form(key: str, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def queued_tasks(settings: Any) -> None:
-    """The real database backend: jobs wait in the queue until a worker runs them."""
+def queued_tasks(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real database backend: jobs wait in the queue until a worker runs them.
+
+    db_worker closes "old" connections between tasks; inside a test's transaction on
+    PostgreSQL that would close the test's own connection, so it is switched off here.
+    """
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
 
 def _run_worker() -> None:
+    """What `usalama worker --batch` does: resume abandoned tasks, run the queue, stop."""
     from usalama.records.worker import run_worker
 
     run_worker(interval=0, batch=True)
