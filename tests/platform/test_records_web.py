@@ -330,3 +330,15 @@ def test_a_running_job_shows_phase_rows_and_rate(client: Client, world: Any) -> 
     assert 'hx-trigger="every 2s"' in text and "Writing records" in text
     assert '<progress max="100" value="40">' in text and "4,000 rows" in text
     assert "10,000" in text and "rows/s" in text
+
+
+def test_an_upload_without_the_csrf_token_is_refused(world: Any) -> None:
+    from usalama.records.models import Collection, ImportJob
+
+    client = _login(Client(), "nps.analyst")
+    client.handler.enforce_csrf_checks = True  # after logging in: the login forms need it off
+    form = _new_collection_form(
+        "no-csrf", file=_file("p.csv", PEOPLE_CSV), mapping=_file("m.yml", MAPPING)
+    )
+    assert client.post("/records/imports/", form).status_code == 403
+    assert not ImportJob.objects.exists() and not Collection.objects.filter(key="no-csrf").exists()
