@@ -10,6 +10,14 @@
   var bar = box.querySelector("progress");
   var label = box.querySelector("span");
   var tooLarge = document.getElementById("upload-too-large");
+  // The new-collection fields matter only when "a new collection" is chosen.
+  var choice = document.getElementById("id_collection");
+  var fresh = form.querySelector(".new-collection");
+  function showNewCollection() { fresh.hidden = choice.value !== "new"; }
+  if (choice && fresh) {
+    choice.addEventListener("change", showNewCollection);
+    showNewCollection();
+  }
   form.addEventListener("submit", function (event) {
     var file = form.querySelector("input[type=file][name=file]").files[0];
     if (file && limit && file.size > limit) {
