@@ -567,6 +567,7 @@ SW: dict[str, str] = {
     "This name cannot be used; choose another.": "Jina hili haliwezi kutumika; chagua jingine.",
     "Checking the file": "Inakagua faili",
     "Writing records": "Inaandika kumbukumbu",
+    "The mapping is not UTF-8 text.": "Ramani ya safu si maandishi ya UTF-8.",
     "%(collection)s is handled %(code)s (no onward dissemination): only %(agency)s may export it. Nothing was exported.": "%(collection)s inashughulikiwa %(code)s (isisambazwe zaidi): ni %(agency)s pekee wanaoweza kuihamisha. Hakuna kilichohamishwa.",
 }
 

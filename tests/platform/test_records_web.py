@@ -155,6 +155,13 @@ def test_form_errors_are_shown_and_nothing_is_queued(client: Client, world: Any)
         "/records/imports/", _new_collection_form("x1", file=_file("a.csv", PEOPLE_CSV))
     )
     assert no_mapping.status_code == 400 and "needs a mapping" in no_mapping.content.decode()
+    bad_mapping = client.post(
+        "/records/imports/",
+        _new_collection_form(
+            "x1", file=_file("a.csv", PEOPLE_CSV), mapping=_file("m.yml", b"\xff\xfe\x00bad")
+        ),
+    )
+    assert bad_mapping.status_code == 400 and "not UTF-8" in bad_mapping.content.decode()
     taken = client.post(  # DCI holds this name: refused without saying who holds it
         "/records/imports/",
         _new_collection_form(

@@ -99,13 +99,13 @@ class ImportForm(forms.Form):
             self.add_error("mapping", _("A CSV or XLSX file needs a mapping."))
         if mapping is not None and mapping.size > MAX_MAPPING_BYTES:
             self.add_error("mapping", _("The mapping is larger than 256 KB."))
+        elif mapping is not None:
+            try:
+                data["mapping_text"] = mapping.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("mapping", _("The mapping is not UTF-8 text."))
         return data
 
     def mapping_text(self) -> str:
-        mapping = self.cleaned_data.get("mapping")
-        if mapping is None:
-            return ""
-        try:
-            return str(mapping.read().decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            raise InvalidInput("the mapping is not UTF-8 text") from error
+        """The mapping YAML as text ("" without one); read and checked by ``clean``."""
+        return str(self.cleaned_data.get("mapping_text", ""))

@@ -154,6 +154,8 @@ def _start_import(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _imports_page(request, user, form, status=400)
     data = form.cleaned_data
+    # Everything about the upload has been checked by now, so a new collection is created
+    # only for an import that will be queued.
     try:
         collection_id = _target_collection(user, data)
     except NotFound:
@@ -161,7 +163,6 @@ def _start_import(request: HttpRequest) -> HttpResponse:
         form.add_error("new_key", _("This name cannot be used; choose another."))
         return _imports_page(request, user, form, status=400)
     try:
-        mapping = form.mapping_text()
         upload = data["file"]
         job = jobs.start_import_job(
             user,
@@ -170,7 +171,7 @@ def _start_import(request: HttpRequest) -> HttpResponse:
             upload.name or "upload",
             upload.size or 0,
             fmt=data["format"] or None,
-            mapping=mapping,
+            mapping=form.mapping_text(),
             strict=data["strict"],
         )
     except UsalamaError as error:
