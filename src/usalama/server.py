@@ -44,3 +44,75 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
             "limit_request_fields": 100,
         },
     ).run()
+
+
+# --- `usalama serve`: the web server and a background worker, supervised together ----------
+
+_GRACE_SECONDS = 10  # then SIGKILL; a job a killed worker leaves behind resumes on restart
+_RESTART_DELAYS = (1, 2, 5, 10, 30)  # back off if the worker keeps dying at start-up
+
+
+def supervise(web_argv: list[str], worker_argv: list[str]) -> int:
+    """Run the web server and a worker as child processes until the server stops.
+
+    The worker is restarted whenever it exits; SIGTERM or SIGINT stops both. Children, not
+    threads: the worker must not share gunicorn's master process (which reaps every child
+    and forks its own workers), and a worker stuck in a long import must not hold the web up.
+    """
+    import signal
+    import subprocess
+    import time
+
+    stopping = False
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    # The worker gets its own session, so a Ctrl+C in the terminal does not reach it too:
+    # db_worker treats a second signal as "abandon the task now" and marks it failed, where
+    # one SIGTERM lets it finish (or, past the grace period, be killed and later resumed).
+    web = subprocess.Popen(web_argv)  # noqa: S603 - our own argv
+    worker = subprocess.Popen(worker_argv, start_new_session=True)  # noqa: S603
+    failures, last_start = 0, time.monotonic()
+    try:
+        while not stopping and web.poll() is None:
+            if worker.poll() is not None:
+                quick = time.monotonic() - last_start < 60
+                failures = failures + 1 if quick else 0
+                delay = _RESTART_DELAYS[min(failures, len(_RESTART_DELAYS)) - 1] if quick else 1
+                print(f"usalama: background worker exited; restarting in {delay}s", flush=True)
+                _sleep_unless(lambda: stopping, delay)
+                if stopping:
+                    break
+                worker = subprocess.Popen(worker_argv, start_new_session=True)  # noqa: S603
+                last_start = time.monotonic()
+            time.sleep(0.5)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _stop_all([web, worker])
+    return web.returncode or 0
+
+
+def _sleep_unless(stopped: Any, seconds: float) -> None:
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not stopped():
+        time.sleep(0.2)
+
+
+def _stop_all(children: list[Any]) -> None:
+    import subprocess
+
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()

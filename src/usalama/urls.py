@@ -11,6 +11,7 @@ urlpatterns = [
     path("policing/", include("usalama.policing.urls")),
     path("money/", include("usalama.money.urls")),
     path("resolve/", include("usalama.resolve.urls")),
+    path("records/", include("usalama.records.urls")),
     # /report/, /tip/<code>/, /intake/triage/ and /webhooks/<gateway>/<secret>/
     path("", include("usalama.intake.urls")),
     path("", include("usalama.web.urls")),

@@ -111,13 +111,17 @@ def _commands(args: list[str]) -> list[str]:
     found: list[str] = []
 
     def walk(command: click.Command, path: list[str]) -> None:
-        if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
+        # By what it has, not its class: Typer ships its own copy of click, whose groups
+        # are not click.Group, so an isinstance test silently checked only "usalama".
+        subcommands = getattr(command, "commands", None)
+        if isinstance(subcommands, dict):
+            for name, sub in subcommands.items():
                 walk(sub, [*path, name])
         else:
             found.append(" ".join(["usalama", *path]))
 
-    walk(root, [])
+    walk(root, [])  # type: ignore[arg-type]
+    assert len(found) > 20, found  # the walk reached the leaves
     return found
 
 

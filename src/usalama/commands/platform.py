@@ -1,4 +1,4 @@
-"""Platform commands: migrate, serve, demo, createuser, token, audit.
+"""Platform commands: migrate, serve, worker, demo, createuser, token, audit.
 
 Django is set up inside each command, so engine commands and ``--help`` stay fast.
 """
@@ -34,14 +34,43 @@ def migrate(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
-    threads: Annotated[int, typer.Option(help="Threads per worker.")] = 4,
+    workers: Annotated[int, typer.Option(help="Web worker processes.")] = 2,
+    threads: Annotated[int, typer.Option(help="Threads per web worker.")] = 4,
+    no_worker: Annotated[
+        bool,
+        typer.Option("--no-worker", help="Serve only; run `usalama worker` elsewhere."),
+    ] = False,
 ) -> None:
-    """Serve the web app and API with gunicorn (a production server, not runserver)."""
+    """Serve the web app and API with gunicorn, and run a background worker beside it."""
     setup_django()
-    from usalama.server import run_gunicorn
+    if no_worker:
+        from usalama.server import run_gunicorn
 
-    run_gunicorn(host=host, port=port, workers=workers, threads=threads)
+        run_gunicorn(host=host, port=port, workers=workers, threads=threads)
+        return
+    _serve_with_worker(host=host, port=port, workers=workers, threads=threads)
+
+
+def _serve_with_worker(*, host: str, port: int, workers: int, threads: int) -> None:
+    import sys
+
+    from usalama.server import supervise
+
+    cli = [sys.executable, "-m", "usalama.cli"]
+    web = [*cli, "serve", "--no-worker", "--host", host, "--port", str(port)]
+    web += ["--workers", str(workers), "--threads", str(threads)]
+    raise typer.Exit(supervise(web, [*cli, "worker"]))
+
+
+def worker(
+    interval: Annotated[float, typer.Option(help="Seconds between looks at an empty queue.")] = 1.0,
+    batch: Annotated[bool, typer.Option("--batch", help="Run what is queued, then exit.")] = False,
+) -> None:
+    """Run background jobs (imports uploaded on the web or the API) until stopped."""
+    setup_django()
+    from usalama.records.worker import run_worker
+
+    run_worker(interval=interval, batch=batch)
 
 
 def demo(
@@ -63,9 +92,7 @@ def demo(
     logins = load_demo(seed=seed, people=people)
     print_logins(logins)
     if not no_serve:
-        from usalama.server import run_gunicorn
-
-        run_gunicorn(host=host, port=port, workers=2, threads=4)
+        _serve_with_worker(host=host, port=port, workers=2, threads=4)
 
 
 def createuser(
@@ -180,6 +207,7 @@ def register(app: typer.Typer) -> None:
     """Attach the platform commands to the root CLI."""
     app.command()(migrate)
     app.command()(serve)
+    app.command()(worker)
     app.command()(demo)
     app.command()(createuser)
     app.add_typer(agency_app, name="agency")

@@ -231,8 +231,8 @@ def import_status(request: HttpRequest, job_id: int) -> Any:
 @router.get("/imports/{job_id}/errors.csv")
 def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
     """The rejected rows of an import as CSV: row, field, reason."""
-    job = jobs.get_job(request.user, job_id)
-    response = HttpResponse(job.errors_csv or "row,field,reason\n", content_type="text/csv")
+    job, text = jobs.job_errors_csv(request.user, job_id)
+    response = HttpResponse(text, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     return response
 

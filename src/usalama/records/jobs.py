@@ -18,6 +18,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from usalama.audit.services import record
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied, TooLarge, UsalamaError
 from usalama.records import imports
 from usalama.records.importers import FORMATS
@@ -63,6 +64,13 @@ def start_import_job(
         mapping=mapping,
         strict=strict,
     )
+    record(
+        user,
+        "records.import.queued",
+        object_type="collection",
+        object_id=collection.pk,
+        details={"job": job.pk, "file": safe, "format": fmt or "", "strict": strict},
+    )
     from usalama.records.tasks import run_import_job
 
     run_import_job.enqueue(job.pk)
@@ -76,6 +84,25 @@ def get_job(user: Any, job_id: int) -> ImportJob:
     if found is None:
         raise NotFound(f"import {job_id} not found")
     return found
+
+
+def agency_jobs(user: Any, limit: int = 50) -> list[ImportJob]:
+    """The latest imports into the user's agency's collections (by anyone in the agency)."""
+    jobs = ImportJob.objects.visible_to(user).filter(collection__agency_id=user.agency_id)
+    return list(jobs.select_related("collection", "user").order_by("-created_at")[:limit])
+
+
+def job_errors_csv(user: Any, job_id: int) -> tuple[ImportJob, str]:
+    """The rejected rows of a job as CSV (they quote the file's contents, so: audited)."""
+    job = get_job(user, job_id)
+    record(
+        user,
+        "records.import.errors",
+        object_type="import_job",
+        object_id=job.pk,
+        details={"collection": job.collection.key, "rows": job.error_count},
+    )
+    return job, job.errors_csv or "row,field,reason\n"
 
 
 def run_job(job_id: int) -> None:
