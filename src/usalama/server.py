@@ -73,8 +73,8 @@ def supervise(web_argv: list[str], worker_argv: list[str]) -> int:
     # The worker gets its own session, so a Ctrl+C in the terminal does not reach it too:
     # db_worker treats a second signal as "abandon the task now" and marks it failed, where
     # one SIGTERM lets it finish (or, past the grace period, be killed and later resumed).
-    web = subprocess.Popen(web_argv)  # noqa: S603 - our own argv
-    worker = subprocess.Popen(worker_argv, start_new_session=True)  # noqa: S603
+    web = subprocess.Popen(web_argv, preexec_fn=_die_with_parent)  # noqa: S603
+    worker = _start_worker(worker_argv)
     failures, last_start = 0, time.monotonic()
     try:
         while not stopping and web.poll() is None:
@@ -86,7 +86,7 @@ def supervise(web_argv: list[str], worker_argv: list[str]) -> int:
                 _sleep_unless(lambda: stopping, delay)
                 if stopping:
                     break
-                worker = subprocess.Popen(worker_argv, start_new_session=True)  # noqa: S603
+                worker = _start_worker(worker_argv)
                 last_start = time.monotonic()
             time.sleep(0.5)
     finally:
@@ -94,6 +94,31 @@ def supervise(web_argv: list[str], worker_argv: list[str]) -> int:
             signal.signal(sig, handler)
         _stop_all([web, worker])
     return web.returncode or 0
+
+
+def _start_worker(argv: list[str]) -> Any:
+    import subprocess
+
+    return subprocess.Popen(  # noqa: S603 - our own argv
+        argv, start_new_session=True, preexec_fn=_die_with_parent
+    )
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to SIGTERM it when the supervisor dies.
+
+    Without this a supervisor killed outright (SIGKILL, OOM) leaves an orphaned worker that
+    keeps claiming jobs. Elsewhere there is no such call, and the supervisor's own clean-up
+    on SIGTERM/SIGINT remains the only guard.
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform != "linux":
+        return
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _sleep_unless(stopped: Any, seconds: float) -> None:
