@@ -160,6 +160,29 @@ def test_api_import_job(client: Client, world: Any, token_for: Any, settings: An
     assert denied.status_code == 404
 
 
+def test_api_upload_past_the_limit_is_refused_unread(
+    client: Client, world: Any, token_for: Any, settings: Any, tmp_path: Path
+) -> None:
+    from usalama.records.models import ImportJob
+
+    settings.USALAMA_MAX_UPLOAD_BYTES = 1000
+    settings.MEDIA_ROOT = str(tmp_path)
+    nps = world["collections"]["nps"]
+    before = counts(nps.key)
+    huge = io.BytesIO(b"{}\n" * (1024 * 1024))
+    huge.name = "huge.json"
+    response = client.post(
+        f"/api/v1/collections/{nps.id}/imports",
+        {"file": huge},
+        headers=_auth(token_for("nps.analyst")),
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    assert "upload limit is 1,000" in response.json()["message"]
+    assert not ImportJob.objects.exists() and counts(nps.key) == before
+    assert not any(tmp_path.rglob("*"))
+
+
 def test_api_import_of_garbage_fails_cleanly(
     client: Client, world: Any, token_for: Any, settings: Any
 ) -> None:
