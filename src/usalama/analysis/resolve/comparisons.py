@@ -330,10 +330,15 @@ _ORG_TRAINING_RULES: tuple[tuple[str, ...], ...] = (
 
 
 def training_blocking_rules(
-    present: set[str], family: Family = "person"
+    present: set[str], family: Family = "person", prepared: pl.DataFrame | None = None
 ) -> list[BlockingRuleCreator]:
+    """EM passes for the fields this data has; with ``prepared``, only passes that find
+    some pair (Splink refuses a pass with none: a small collection may share no PIN)."""
     rules = _ORG_TRAINING_RULES if family == "organization" else _TRAINING_RULES
-    return [block_on(*rule) for rule in rules if all(c in present for c in rule)]
+    usable = [rule for rule in rules if all(c in present for c in rule)]
+    if prepared is not None:
+        usable = [rule for rule in usable if _pairs_generated(prepared, rule) > 0]
+    return [block_on(*rule) for rule in usable]
 
 
 def deterministic_rules(present: set[str], family: Family = "person") -> list[BlockingRuleCreator]:

@@ -143,7 +143,7 @@ def train_model(
     linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.ERROR)
     _estimate_prior(linker, present, family)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
-    for rule in comp.training_blocking_rules(present, family):
+    for rule in comp.training_blocking_rules(present, family, prepared):
         # Splink's EM session edits the linker's settings in place (it drops the
         # comparisons the blocking rule fixes) and only restores them on success.
         saved = linker._settings_obj.core_model_settings.copy()  # type: ignore[no-untyped-call]
