@@ -159,6 +159,7 @@ def train_model(
             logging.getLogger(__name__).warning(
                 "EM pass %s skipped: %s", rule.get_blocking_rule("duckdb").blocking_rule_sql, error
             )
+    _bound_prior(linker, prepared.height)
     judgements = _normalise_labels(labels, prepared) if labels is not None else None
     if judgements is not None:
         _estimate_m_from_judgements(linker, backend, judgements, tables)
@@ -169,6 +170,20 @@ def train_model(
         comparison_names=[c.create_output_column_name() or "" for c in comparisons],
         judgements=judgements,
     )
+
+
+def _bound_prior(linker: Linker, rows: int) -> None:
+    """Keep the prior a probability Splink can turn into a weight.
+
+    On a handful of records (a small collection's companies) the deterministic rules or EM
+    can push the match rate to 1 (every pair a match), which Splink cannot score (log of
+    0). A record has at most a few duplicates, so cap the rate at a few per record.
+    """
+    settings = linker._settings_obj.core_model_settings
+    ceiling = min(0.5, 4.0 / max(rows - 1, 1))
+    prior = settings.probability_two_random_records_match
+    if not 0.0 < prior <= ceiling:
+        settings.probability_two_random_records_match = min(max(prior, 1e-9), ceiling)
 
 
 def _estimate_prior(linker: Linker, present: set[str], family: Family) -> None:
