@@ -23,16 +23,66 @@ from usalama.analysis.resolve import (
     train_model,
 )
 
-_WORDS = (
-    "Tumaini Baraka Neema Upendo Amani Jamii Faraja Mwangaza Uhuru Pwani Savanna Kilele Milele "
-    "Simba Tausi Bahari Nyota Jabali Rafiki Zuri Mlima Ziwa Kamau Otieno Wanjiru Mohamed Hassan "
-    "Njoroge Achieng Mutua Kiprono Chebet Wafula Nasimiyu Omondi Odhiambo Abdi Yusuf"
-).split()
-_TRADES = (
-    "General Supplies,Logistics,Hardware,Enterprises,Agencies,Construction,Investments,Holdings,"
-    "Motors,Freight Forwarders,Petroleum,Fresh Produce,Pharmaceuticals,Security Services,"
-    "Properties,Agrovet,Forex Bureau,Traders"
-).split(",")
+_WORDS = [
+    "Tumaini",
+    "Baraka",
+    "Neema",
+    "Upendo",
+    "Amani",
+    "Jamii",
+    "Faraja",
+    "Mwangaza",
+    "Uhuru",
+    "Pwani",
+    "Savanna",
+    "Kilele",
+    "Milele",
+    "Simba",
+    "Tausi",
+    "Bahari",
+    "Nyota",
+    "Jabali",
+    "Rafiki",
+    "Zuri",
+    "Mlima",
+    "Ziwa",
+    "Kamau",
+    "Otieno",
+    "Wanjiru",
+    "Mohamed",
+    "Hassan",
+    "Njoroge",
+    "Achieng",
+    "Mutua",
+    "Kiprono",
+    "Chebet",
+    "Wafula",
+    "Nasimiyu",
+    "Omondi",
+    "Odhiambo",
+    "Abdi",
+    "Yusuf",
+]
+_TRADES = [
+    "General Supplies",
+    "Logistics",
+    "Hardware",
+    "Enterprises",
+    "Agencies",
+    "Construction",
+    "Investments",
+    "Holdings",
+    "Motors",
+    "Freight Forwarders",
+    "Petroleum",
+    "Fresh Produce",
+    "Pharmaceuticals",
+    "Security Services",
+    "Properties",
+    "Agrovet",
+    "Forex Bureau",
+    "Traders",
+]
 
 
 def _variant(name: str, rng: random.Random) -> str:
