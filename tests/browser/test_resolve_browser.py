@@ -3,7 +3,8 @@
 Builds a small demo, shares FRC's suspicious-transaction reports with the DCI (so one analyst
 sees both agencies' records), runs `usalama resolve run` as that analyst, serves, logs in with
 password and TOTP, opens the first queued pair (its values with provenance and the
-match-weight waterfall), presses `d` and checks the judgement is recorded.
+match-weight waterfall), presses `d` and checks the judgement is recorded; then opens the
+run under Resolution runs and checks its progress page.
 """
 
 from __future__ import annotations
@@ -80,4 +81,15 @@ def test_review_queue_judgement_by_keyboard(server: dict[str, str]) -> None:
             page.keyboard.press("d")
         page.goto(pair_url)
         assert "dci.analyst" in page.locator("ul.judgements").inner_text()
+
+        # the CLI's run is listed under Resolution runs, finished, with per-kind counts
+        page.goto(server["base"] + "/resolve/runs/")
+        assert page.locator("input[name=collections]").count() >= 2
+        page.locator("table.runs a").first.click()
+        page.wait_for_url("**/resolve/runs/*/")
+        bar = page.locator("progress.run-progress")
+        assert bar.get_attribute("value") == bar.get_attribute("max")
+        assert "100%" in page.content()
+        assert page.locator("table.run-counts tr").count() == 4  # header + three kinds
+        page.screenshot(path=str(SCREENSHOTS / "resolve_run.png"), full_page=True)
         browser.close()

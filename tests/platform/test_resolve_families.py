@@ -216,3 +216,20 @@ def test_pages_show_referenced_entities_by_caption(resolved: Any, client: Any) -
     if pair.left_collection.agency.code == pair.right_collection.agency.code == "FRC":
         html = client.get(f"/resolve/review/{pair.pk}/").content.decode()
         assert f">{address.caption}</a>" in html
+
+
+def test_cli_background_run(world: Any, settings: Any) -> None:
+    from typer.testing import CliRunner
+
+    from usalama.commands.resolve import app
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    result = CliRunner().invoke(
+        app, ["run", "--background", "--as", "frc.analyst", "--collections", "frc-str"]
+    )
+    assert result.exit_code == 0, result.output
+    run = ResolutionRun.objects.get()
+    assert f"resolution run {run.pk}" in result.output
+    assert run.status == RunStatus.DONE and run.started_by == "frc.analyst"
+    refused = CliRunner().invoke(app, ["run", "--background"])
+    assert refused.exit_code != 0
