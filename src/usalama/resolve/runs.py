@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -45,6 +46,7 @@ PHASES = (
     gettext_noop("queueing for review"),
 )
 RUN_STEPS = len(PHASES)
+STALE_AFTER = timedelta(hours=6)
 # Who may start a run from the web or the API (the CLI operator always may).
 RUN_ROLES = frozenset({Role.ANALYST, Role.SUPERVISOR})
 
@@ -98,8 +100,11 @@ def start_run(
         raise PermissionDenied("only analysts and supervisors may start a resolution run")
     _check_thresholds(upper, lower)
     collections = _scope(user, collection_keys)
+    # one run at a time per user; a run whose worker died long ago no longer blocks
     active = ResolutionRun.objects.filter(
-        status__in=[RunStatus.QUEUED, RunStatus.RUNNING], user=user
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+        user=user,
+        started_at__gte=timezone.now() - STALE_AFTER,
     )
     if user is not None and active.exists():
         raise InvalidInput("a resolution run you started is still queued or running")
