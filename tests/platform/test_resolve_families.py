@@ -46,18 +46,24 @@ def resolved(world: Any) -> Any:
 
 def test_the_three_renderings_of_the_planted_suspect(resolved: Any) -> None:
     """Mohamed Abdi Hassan (DCI), Mohammed Hassan Abdi (FRC), M. A. Hassan (UPF, Ugandan
-    phone, no ID number): one canonical entity, and the UPF pair says why."""
+    phone, no ID number): the first two merged; the third merged with them or queued for
+    review, and its pairs say why (on the full 5,000-people demo, where the UPF record has
+    no address, it scores 0.944 and is queued; on this world it is merged)."""
     suspect = resolved.scenarios["cross_agency_suspect"]["records"]
     dci, frc, upf = suspect["DCI"], suspect["FRC"], suspect["UPF"]
-    assert _canonical(dci) == _canonical(frc) == _canonical(upf)
+    assert _canonical(dci) == _canonical(frc)
     assert _canonical(dci).startswith("canon-")
-    weak = _pair(dci, upf)
-    assert weak.status == PairStatus.MERGED
-    # initials against full names still raised the score; the other country's phone lowered it
-    assert weak.weights["name"] > 0
-    assert weak.weights["date_of_birth"] > 0
-    assert weak.weights["phone"] < 0
-    assert weak.prior_weight + sum(weak.weights.values()) == pytest.approx(weak.match_weight)
+    for other in (dci, frc):
+        weak = _pair(other, upf)
+        assert weak.status in (PairStatus.MERGED, PairStatus.REVIEW)
+        assert (weak.status == PairStatus.MERGED) == (_canonical(upf) == _canonical(dci))
+        # initials against full names still raised the score; the Ugandan phone lowered it
+        assert weak.weights["name"] > 0
+        assert weak.weights["date_of_birth"] > 0
+        assert weak.weights["phone"] < 0
+        assert weak.prior_weight + sum(weak.weights.values()) == pytest.approx(weak.match_weight)
+    # on this world the record carries the address too: all three are one entity
+    assert _canonical(upf) == _canonical(dci)
 
 
 def test_companies_and_accounts_are_resolved(resolved: Any) -> None:
