@@ -22,7 +22,15 @@ from usalama.resolve import charts, services
 from usalama.resolve.models import CandidatePair, Family, PairStatus, Verdict
 
 
-def _comparison_labels() -> dict[str, str]:
+def _comparison_labels(family: str = Family.PERSON) -> dict[str, str]:
+    if family == Family.ORGANIZATION:
+        # the organisation model reads these fields from company properties
+        return {
+            **_comparison_labels(),
+            "date_of_birth": _("Incorporation date"),
+            "brs_number": _("Registration number"),
+            "nationality": _("Country"),
+        }
     return {
         "name": _("Name"),
         "name_term_frequency": _("Name frequency"),
@@ -100,7 +108,7 @@ def pair(request: HttpRequest, pair_id: int) -> HttpResponse:
         right = records.get_entity(request.user, candidate.right_entity_id)
     except NotFound as missing:
         raise Http404 from missing
-    names = _comparison_labels()
+    names = _comparison_labels(candidate.family)
     steps = [(names.get(k, k), w) for k, w in candidate.weights.items()]
     chart = charts.waterfall(
         candidate.prior_weight,
