@@ -3,14 +3,18 @@
 Builds a small demo, shares FRC's suspicious-transaction reports with the DCI (so one analyst
 sees both agencies' records), runs `usalama resolve run` as that analyst, serves, logs in with
 password and TOTP, opens the first queued pair (its values with provenance and the
-match-weight waterfall), presses `d` and checks the judgement is recorded.
+match-weight waterfall), presses `d` and checks the judgement is recorded; then opens the
+run under Resolution runs and checks its progress page, starts another run from the page
+and lets the database worker (`db_worker --batch`) run it until the page shows it done.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,7 +40,7 @@ CollectionGrant.objects.get_or_create(
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     var_dir = tmp_path_factory.mktemp("var")
     env, secrets = build_demo(var_dir, people=300)
     django_admin = str(Path(sys.executable).parent / "django-admin")
@@ -56,10 +60,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     )
     assert "queued" in summary
     with serving(env) as base:
-        yield {"base": base, "secret": secrets["dci.analyst"]}
+        yield {"base": base, "secret": secrets["dci.analyst"], "env": env}
 
 
-def test_review_queue_judgement_by_keyboard(server: dict[str, str]) -> None:
+def test_review_queue_judgement_by_keyboard(server: dict[str, Any]) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -80,4 +84,34 @@ def test_review_queue_judgement_by_keyboard(server: dict[str, str]) -> None:
             page.keyboard.press("d")
         page.goto(pair_url)
         assert "dci.analyst" in page.locator("ul.judgements").inner_text()
+
+        # the CLI's run is listed under Resolution runs, finished, with per-kind counts
+        page.goto(server["base"] + "/resolve/runs/")
+        assert page.locator("input[name=collections]").count() >= 2
+        page.locator("table.runs a").first.click()
+        page.wait_for_url("**/resolve/runs/*/")
+        bar = page.locator("progress.run-progress")
+        assert bar.get_attribute("value") == bar.get_attribute("max")
+        assert "100%" in page.content()
+        assert page.locator("table.run-counts tr").count() == 4  # header + three kinds
+        page.screenshot(path=str(SCREENSHOTS / "resolve_run.png"), full_page=True)
+
+        # start a run in the browser; the database worker runs it; the page shows it done
+        page.goto(server["base"] + "/resolve/runs/")
+        page.locator("input[name=collections][value=dci-investigations]").check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Start a resolution run").click()
+        assert "/resolve/runs/" in page.url and page.locator(".run-status").count() == 1
+        django_admin = str(Path(sys.executable).parent / "django-admin")
+        run_checked(
+            [django_admin, "db_worker", "--batch", "--no-startup-delay"],
+            server["env"],
+            timeout=600,
+        )
+        deadline = time.monotonic() + 120  # `usalama serve` may run its own worker too
+        while "Done" not in page.locator(".run-status").inner_text():
+            assert time.monotonic() < deadline, "the run did not finish"
+            page.wait_for_timeout(1000)
+            page.reload()
+        assert page.locator("table.run-counts tr").count() == 4
         browser.close()

@@ -2,7 +2,8 @@
 
 ``link`` and ``dedupe`` work on CSV files and never touch Django. Heavy imports (Splink,
 DuckDB, Polars) stay inside the command functions so ``usalama --help`` stays fast.
-``run`` resolves the Person records in the database (the ``resolve`` app's services).
+``run`` resolves people, companies and accounts in the database (the ``resolve`` app's
+services), in the foreground or queued for the background worker.
 """
 
 from __future__ import annotations
@@ -207,8 +208,17 @@ def run(
     lower: Annotated[
         float, typer.Option("--lower", min=0.0, max=1.0, help="Queue pairs at or above this.")
     ] = 0.6,
+    background: Annotated[
+        bool,
+        typer.Option(
+            "--background",
+            help="Queue the run for the background worker (usalama serve / db_worker) and "
+            "print its id instead of running it here. Needs --as.",
+        ),
+    ] = False,
 ) -> None:
-    """Resolve Person records in the database: merge sure pairs, queue the rest for review."""
+    """Resolve people, companies and accounts in the database: merge sure pairs, queue the
+    rest for review. Runs in the foreground with a progress bar unless --background."""
     from usalama.commands.platform import setup_django
 
     setup_django()
@@ -219,10 +229,25 @@ def run(
         from usalama.accounts import services as accounts
 
         user = accounts.get_user(as_user)
+    if background:
+        if user is None:
+            from usalama.core.errors import InvalidInput
+
+            raise InvalidInput("--background needs --as USERNAME: runs belong to a user")
+        queued = services.start_run(user, collections or None, upper, lower)
+        typer.echo(
+            f"resolution run {queued.pk} {queued.get_status_display().lower()}; "
+            f"progress at /resolve/runs/{queued.pk}/"
+        )
+        return
     with _progress(services.RUN_STEPS) as step:
         result = services.run_resolution(user, collections or None, upper, lower, progress=step)
+    people = result.counts.get("person", {}).get("records", 0)
+    orgs = result.counts.get("organization", {}).get("records", 0)
+    accounts_n = result.counts.get("identifier", {}).get("records", 0)
     typer.echo(
-        f"{result.records} records in {len(result.collections)} collections: "
+        f"{result.records} records in {len(result.collections)} collections "
+        f"({people} people, {orgs} companies/organisations, {accounts_n} accounts/wallets): "
         f"candidates {result.candidates}, merged {result.merged} "
         f"(new merges {result.merges}), queued {result.queued}"
     )

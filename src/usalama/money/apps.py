@@ -6,3 +6,7 @@ class MoneyConfig(AppConfig):
     label = "money"
     verbose_name = "Money"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # account holders follow canonical-id changes (merges and undos)
+        from usalama.money import holders  # noqa: F401

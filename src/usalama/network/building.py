@@ -30,6 +30,7 @@ from followthemoney import model
 
 from usalama.analysis import graph
 from usalama.core.text import normalise_identifier, normalise_phone
+from usalama.records.canonical import canonical_version
 from usalama.records.models import Collection, EntityRecord, Statement
 
 #: Schemata whose FtM definition has no edge but which are links all the same.
@@ -320,13 +321,16 @@ _lock = threading.Lock()
 
 
 def version_of(collection_ids: Iterable[int]) -> tuple[Any, ...]:
-    """What the cached network depends on: the collections and their latest statement."""
+    """What the cached network depends on: the collections, their latest statement and the
+    latest canonical-id change."""
     ids = tuple(sorted({int(c) for c in collection_ids}))
     stats = Statement.objects.filter(collection_id__in=ids).aggregate(
         latest=Max("last_seen"), total=Count("id")
     )
     records = EntityRecord.objects.filter(collection_id__in=ids).aggregate(latest=Max("last_seen"))
-    return (ids, stats["latest"], stats["total"], records["latest"])
+    # a merge or its undo changes nodes without touching a statement's last_seen, and may
+    # happen in another process (the resolution worker)
+    return (ids, stats["latest"], stats["total"], records["latest"], canonical_version())
 
 
 def cached(collection_ids: Iterable[int]) -> GraphData:

@@ -13,9 +13,15 @@ from ninja import Router, Schema
 from ninja.params.functions import Query
 
 from usalama.resolve import services
-from usalama.resolve.models import CandidatePair, PairStatus
+from usalama.resolve.models import CandidatePair, PairStatus, ResolutionRun
 
 router = Router(tags=["resolve"])
+
+
+class RunIn(Schema):
+    collections: list[str] = []
+    upper: float = 0.95
+    lower: float = 0.6
 
 
 class JudgementIn(Schema):
@@ -36,9 +42,41 @@ def _pair(pair: CandidatePair) -> dict[str, Any]:
         "match_weight": pair.match_weight,
         "prior_weight": pair.prior_weight,
         "weights": pair.weights,
+        "family": pair.family,
         "status": pair.status,
         "verdict": pair.verdict,
     }
+
+
+def _run(run: ResolutionRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "phase": run.phase,
+        "step": run.step,
+        "steps": run.steps,
+        "collections": run.collection_keys,
+        "counts": run.counts,
+        "records": run.records,
+        "candidates": run.candidates,
+        "merged": run.merged,
+        "queued": run.queued,
+        "message": run.message,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+    }
+
+
+@router.post("/resolve/runs")
+def start_run(request: HttpRequest, body: RunIn) -> Any:
+    """Queue a resolution run for the background worker; poll ``GET /resolve/runs/{id}``."""
+    run = services.start_run(request.user, body.collections[:100] or None, body.upper, body.lower)
+    return _run(run)
+
+
+@router.get("/resolve/runs/{run_id}")
+def get_run(request: HttpRequest, run_id: int) -> Any:
+    return _run(services.get_run(request.user, run_id))
 
 
 @router.get("/resolve/pairs")

@@ -29,7 +29,36 @@ class PairStatus(models.TextChoices):
     BELOW = "below", _("Below the review threshold")
 
 
+class Family(models.TextChoices):
+    """Which model scored a pair (``usalama.analysis.resolve``: one model per family)."""
+
+    PERSON = "person", _("People")
+    ORGANIZATION = "organization", _("Companies and organisations")
+    IDENTIFIER = "identifier", _("Accounts and wallets")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ResolutionRunQuerySet(models.QuerySet["ResolutionRun"]):
+    def visible_to(self, user: Any) -> ResolutionRunQuerySet:
+        """Runs started by someone of the user's agency (a run's counts reveal little, but
+        its collection keys are the agency's business)."""
+        if user is None or not getattr(user, "agency_id", None):
+            return self.none()
+        return self.filter(user__agency_id=user.agency_id)
+
+
 class ResolutionRun(models.Model):
+    """One resolution run; a background run records its phase here for polling."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     started_by = models.CharField(max_length=150)
     collection_keys = models.JSONField(default=list)
     upper = models.FloatField()
@@ -38,11 +67,25 @@ class ResolutionRun(models.Model):
     candidates = models.PositiveIntegerField(default=0)
     merged = models.PositiveIntegerField(default=0)
     queued = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.DONE)
+    phase = models.CharField(max_length=80, blank=True)
+    step = models.PositiveSmallIntegerField(default=0)
+    steps = models.PositiveSmallIntegerField(default=0)
+    counts = models.JSONField(default=dict, help_text=_("Records and pairs per family."))
+    message = models.CharField(max_length=500, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ResolutionRunQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"resolution run {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == RunStatus.DONE:
+            return 100
+        return int(100 * self.step / self.steps) if self.steps else 0
 
 
 class CandidatePairQuerySet(models.QuerySet["CandidatePair"]):
@@ -58,6 +101,7 @@ class CandidatePair(models.Model):
     right_entity_id = models.CharField(max_length=200)
     left_collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="+")
     right_collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="+")
+    family = models.CharField(max_length=12, choices=Family.choices, default=Family.PERSON)
     left_caption = models.CharField(max_length=500, blank=True)
     right_caption = models.CharField(max_length=500, blank=True)
     probability = models.FloatField()

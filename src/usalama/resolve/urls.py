@@ -11,4 +11,6 @@ urlpatterns = [
     path("review/<int:pair_id>/judge/", views.judge, name="judge"),
     path("canonical/<str:canonical_id>/", views.canonical, name="canonical"),
     path("merges/<int:merge_id>/undo/", views.undo, name="undo"),
+    path("runs/", views.runs, name="runs"),
+    path("runs/<int:run_id>/", views.run, name="run"),
 ]

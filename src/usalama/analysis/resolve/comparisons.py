@@ -17,6 +17,8 @@ from splink.comparison_library import CustomComparison
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
+from usalama.analysis.resolve.prepare import Family
+
 
 def name_comparison() -> CustomComparison:
     """Order-insensitive, variant-aware name comparison (see ``names.py`` for the rules)."""
@@ -48,6 +50,35 @@ def name_comparison() -> CustomComparison:
                 label_for_charts="sorted parts Jaro-Winkler >= 0.8"
             ),
             cll.ArrayIntersectLevel("name_tokens", 1).configure(label_for_charts="one part shared"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def org_name_comparison() -> CustomComparison:
+    """Company and organisation names: distinctive words (``org_names.py``), no initials."""
+    return CustomComparison(
+        output_column_name="name",
+        comparison_description="organisation names without legal-form words",
+        comparison_levels=[
+            cll.NullLevel("name_canonical"),
+            # "Kamau Holdings" agreeing says more than "Nairobi Traders"
+            cll.ExactMatchLevel("name_canonical", term_frequency_adjustments=True).configure(
+                label_for_charts="same words (legal form ignored)"
+            ),
+            cll.ExactMatchLevel("name_phonetic_key").configure(
+                label_for_charts="same words by sound"
+            ),
+            cll.JaroWinklerLevel("name_canonical", 0.92).configure(
+                label_for_charts="sorted words Jaro-Winkler >= 0.92"
+            ),
+            cll.And(
+                cll.ArraySubsetLevel("name_tokens"), cll.ArrayIntersectLevel("name_tokens", 2)
+            ).configure(label_for_charts="one name contains the other (2+ words shared)"),
+            cll.ArrayIntersectLevel("name_phonetic", 2).configure(
+                label_for_charts="2+ words sound alike"
+            ),
+            cll.ArrayIntersectLevel("name_tokens", 1).configure(label_for_charts="one word shared"),
             cll.ElseLevel(),
         ],
     )
@@ -176,7 +207,9 @@ class FieldComparison:
     name: str  # output column name (also the label shown in explanations)
     needs: tuple[str, ...]  # prepared columns that must hold data for it to be used
 
-    def build(self) -> CustomComparison:
+    def build(self, family: Family = "person") -> CustomComparison:
+        if self.name == "name" and family == "organization":
+            return org_name_comparison()
         builders = {
             "name": name_comparison,
             "date_of_birth": date_of_birth_comparison,
@@ -206,9 +239,13 @@ FIELD_COMPARISONS: tuple[FieldComparison, ...] = (
 )
 
 
-def comparisons_for(present: set[str]) -> list[CustomComparison]:
-    """Comparisons for the fields this data actually has (an all-null field adds nothing)."""
-    chosen = [f.build() for f in FIELD_COMPARISONS if all(c in present for c in f.needs)]
+def comparisons_for(present: set[str], family: Family = "person") -> list[CustomComparison]:
+    """Comparisons for the fields this data actually has (an all-null field adds nothing).
+
+    For organisations the date is the incorporation date, the identifiers are the BRS
+    registration number and the KRA PIN, and nationality is the country.
+    """
+    chosen = [f.build(family) for f in FIELD_COMPARISONS if all(c in present for c in f.needs)]
     if present & {"town", "county"}:
         chosen.append(location_comparison(present))
     return chosen
@@ -236,6 +273,20 @@ _PREDICTION_RULES: tuple[tuple[str, ...], ...] = (
     ("town", "address_first_word"),
 )
 
+# Organisations have no birth date to block on; their names are rarer than people's, so
+# the name alone (legal form ignored) and its sound are usable blocks.
+_ORG_PREDICTION_RULES: tuple[tuple[str, ...], ...] = (
+    ("brs_number",),
+    ("kra_pin",),
+    ("phone",),
+    ("email",),
+    ("name_canonical",),
+    ("name_phonetic_key",),
+    ("name_phon_first", "name_phon_last"),
+    ("name_phon_first", "town"),
+    ("address",),
+)
+
 # Rules for EM training: each leaves the other comparisons free to be estimated.
 _TRAINING_RULES: tuple[tuple[str, ...], ...] = (
     ("dob",),
@@ -251,7 +302,11 @@ def _pairs_generated(prepared: pl.DataFrame, rule: tuple[str, ...]) -> int:
 
 
 def prediction_blocking_rules(
-    prepared: pl.DataFrame, present: set[str], *, max_pairs_per_rule: int | None = None
+    prepared: pl.DataFrame,
+    present: set[str],
+    *,
+    max_pairs_per_rule: int | None = None,
+    family: Family = "person",
 ) -> list[BlockingRuleCreator]:
     """Rules whose columns hold data, skipping any that would explode the pair count.
 
@@ -260,18 +315,38 @@ def prediction_blocking_rules(
     """
     limit = max_pairs_per_rule or max(2_000_000, 30 * prepared.height)
     rules = []
-    for rule in _PREDICTION_RULES:
+    for rule in _ORG_PREDICTION_RULES if family == "organization" else _PREDICTION_RULES:
         if all(c in present for c in rule) and _pairs_generated(prepared, rule) <= limit:
             rules.append(block_on(*rule))
     return rules
 
 
-def training_blocking_rules(present: set[str]) -> list[BlockingRuleCreator]:
-    return [block_on(*rule) for rule in _TRAINING_RULES if all(c in present for c in rule)]
+_ORG_TRAINING_RULES: tuple[tuple[str, ...], ...] = (
+    ("name_canonical",),
+    ("brs_number",),
+    ("kra_pin",),
+    ("phone",),
+)
 
 
-def deterministic_rules(present: set[str]) -> list[BlockingRuleCreator]:
+def training_blocking_rules(
+    present: set[str], family: Family = "person", prepared: pl.DataFrame | None = None
+) -> list[BlockingRuleCreator]:
+    """EM passes for the fields this data has; with ``prepared``, only passes that find
+    some pair (Splink refuses a pass with none: a small collection may share no PIN)."""
+    rules = _ORG_TRAINING_RULES if family == "organization" else _TRAINING_RULES
+    usable = [rule for rule in rules if all(c in present for c in rule)]
+    if prepared is not None:
+        usable = [rule for rule in usable if _pairs_generated(prepared, rule) > 0]
+    return [block_on(*rule) for rule in usable]
+
+
+def deterministic_rules(present: set[str], family: Family = "person") -> list[BlockingRuleCreator]:
     """Rules that admit almost no false matches, used to estimate the prior match rate."""
+    if family == "organization":
+        # a registration number or tax PIN is issued to one body only
+        org_rules = [("brs_number",), ("kra_pin",), ("name_canonical", "phone")]
+        return [block_on(*rule) for rule in org_rules if all(c in present for c in rule)]
     candidates = [
         ("national_id", "dob"),
         ("name_canonical", "dob"),

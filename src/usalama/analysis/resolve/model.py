@@ -21,7 +21,7 @@ from splink.internals.database_api import DatabaseAPI
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from usalama.analysis.resolve import comparisons as comp
-from usalama.analysis.resolve.prepare import prepare_records, present_fields
+from usalama.analysis.resolve.prepare import Family, prepare_records, present_fields
 from usalama.core.errors import InvalidInput
 
 LinkType = Literal["dedupe_only", "link_only"]
@@ -71,8 +71,10 @@ class ResolutionModel:
         return json.dumps(self.linker.misc.save_model_to_json(), indent=2, default=str)
 
 
-def _ensure_prepared(records: pl.DataFrame) -> pl.DataFrame:
-    return records if "name_canonical" in records.columns else prepare_records(records)
+def _ensure_prepared(records: pl.DataFrame, family: Family) -> pl.DataFrame:
+    if "name_canonical" in records.columns:
+        return records
+    return prepare_records(records, family=family)
 
 
 def _register(
@@ -104,6 +106,7 @@ def train_model(
     seed: int = 42,
     max_pairs_for_u: float = 2e6,
     max_pairs_for_em: float | None = 2e6,
+    family: Family = "person",
 ) -> ResolutionModel:
     """Train a person-matching model on ``records`` (standard or prepared frame).
 
@@ -111,12 +114,14 @@ def train_model(
     ``is_match`` (bool). ``link_type="link_only"`` compares records only across
     different ``source`` values; ``dedupe_only`` compares all records with each other.
     ``backend``: any Splink database API (DuckDB by default, ``SparkAPI`` to scale out).
+    ``family``: ``"person"`` or ``"organization"`` — which name rules, comparisons and
+    blocking rules apply (prepare the records with the same family).
     """
-    prepared = _ensure_prepared(records)
+    prepared = _ensure_prepared(records, family)
     if prepared.height < 2:
         raise InvalidInput("need at least two records to resolve")
     present = present_fields(prepared)
-    comparisons = comp.comparisons_for(present)
+    comparisons = comp.comparisons_for(present, family)
     if not comparisons:
         raise InvalidInput(
             "no comparable fields: give at least a name, date of birth or identifier"
@@ -128,7 +133,7 @@ def train_model(
         unique_id_column_name="record_id",
         comparisons=list(comparisons),
         blocking_rules_to_generate_predictions=list(
-            comp.prediction_blocking_rules(prepared, present)
+            comp.prediction_blocking_rules(prepared, present, family=family)
         ),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
@@ -136,9 +141,9 @@ def train_model(
         max_iterations=20,
     )
     linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.ERROR)
-    _estimate_prior(linker, present)
+    _estimate_prior(linker, present, family)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
-    for rule in comp.training_blocking_rules(present):
+    for rule in comp.training_blocking_rules(present, family, prepared):
         # Splink's EM session edits the linker's settings in place (it drops the
         # comparisons the blocking rule fixes) and only restores them on success.
         saved = linker._settings_obj.core_model_settings.copy()  # type: ignore[no-untyped-call]
@@ -154,6 +159,7 @@ def train_model(
             logging.getLogger(__name__).warning(
                 "EM pass %s skipped: %s", rule.get_blocking_rule("duckdb").blocking_rule_sql, error
             )
+    _bound_prior(linker, prepared.height)
     judgements = _normalise_labels(labels, prepared) if labels is not None else None
     if judgements is not None:
         _estimate_m_from_judgements(linker, backend, judgements, tables)
@@ -166,8 +172,22 @@ def train_model(
     )
 
 
-def _estimate_prior(linker: Linker, present: set[str]) -> None:
-    rules = comp.deterministic_rules(present)
+def _bound_prior(linker: Linker, rows: int) -> None:
+    """Keep the prior a probability Splink can turn into a weight.
+
+    On a handful of records (a small collection's companies) the deterministic rules or EM
+    can push the match rate to 1 (every pair a match), which Splink cannot score (log of
+    0). A record has at most a few duplicates, so cap the rate at a few per record.
+    """
+    settings = linker._settings_obj.core_model_settings
+    ceiling = min(0.5, 4.0 / max(rows - 1, 1))
+    prior = settings.probability_two_random_records_match
+    if not 0.0 < prior <= ceiling:
+        settings.probability_two_random_records_match = min(max(prior, 1e-9), ceiling)
+
+
+def _estimate_prior(linker: Linker, present: set[str], family: Family) -> None:
+    rules = comp.deterministic_rules(present, family)
     if not rules:
         return
     try:

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Literal
 
 import phonenumbers
 import polars as pl
 
 from usalama.analysis.resolve.names import name_initials_written, name_parts, phonetic_key
+from usalama.analysis.resolve.org_names import org_name_parts
 from usalama.analysis.resolve.schema import STANDARD_FIELDS
 from usalama.core.errors import InvalidInput
+
+# Which name rules apply: people's names, or names of companies and other bodies.
+Family = Literal["person", "organization"]
 
 # Columns of the prepared frame that the comparisons and blocking rules read.
 PREPARED_COLUMNS: tuple[str, ...] = (
@@ -158,7 +163,12 @@ def _encode_name(text: str) -> str:
     return " ".join(name_parts(text)) + "\t" + "".join(name_initials_written(text))
 
 
-def _name_columns(frame: pl.DataFrame) -> pl.DataFrame:
+def _encode_org_name(text: str) -> str:
+    # organisations are never written with initials for words: no second field
+    return " ".join(org_name_parts(text)) + "\t"
+
+
+def _name_columns(frame: pl.DataFrame, family: Family = "person") -> pl.DataFrame:
     """Name features for each distinct ``name_text``, computed in bulk.
 
     Python only canonicalises each distinct name once and each distinct part's sound
@@ -166,8 +176,9 @@ def _name_columns(frame: pl.DataFrame) -> pl.DataFrame:
     ``names.name_features`` column for column (a test holds them together).
     """
     distinct = frame.select(pl.col("name_text").unique()).drop_nulls()
+    encode = _encode_org_name if family == "organization" else _encode_name
     encoded = pl.Series(
-        [_encode_name(text) for text in distinct.get_column("name_text").to_list()],
+        [encode(text) for text in distinct.get_column("name_text").to_list()],
         dtype=pl.String,
     )
     split = distinct.with_columns(encoded.str.split_exact("\t", 1).alias("_parts")).unnest("_parts")
@@ -228,8 +239,13 @@ def _phone_column(frame: pl.DataFrame, region: str) -> pl.Series:
     return joined.select(pl.coalesce("phone_fast", "phone_slow")).to_series().alias("phone")
 
 
-def prepare_records(frame: pl.DataFrame, *, default_region: str = "KE") -> pl.DataFrame:
+def prepare_records(
+    frame: pl.DataFrame, *, default_region: str = "KE", family: Family = "person"
+) -> pl.DataFrame:
     """Clean a standard input frame and add the name/address/identifier features.
+
+    ``family``: ``"person"`` applies the East-African person-name rules (``names.py``),
+    ``"organization"`` the company-name rules (``org_names.py``: legal forms dropped).
 
     ``frame`` needs ``record_id`` and any subset of the other standard fields
     (see ``usalama.analysis.resolve.schema.STANDARD_FIELDS``); missing ones become null.
@@ -263,7 +279,7 @@ def prepare_records(frame: pl.DataFrame, *, default_region: str = "KE") -> pl.Da
         source=pl.col("source").fill_null(""),
     )
 
-    names = _name_columns(standard)
+    names = _name_columns(standard, family)
     dates = _map_distinct(standard, "date_of_birth", normalise_date, pl.String())
     phones = _phone_column(standard, default_region)
     addresses = _map_distinct(standard, "address", _normalise_address, pl.String())

@@ -1,0 +1,342 @@
+"""Resolution runs: read the visible records, score pairs per family, merge, queue; audited.
+
+``run_resolution`` does the work in the calling process (the CLI's foreground run, and
+the background worker). ``start_run`` records a queued run and enqueues
+``resolve.tasks.run_resolution_task``; the worker's ``run_job`` calls ``run_resolution``
+with the run row, which it keeps up to date (phase, step of steps, counts) for polling.
+
+Analysts' judgements outrank the model on every later run: a "different" pair is never
+put in one canonical entity, a "same" pair always is.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from usalama.accounts.roles import Role
+from usalama.audit.services import Actor, record
+from usalama.core.errors import InvalidInput, NotFound, PermissionDenied, UsalamaError
+from usalama.records.models import Collection
+from usalama.resolve import merging, storing
+from usalama.resolve.frames import Scope, read_scope
+from usalama.resolve.models import Family, ResolutionRun, RunStatus, Verdict
+
+log = logging.getLogger("usalama.resolve.runs")
+Progress = Callable[[str], None]
+
+# Phases in order (English; the web translates them). The CLI's bar and the run row's
+# step count follow this list.
+PHASES = (
+    gettext_noop("reading records"),
+    gettext_noop("people: preparing names, dates, phones"),
+    gettext_noop("people: training the model and scoring pairs"),
+    gettext_noop("companies and organisations: preparing names"),
+    gettext_noop("companies and organisations: training the model and scoring pairs"),
+    gettext_noop("accounts and wallets: matching identifiers"),
+    gettext_noop("storing candidate pairs"),
+    gettext_noop("merging"),
+    gettext_noop("queueing for review"),
+)
+RUN_STEPS = len(PHASES)
+STALE_AFTER = timedelta(hours=6)
+# Who may start a run from the web or the API (the CLI operator always may).
+RUN_ROLES = frozenset({Role.ANALYST, Role.SUPERVISOR})
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    records: int = 0
+    candidates: int = 0
+    merged: int = 0
+    merges: int = 0
+    queued: int = 0
+    collections: list[str] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def actor_of(user: Any | None) -> Actor:
+    return Actor(name="cli") if user is None else Actor.of(user)
+
+
+def _scope(user: Any | None, collection_keys: list[str] | None) -> list[Collection]:
+    queryset = Collection.objects.all() if user is None else Collection.objects.visible_to(user)
+    if collection_keys:
+        found = list(queryset.filter(key__in=collection_keys))
+        missing = sorted(set(collection_keys) - {c.key for c in found})
+        if missing:
+            raise NotFound(f"collection {missing[0]!r} not found")
+        return found
+    collections = list(queryset)
+    if not collections:
+        raise NotFound("no collections visible to resolve")
+    return collections
+
+
+def _check_thresholds(upper: float, lower: float) -> None:
+    if not 0.0 < lower <= upper <= 1.0:
+        raise InvalidInput("thresholds must satisfy 0 < lower <= upper <= 1")
+
+
+# --- background --------------------------------------------------------------------------------
+
+
+def start_run(
+    user: Any,
+    collection_keys: list[str] | None = None,
+    upper: float = 0.95,
+    lower: float = 0.6,
+) -> ResolutionRun:
+    """Queue a run over the collections ``user`` may see (audited when it runs)."""
+    if user is not None and not user.has_role(*RUN_ROLES):
+        raise PermissionDenied("only analysts and supervisors may start a resolution run")
+    _check_thresholds(upper, lower)
+    collections = _scope(user, collection_keys)
+    # one run at a time per user; a run whose worker died long ago no longer blocks
+    active = ResolutionRun.objects.filter(
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+        user=user,
+        started_at__gte=timezone.now() - STALE_AFTER,
+    )
+    if user is not None and active.exists():
+        raise InvalidInput("a resolution run you started is still queued or running")
+    run = ResolutionRun.objects.create(
+        user=user,
+        started_by=actor_of(user).name,
+        collection_keys=sorted(c.key for c in collections),
+        upper=upper,
+        lower=lower,
+        status=RunStatus.QUEUED,
+        steps=RUN_STEPS,
+        phase=PHASES[0],
+    )
+    from usalama.resolve.tasks import run_resolution_task
+
+    run_resolution_task.enqueue(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def get_run(user: Any, run_id: int) -> ResolutionRun:
+    found = ResolutionRun.objects.visible_to(user).filter(pk=run_id).first()
+    if found is None:
+        raise NotFound(f"resolution run {run_id} not found")
+    return found
+
+
+def recent_runs(user: Any, limit: int = 10) -> list[ResolutionRun]:
+    return list(ResolutionRun.objects.visible_to(user).order_by("-started_at", "-pk")[:limit])
+
+
+def run_job(run_id: int) -> None:
+    """The worker's entry: run a queued run to the end; the outcome is written on the row."""
+    run = ResolutionRun.objects.select_related("user").get(pk=run_id)
+    if run.status in (RunStatus.DONE, RunStatus.FAILED):
+        return
+    try:
+        run_resolution(run.user, run.collection_keys or None, run.upper, run.lower, run=run)
+    except UsalamaError as error:
+        _fail(run_id, error.message)
+    except Exception:
+        log.exception("resolution run %s failed", run_id)
+        _fail(run_id, "the run failed; the server log has the details")
+        raise
+
+
+def _fail(run_id: int, message: str) -> None:
+    ResolutionRun.objects.filter(pk=run_id).update(
+        status=RunStatus.FAILED, message=message[:500], finished_at=timezone.now()
+    )
+
+
+class _Tracker:
+    """Advances the caller's progress callback and mirrors each phase on the run row."""
+
+    def __init__(self, run: ResolutionRun, progress: Progress | None) -> None:
+        self.run, self.progress, self.step = run, progress, 0
+
+    def __call__(self, phase: str) -> None:
+        self.step += 1
+        if self.progress is not None:
+            self.progress(phase)
+        ResolutionRun.objects.filter(pk=self.run.pk).update(
+            phase=phase, step=self.step - 1, steps=RUN_STEPS, status=RunStatus.RUNNING
+        )
+
+    def counts(self, counts: dict[str, dict[str, int]]) -> None:
+        ResolutionRun.objects.filter(pk=self.run.pk).update(counts=counts)
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def run_resolution(
+    user: Any | None,
+    collection_keys: list[str] | None = None,
+    upper: float = 0.95,
+    lower: float = 0.6,
+    *,
+    progress: Progress | None = None,
+    run: ResolutionRun | None = None,
+) -> RunResult:
+    """Score, merge and queue the records ``user`` may see (``None``: the operator).
+
+    People and organisations are scored by their own Splink models; accounts and wallets
+    link on exact identifiers. ``run``: a queued run row to fill in (background runs).
+    """
+    _check_thresholds(upper, lower)
+    actor = actor_of(user)
+    collections = _scope(user, collection_keys)
+    if run is None:
+        run = ResolutionRun.objects.create(
+            user=user,
+            started_by=actor.name,
+            collection_keys=sorted(c.key for c in collections),
+            upper=upper,
+            lower=lower,
+            status=RunStatus.RUNNING,
+            steps=RUN_STEPS,
+        )
+    tracker = _Tracker(run, progress)
+    tracker(PHASES[0])
+    scope = read_scope(collections)
+    counts: dict[str, dict[str, int]] = {
+        family: {"records": scope.count(family)} for family in Family.values
+    }
+    tracker.counts(counts)
+    result = RunResult(
+        run_id=run.pk, records=len(scope.info), collections=run.collection_keys, counts=counts
+    )
+    judged = storing.judged_pairs(scope.info)
+    rows: list[dict[str, Any]] = []
+    rows += _score_family(scope, Family.PERSON, judged, lower, tracker, PHASES[1:3])
+    rows += _score_family(scope, Family.ORGANIZATION, judged, lower, tracker, PHASES[3:5])
+    tracker(PHASES[5])
+    rows += _identifier_rows(scope)
+    for family in Family.values:
+        counts[family]["candidates"] = sum(1 for r in rows if r["family"] == family)
+    tracker(PHASES[6])
+    with transaction.atomic():
+        stored, scored = storing.store_pairs(rows, scope.info, run)
+        tracker(PHASES[7])
+        merges_made, merged_pairs = merging.reconcile_merges(
+            stored, judged, scope.info, upper, actor, run
+        )
+        tracker(PHASES[8])
+        queued, merged = storing.update_statuses(stored, scored, merged_pairs, upper)
+        result.candidates, result.merged, result.merges, result.queued = (
+            len(scored),
+            merged,
+            merges_made,
+            queued,
+        )
+        run.records, run.candidates, run.merged, run.queued = (
+            result.records,
+            result.candidates,
+            merged,
+            queued,
+        )
+        run.counts = counts
+        run.status, run.step, run.phase = RunStatus.DONE, RUN_STEPS, ""
+        run.finished_at = timezone.now()
+        run.save()
+        record(
+            actor,
+            "resolve.run",
+            object_type="resolution_run",
+            object_id=run.pk,
+            details={
+                "collections": run.collection_keys,
+                "records": result.records,
+                "per_family": counts,
+                "candidates": result.candidates,
+                "merged_pairs": result.merged,
+                "merges_created": merges_made,
+                "queued": queued,
+                "upper": upper,
+                "lower": lower,
+            },
+        )
+    return result
+
+
+def _labels(judged: dict[tuple[str, str], str], ids: set[str]) -> Any:
+    import polars as pl
+
+    mine = {k: v for k, v in judged.items() if k[0] in ids and k[1] in ids}
+    if not mine:
+        return None
+    return pl.DataFrame(
+        {
+            "left_id": [k[0] for k in mine],
+            "right_id": [k[1] for k in mine],
+            "is_match": [v == Verdict.SAME for v in mine.values()],
+        }
+    )
+
+
+def _score_family(
+    scope: Scope,
+    family: str,
+    judged: dict[tuple[str, str], str],
+    lower: float,
+    step: Callable[[str], None],
+    phases: tuple[str, ...],
+) -> list[dict[str, Any]]:
+    """Train this family's model on its records (judgements as labels) and score pairs."""
+    import polars as pl
+
+    from usalama.analysis.resolve import (
+        Family as EngineFamily,
+    )
+    from usalama.analysis.resolve import (
+        apply_judgements,
+        predict_pairs,
+        prepare_records,
+        train_model,
+    )
+
+    step(phases[0])
+    frame = scope.frames[family]
+    if frame.height < 2:
+        step(phases[1])
+        return []
+    engine_family: EngineFamily = "organization" if family == Family.ORGANIZATION else "person"
+    prepared = prepare_records(frame, family=engine_family)
+    labels = _labels(judged, set(frame.get_column("record_id").to_list()))
+    step(phases[1])
+    try:
+        # with fewer than ten "same" judgements the engine uses labels only as overrides
+        model = train_model(prepared, labels, family=engine_family)
+    except InvalidInput as error:
+        # e.g. organisations recorded by name only in one collection: nothing to compare
+        log.info("%s not resolved: %s", family, error.message)
+        return []
+    pairs = predict_pairs(model, threshold=lower)
+    if labels is not None:
+        # Keep the model's own score on stored rows; apply_judgements only adds missed
+        # judged-same pairs (their weights are unknown: stored as the prior alone).
+        effective = apply_judgements(pairs, labels)
+        pairs = pl.concat(
+            [pairs, effective.join(pairs, on=["left_id", "right_id"], how="anti")],
+            how="diagonal_relaxed",
+        )
+    return [{**row, "family": family} for row in pairs.iter_rows(named=True)]
+
+
+def _identifier_rows(scope: Scope) -> list[dict[str, Any]]:
+    from usalama.analysis.resolve import identifier_pairs
+
+    frame = scope.frames[Family.IDENTIFIER]
+    if frame.height < 2:
+        return []
+    pairs = identifier_pairs(frame)
+    return [{**row, "family": Family.IDENTIFIER} for row in pairs.iter_rows(named=True)]
