@@ -5,6 +5,7 @@ A suggestion only: a desk officer confirms or corrects it in triage. Pure Python
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -299,8 +300,14 @@ def _fold(text: str) -> str:
     return " " + re.sub(r"[^\w'\- ]+", " ", folded) + " "
 
 
+@functools.cache
+def _patterns(words: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # Compiled once per word list: this runs on every public submission (load benchmark).
+    return tuple((w, re.compile(r"(?<![\w])" + re.escape(w))) for w in words)
+
+
 def _hits(text: str, words: tuple[str, ...]) -> list[str]:
-    return [w for w in words if re.search(r"(?<![\w])" + re.escape(w), text)]
+    return [w for w, pattern in _patterns(words) if pattern.search(text)]
 
 
 def suggest(text: str) -> Suggestion:

@@ -72,6 +72,15 @@ def _lookup_delay() -> float:
     return float(getattr(settings, "USALAMA_INTAKE_LOOKUP_DELAY", 0.3))
 
 
+# code -> primary key of the intake agency, filled only once the row is known to be committed
+_AGENCY_IDS: dict[str, int] = {}
+
+
+def forget_intake_agency(**_kwargs: Any) -> None:
+    """Drop the cached agency id (connected to post_migrate, which ``flush`` also sends)."""
+    _AGENCY_IDS.clear()
+
+
 def intake_agency() -> Agency:
     """The agency that owns public submissions until triage assigns them (default NPS)."""
     code = getattr(settings, "USALAMA_INTAKE_AGENCY", "NPS")
@@ -86,7 +95,18 @@ def intake_agency() -> Agency:
             country="KE",
             kind="police",
         )
+    pk = agency.pk
+    # Remembered only once the row is known to be committed: a row created in a transaction
+    # that rolls back must not be cached.
+    transaction.on_commit(lambda: _AGENCY_IDS.__setitem__(code, pk))
     return agency
+
+
+def intake_agency_id() -> int:
+    """The intake agency's id, cached per process: every public submission needs it."""
+    code = getattr(settings, "USALAMA_INTAKE_AGENCY", "NPS")
+    cached = _AGENCY_IDS.get(code)
+    return cached if cached is not None else int(intake_agency().pk)
 
 
 def clean_field(value: Any, name: str, *, max_length: int, required: bool = True) -> str:
@@ -183,7 +203,7 @@ def _validated(data: SubmissionInput) -> dict[str, Any]:
         "suggested_category": hint.category,
         "suggested_priority": hint.priority,
         "priority": hint.priority,
-        "agency": intake_agency(),
+        "agency_id": intake_agency_id(),
     }
 
 
@@ -249,7 +269,7 @@ def submit_report(
                 "contact: give a phone number or an email address, or stay anonymous"
             )
     if leader is not None:
-        fields.update(verified_source=True, channel=fields["channel"], agency=leader.agency)
+        fields.update(verified_source=True, channel=fields["channel"], agency_id=leader.agency_id)
     year = timezone.now().year
     for _attempt in range(8):
         try:
