@@ -100,9 +100,7 @@ async def _exchange(
 async def _drive(port: int, target: Target, rate: float, seconds: float, conns: int) -> Result:
     """Send ``rate * seconds`` requests at fixed times over a pool of keep-alive connections."""
     raw = _request(target, port)
-    pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter] | None] = (
-        asyncio.Queue()
-    )
+    pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter] | None] = asyncio.Queue()
     for _ in range(conns):
         pool.put_nowait(await asyncio.open_connection("127.0.0.1", port))
     result = Result()
@@ -210,8 +208,8 @@ def main() -> int:
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
     port = _free_port()
     server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", str(args.workers)]
-        + ["--threads", str(args.threads)],
+        [*cli, "serve", "--port", str(port)]
+        + ["--workers", str(args.workers), "--threads", str(args.threads)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -43,6 +43,7 @@ from usalama.intake.models import (
     may_triage,
 )
 from usalama.intake.photos import MAX_PHOTOS, CleanPhoto
+from usalama.intake.writegate import write_gate
 
 PUBLIC = Actor(name="public")  # every anonymous or public submission is audited as this actor
 MAX_DESCRIPTION = 4000
@@ -226,12 +227,10 @@ def submit_tip(data: SubmissionInput) -> tuple[Tip, str]:
     code = codes.new_tip_code()
     digits = codes.normalise_code(code)
     assert digits is not None
-    with transaction.atomic():
-        tip = Tip.objects.create(
-            code_bucket=codes.bucket(_key("tip-bucket"), digits),
-            code_hash=codes.hash_code(digits),
-            **fields,
-        )
+    # Argon2 is slow on purpose: hash before taking the (serialised) write transaction.
+    code_bucket, code_hash = codes.bucket(_key("tip-bucket"), digits), codes.hash_code(digits)
+    with write_gate(), transaction.atomic():
+        tip = Tip.objects.create(code_bucket=code_bucket, code_hash=code_hash, **fields)
         _store_photos(data.photos, tip=tip)
         record(
             PUBLIC,
@@ -273,7 +272,7 @@ def submit_report(
     year = timezone.now().year
     for _attempt in range(8):
         try:
-            with transaction.atomic():
+            with write_gate(), transaction.atomic():
                 report = Report.objects.create(
                     reference=codes.new_reference(year), leader=leader, **fields, **contact_fields
                 )
