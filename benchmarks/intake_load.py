@@ -207,9 +207,10 @@ def main() -> int:
     cli = [sys.executable, "-m", "usalama.cli"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
     port = _free_port()
+    serve_command = [*cli, "serve", "--port", str(port), "--workers", str(args.workers)]
+    serve_command += ["--threads", str(args.threads)]
     server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)]
-        + ["--workers", str(args.workers), "--threads", str(args.threads)],
+        serve_command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
