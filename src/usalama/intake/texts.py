@@ -36,6 +36,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "status": {"sw": "Hali: {status}", "en": "Status: {status}"},
     "reply": {"sw": "Jibu: {text}", "en": "Reply: {text}"},
+    "station": {"sw": "Kituo cha polisi: {station}", "en": "Police station: {station}"},
     "not_found": {
         "sw": "Nambari hiyo haijapatikana.",
         "en": "That reference or code was not found.",
