@@ -351,8 +351,10 @@ class PublicStatus:
 
 
 def _public_station(item: Submission) -> str:
-    # The station is public only once the item is with it; never the incident number.
-    return item.station if item.status in {Status.ASSIGNED, Status.IN_PROGRESS} else ""
+    # A triage station is internal working data; the reporter is told the station only once
+    # the item has been handed over to it as an incident (never the incident number).
+    handed_over = item.incident_number is not None
+    return item.station if handed_over and item.status == Status.IN_PROGRESS else ""
 
 
 def _status_label(status: str, language: str) -> str:
