@@ -52,7 +52,7 @@ def _public(
     return response
 
 
-def _occurred(date: Any, at: time | None) -> datetime | None:
+def occurred(date: Any, at: time | None) -> datetime | None:
     if not date:
         return None
     return timezone.make_aware(datetime.combine(date, at or time(12, 0)))
@@ -102,7 +102,7 @@ def _submit(request: HttpRequest, form: ReportForm, language: str) -> HttpRespon
         sub_county=sub_county,
         ward=ward,
         location_text=data.get("location_text") or "",
-        occurred_at=_occurred(data.get("occurred_date"), data.get("occurred_time")),
+        occurred_at=occurred(data.get("occurred_date"), data.get("occurred_time")),
         photos=photos,
     )
     if data["identity"] == ReportForm.ANONYMOUS:
