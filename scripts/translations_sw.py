@@ -512,6 +512,19 @@ SW: dict[str, str] = {
     "Judgement recorded.": "Uamuzi umehifadhiwa.",
     "Merge undone: the records are separate again.": "Muunganisho umetenduliwa: kumbukumbu zimetengana tena.",
     "Resolution": "Utambuzi wa huluki",
+    # --- intake ---
+    "Incident": "Tukio",
+    "Police station": "Kituo cha polisi",
+    "Police station:": "Kituo cha polisi:",
+    "Convert to an incident": "Geuza kuwa tukio la polisi",
+    "Converted to incident #%(id)s.": "Imegeuzwa kuwa tukio #%(id)s.",
+    "Converted to incident #%(number)s on %(when)s.": "Imegeuzwa kuwa tukio #%(number)s tarehe %(when)s.",
+    "Opens a police incident for this item and keeps the link. The reporter sees only “under investigation” and the station.": "Hufungua tukio la polisi kwa jambo hili na kuhifadhi kiungo. Mwandishi wa ripoti anaona tu “inachunguzwa” na kituo.",
+    "Local leader's report": "Ripoti ya kiongozi wa eneo",
+    "You report as %(name)s (%(kind)s). Your reports are marked as coming from a verified source.": "Unaripoti kama %(name)s (%(kind)s). Ripoti zako zinaonyeshwa kuwa zimetoka kwa chanzo kilichothibitishwa.",
+    "Report received. Reference: %(reference)s": "Ripoti imepokelewa. Nambari ya ripoti: %(reference)s",
+    "Your recent reports": "Ripoti zako za karibuni",
+    "No reports yet.": "Bado hakuna ripoti.",
 }
 
 PLURALS: dict[str, tuple[str, str]] = {
