@@ -176,7 +176,8 @@ def test_intake_leader_add_creates_an_account_that_reports_verified(tmp_path: Pa
     assert "registered (web)" in done.stdout
     db = sqlite3.connect(tmp_path / "usalama.sqlite3")
     row = db.execute(
-        "SELECT l.kind, u.username FROM intake_localleader l JOIN accounts_user u ON u.id = l.user_id"
+        "SELECT l.kind, u.username FROM intake_localleader l"
+        " JOIN accounts_user u ON u.id = l.user_id"
     ).fetchone()
     assert row == ("chief", "chief.wanjala")
     bad = _run(["intake", "leader-add", "--name", "X", "--kind", "king"], tmp_path)
