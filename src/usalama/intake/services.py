@@ -1,7 +1,8 @@
-"""Intake use cases: the only code that writes intake rows, checks access and audits.
+"""Intake use cases for the public side: submissions, code lookups, phones, local leaders.
 
-Public functions never receive a request: nothing about the sender's connection can reach
-the database from here. Staff functions take the user, use ``visible_to`` and audit.
+With ``staff.py`` (the triage side) the only code that writes intake rows and audits. Public
+functions never receive a request: nothing about the sender's connection can reach the
+database from here.
 """
 
 from __future__ import annotations
