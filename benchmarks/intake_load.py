@@ -9,7 +9,8 @@ serves it with gunicorn through ``usalama serve``, then drives each target at a 
   a signed form token, no CSRF cookie, decision 0005), answered with the rendered page;
 - ``POST /api/v1/public/reports``: the public JSON API, the same service without a page.
 
-For each report target it counts accepted (201) and rows stored: they must match.
+For each report target it counts accepted (201) and rows stored: they must match; at the end
+``usalama audit verify`` checks the hash chain every report was appended to.
 
 The generator is one asyncio process with raw HTTP/1.1 keep-alive connections (no client
 library), so it costs the two shared CPUs far less than a thread pool of ``http.client``.
@@ -268,6 +269,8 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # every accepted report appended to the audit chain under load: the chain must still verify
+    verify = subprocess.run([*cli, "audit", "verify"], env=env, capture_output=True, text=True)
     load = os.getloadavg()
     print(
         f"target {args.rate:.0f} req/s for {args.seconds:.0f} s per endpoint, "
@@ -288,7 +291,8 @@ def main() -> int:
             lost = int(r["created"]) - stored
             lost_total += abs(lost)
             print(f"{name}: accepted {r['created']:.0f}, stored {stored}, lost {lost}")
-    return 0 if lost_total == 0 else 1
+    print(f"usalama audit verify: {(verify.stdout or verify.stderr).strip()}")
+    return 0 if lost_total == 0 and verify.returncode == 0 else 1
 
 
 if __name__ == "__main__":
