@@ -171,3 +171,39 @@ def test_closed_items_are_not_converted(world: dict[str, Any]) -> None:
     with pytest.raises(InvalidInput):
         convert_to_incident(user, "report", report.pk)
     assert not Tip.objects.exists() and Incident.objects.count() == 0
+
+
+def test_reporter_with_a_phone_gets_the_status_by_sms(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from usalama.intake.gateways import get_gateway
+
+    outbox = get_gateway().outbox  # type: ignore[attr-defined]
+    user = world["users"]["nps.analyst"]
+    report = services.submit_report(
+        services.SubmissionInput(
+            category="robbery", description="Duka limevamiwa", channel="web", language="sw"
+        ),
+        contact=services.Contact(phone="0722 333 444"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.triage(user, "report", report.pk, priority="high")
+    to, text = outbox[-1]
+    assert to == "+254722333444" and text.startswith(f"usalama: ripoti {report.reference}")
+    assert "Hali: " in text
+    sent = len(outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = convert_to_incident(user, "report", report.pk, station="Kilimani")
+    assert len(outbox) == sent + 1
+    text = outbox[-1][1]
+    assert "Inachunguzwa" in text and "Kituo cha polisi: Kilimani" in text
+    assert str(done.incident_id) not in text.replace(report.reference, "")
+    with django_capture_on_commit_callbacks(execute=True):
+        convert_to_incident(user, "report", report.pk)  # nothing changed: no second SMS
+    assert len(outbox) == sent + 1
+    # an email-only reporter and tipsters get no SMS
+    quiet = _report()
+    before = len(outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.triage(user, "report", quiet.pk, priority="low")
+    assert len(outbox) == before

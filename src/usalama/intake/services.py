@@ -351,7 +351,7 @@ class PublicStatus:
     station: str = ""  # once assigned or under investigation: where the case is handled
 
 
-def _public_station(item: Submission) -> str:
+def public_station(item: Submission) -> str:
     # A triage station is internal working data; the reporter is told the station only once
     # the item has been handed over to it as an incident (never the incident number).
     handed_over = item.incident_number is not None
@@ -373,7 +373,7 @@ def tip_status(raw_code: str, language: str = "sw") -> PublicStatus:
         tip.public_note,
         tip.updated_at,
         messages,
-        _public_station(tip),
+        public_station(tip),
     )
 
 
@@ -393,7 +393,7 @@ def report_status(raw_reference: str, language: str = "sw") -> PublicStatus:
         report.public_note,
         report.updated_at,
         [],
-        _public_station(report),
+        public_station(report),
     )
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from usalama.accounts.models import Agency
 from usalama.audit.services import record
 from usalama.core.errors import InvalidInput, NotFound
-from usalama.intake import duplicates
+from usalama.intake import duplicates, notify
 from usalama.intake.categories import BY_CODE
 from usalama.intake.models import (
     Channel,
@@ -202,10 +202,13 @@ def triage(
         raise InvalidInput("nothing to change")
     if "status" not in changes and item.status == Status.NEW:
         changes["status"] = Status.TRIAGED
+    status_before = item.status
     with transaction.atomic():
         for name, value in changes.items():
             setattr(item, name, value)
         item.save()
+        if item.status != status_before:
+            notify.on_status_change(item)
         record(
             user,
             "intake.triage",
@@ -285,6 +288,8 @@ def mark_converted(
     if item is None or not may_triage(user):
         raise NotFound("not found")
     station = clean_field(station, "station", max_length=200, required=False) or item.station
+    was_converted = item.incident_number is not None
+    status_before = item.status
     with transaction.atomic():
         item.incident_number = incident_number
         item.converted_at = item.converted_at or timezone.now()
@@ -300,4 +305,6 @@ def mark_converted(
             object_id=item.pk,
             details={"incident": incident_number, "station": station},
         )
+        if status_before != item.status or not was_converted:
+            notify.on_status_change(item)
     return item  # type: ignore[no-any-return]
