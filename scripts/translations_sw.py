@@ -604,6 +604,19 @@ SW: dict[str, str] = {
     "All runs": "Uendeshaji wote",
     "Pairs of records the model thinks may be the same person, company or account. Open a pair to compare the records and judge it; your judgement holds on every later run.": "Jozi za kumbukumbu ambazo modeli inadhani huenda ni mtu, kampuni au akaunti ile ile. Fungua jozi ili kulinganisha kumbukumbu na kuiamua; uamuzi wako unadumu katika kila uendeshaji unaofuata.",
     "Nothing here. Pairs appear after a resolution run (start one under Resolution runs, or usalama resolve run).": "Hakuna kitu hapa. Jozi huonekana baada ya uendeshaji wa utambuzi (anzisha mmoja chini ya Uendeshaji wa utambuzi, au usalama resolve run).",
+    # --- intake ---
+    "Incident": "Tukio",
+    "Police station": "Kituo cha polisi",
+    "Police station:": "Kituo cha polisi:",
+    "Convert to an incident": "Geuza kuwa tukio la polisi",
+    "Converted to incident #%(id)s.": "Imegeuzwa kuwa tukio #%(id)s.",
+    "Converted to incident #%(number)s on %(when)s.": "Imegeuzwa kuwa tukio #%(number)s tarehe %(when)s.",
+    "Opens a police incident for this item and keeps the link. The reporter sees only “under investigation” and the station.": "Hufungua tukio la polisi kwa jambo hili na kuhifadhi kiungo. Mwandishi wa ripoti anaona tu “inachunguzwa” na kituo.",
+    "Local leader's report": "Ripoti ya kiongozi wa eneo",
+    "You report as %(name)s (%(kind)s). Your reports are marked as coming from a verified source.": "Unaripoti kama %(name)s (%(kind)s). Ripoti zako zinaonyeshwa kuwa zimetoka kwa chanzo kilichothibitishwa.",
+    "Report received. Reference: %(reference)s": "Ripoti imepokelewa. Nambari ya ripoti: %(reference)s",
+    "Your recent reports": "Ripoti zako za karibuni",
+    "No reports yet.": "Bado hakuna ripoti.",
 }
 
 PLURALS: dict[str, tuple[str, str]] = {

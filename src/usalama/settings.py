@@ -131,7 +131,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections stay open (per thread, like PostgreSQL's): closing the last connection to a
+    # WAL database checkpoints and deletes the WAL file, which made every request pay an fsync
+    # (the intake load benchmark, docs/benchmarks/intake.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so the audit hash chain cannot fork
         # between two processes, and writers queue instead of failing mid-transaction.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from usalama.api.main import api
+from usalama.desk import views as desk_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -12,6 +13,11 @@ urlpatterns = [
     path("money/", include("usalama.money.urls")),
     path("resolve/", include("usalama.resolve.urls")),
     path("records/", include("usalama.records.urls")),
+    path(
+        "intake/triage/<str:kind>/<int:item_id>/incident/",
+        desk_views.convert,
+        name="desk_convert",
+    ),
     # /report/, /tip/<code>/, /intake/triage/ and /webhooks/<gateway>/<secret>/
     path("", include("usalama.intake.urls")),
     path("", include("usalama.web.urls")),

@@ -29,7 +29,7 @@ import django
 django.setup()
 from usalama.accounts import services as accounts
 from usalama.audit.services import Actor
-from usalama.intake import services
+from usalama.intake import services, staff
 from usalama.intake.models import Tip
 
 actor = Actor(name="browser-test")
@@ -37,7 +37,7 @@ nps = services.intake_agency()
 user = accounts.create_user(actor, username="desk.officer", agency=nps, roles=["desk_officer"],
                             password="correct horse battery staple 42").user
 tip = Tip.objects.order_by("-id").first()
-services.reply_to_tip(user, tip.pk, "Asante. Magari hayo yalikuwa ya rangi gani?")
+staff.reply_to_tip(user, tip.pk, "Asante. Magari hayo yalikuwa ya rangi gani?")
 print(tip.pk)
 """
 

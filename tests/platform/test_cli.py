@@ -129,3 +129,60 @@ def test_every_cli_command_is_documented() -> None:
     docs = "\n".join(p.read_text() for p in (PROJECT_ROOT / "docs" / "reference").glob("cli*.md"))
     missing = [c for c in _commands([]) if not re.search(re.escape(c) + r"\b", docs)]
     assert not missing, f"undocumented CLI commands: {missing}"
+
+
+def test_intake_leader_add_creates_an_account_that_reports_verified(tmp_path: Path) -> None:
+    assert _run(["migrate"], tmp_path).returncode == 0
+    assert (
+        _run(
+            [
+                "agency",
+                "create",
+                "--code",
+                "NPS",
+                "--name",
+                "NPS",
+                "--country",
+                "KE",
+                "--kind",
+                "police",
+            ],
+            tmp_path,
+        ).returncode
+        == 0
+    )
+    env = {**os.environ, "USALAMA_VAR_DIR": str(tmp_path)}
+    env.pop("USALAMA_DATABASE_URL", None)
+    password = "correct horse battery staple 42"
+    done = subprocess.run(
+        [
+            *USALAMA,
+            "intake",
+            "leader-add",
+            "--name",
+            "Chief Jane Wanjala",
+            "--kind",
+            "chief",
+            "--county",
+            "Kakamega",
+            "--user",
+            "chief.wanjala",
+            "--create-account",
+        ],
+        input=f"{password}\n{password}\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "registered (web)" in done.stdout
+    db = sqlite3.connect(tmp_path / "usalama.sqlite3")
+    row = db.execute(
+        "SELECT l.kind, u.username FROM intake_localleader l"
+        " JOIN accounts_user u ON u.id = l.user_id"
+    ).fetchone()
+    assert row == ("chief", "chief.wanjala")
+    bad = _run(["intake", "leader-add", "--name", "X", "--kind", "king"], tmp_path)
+    assert bad.returncode != 0 and "kind" in bad.stderr and "Traceback" not in bad.stderr

@@ -120,6 +120,17 @@ def flows(
     responses.append(
         client.post("/webhooks/africastalking/sms/wrong-secret/", {"from": PHONE, "text": "x"})
     )
+    # a desk officer converts the web tip into an incident; the tipster checks the status again
+    from usalama.desk.services import convert_to_incident
+    from usalama.intake import staff
+    from usalama.intake.models import Tip
+
+    officer = world["users"]["nps.analyst"]
+    web_tip = Tip.objects.get(description="Majambazi walivamia duka usiku")
+    staff.triage(officer, "tip", web_tip.pk, priority="high")
+    convert_to_incident(officer, "tip", web_tip.pk, station="Central Police Station")
+    responses.append(client.get(f"/tip/{code}/"))
+    responses.append(ussd(client, "sess-anon3", PHONE, "3*" + code.replace("-", ""), **META))
     return {"responses": responses, "caplog": caplog}
 
 

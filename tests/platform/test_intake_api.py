@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from tests.platform.intake_helpers import SECRET, SMS_URL, SMSSYNC_URL, configure
+from usalama.intake import staff
 from usalama.intake.models import Attachment, Message, Report, Tip
 
 PHONE = "+254722333444"
@@ -213,7 +214,6 @@ def test_webhook_secret(client: Client, settings: Any) -> None:
 
 
 def test_sms_tip_conversation_and_replay(client: Client, world: dict[str, Any]) -> None:
-    from usalama.intake import services
     from usalama.intake.gateways import get_gateway
 
     outbox = get_gateway().outbox  # type: ignore[attr-defined]
@@ -244,9 +244,7 @@ def test_sms_tip_conversation_and_replay(client: Client, world: dict[str, Any]) 
         },
     )
     assert replay.status_code == 409 and Tip.objects.count() == 1
-    services.reply_to_tip(
-        world["users"]["nps.analyst"], Tip.objects.get().pk, "Ni ng'ombe wangapi?"
-    )
+    staff.reply_to_tip(world["users"]["nps.analyst"], Tip.objects.get().pk, "Ni ng'ombe wangapi?")
     client.post(SMS_URL, {"from": PHONE, "to": "22384", "text": f"HALI {code}", "id": "ATXid_2"})
     assert "Ni ng'ombe wangapi?" in outbox[-1][1]
     client.post(SMS_URL, {"from": PHONE, "to": "22384", "text": f"{code} Ni kumi", "id": "ATXid_3"})
@@ -299,7 +297,7 @@ def test_triage_suggestions_and_duplicates(world: dict[str, Any]) -> None:
                 location_text="Kitui town",
             )
         )
-    items = services.queue(user)
+    items = staff.queue(user)
     by_text = {i.excerpt: i for i in items}
     cattle = [i for t, i in by_text.items() if "ombe" in t]
     assert {i.category for i in cattle} == {"theft_of_stock"}

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from tests.platform.intake_helpers import configure, ussd
+from usalama.intake import staff
 from usalama.intake.models import Report, Tip
 
 PHONE = "+254711222333"
@@ -82,12 +83,11 @@ def test_full_session_english_with_contact(client: Client, world: dict[str, Any]
 
 
 def test_staff_reply_reaches_the_ussd_status(client: Client, world: dict[str, Any]) -> None:
-    from usalama.intake import services
 
     tip_reply = _reply(ussd(client, "r1", PHONE, "2*Wezi wa mifugo wanakuja usiku"))
     code = re.search(r"(\d{5} ){4}\d{5}", tip_reply)[0].replace(" ", "")  # type: ignore[index]
     tip = Tip.objects.get()
-    services.reply_to_tip(world["users"]["nps.analyst"], tip.pk, "Wanakuja saa ngapi?")
+    staff.reply_to_tip(world["users"]["nps.analyst"], tip.pk, "Wanakuja saa ngapi?")
     status = _reply(ussd(client, "r2", PHONE, "3*" + code))
     assert "Jibu: Wanakuja saa ngapi?" in status
 

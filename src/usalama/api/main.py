@@ -120,6 +120,9 @@ def _register_routers() -> None:
 
     api.add_router("/", public_router)  # auth=None on the router: no login, no cookies
     api.add_router("/", staff_router)
+    from usalama.desk.api import router as desk_router
+
+    api.add_router("/", desk_router)  # converting a report or tip into an incident
     api.add_router("/", network_router)
     api.add_router("/", policing_router)
     api.add_router("/", money_router)

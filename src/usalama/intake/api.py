@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from usalama.core.errors import InvalidInput
-from usalama.intake import services
+from usalama.intake import services, staff
 from usalama.intake.categories import CATEGORIES
 from usalama.intake.models import Channel
 
@@ -70,6 +70,7 @@ class StatusOut(Schema):
     note: str
     updated_at: datetime
     messages: list[MessageOut]
+    station: str = ""
 
 
 def _input(payload: TipIn, channel: str) -> services.SubmissionInput:
@@ -107,6 +108,7 @@ def _status(status: services.PublicStatus) -> dict[str, Any]:
         "status_label": status.status_label,
         "note": status.note,
         "updated_at": status.updated_at,
+        "station": status.station,
         "messages": [
             {"author": m.author, "text": m.text, "created_at": m.created_at}
             for m in status.messages
@@ -193,6 +195,8 @@ class SubmissionOut(Schema):
     station: str
     public_note: str
     created_at: datetime
+    incident_number: int | None = None
+    converted_at: datetime | None = None
     contact_phone: str = ""
     contact_name: str = ""
     contact_email: str = ""
@@ -236,6 +240,8 @@ def submission_out(kind: str, item: Any) -> dict[str, Any]:
                 "station",
                 "public_note",
                 "created_at",
+                "incident_number",
+                "converted_at",
             ]
         },
     }
@@ -267,22 +273,22 @@ def _kind(kind: str) -> str:
 
 @staff_router.get("/intake/queue", response=list[QueueItemOut])
 def staff_queue(request: HttpRequest, include_closed: bool = False) -> list[Any]:
-    return services.queue(request.user, include_closed=include_closed)
+    return staff.queue(request.user, include_closed=include_closed)
 
 
 @staff_router.get("/intake/tips/{tip_id}", response=SubmissionOut)
 def staff_tip(request: HttpRequest, tip_id: int) -> dict[str, Any]:
-    return submission_out("tip", services.get_tip(request.user, tip_id))
+    return submission_out("tip", staff.get_tip(request.user, tip_id))
 
 
 @staff_router.get("/intake/reports/{report_id}", response=SubmissionOut)
 def staff_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
-    return submission_out("report", services.get_report(request.user, report_id))
+    return submission_out("report", staff.get_report(request.user, report_id))
 
 
 @staff_router.post("/intake/tips/{tip_id}/messages", response={201: StaffMessageOut})
 def staff_reply(request: HttpRequest, tip_id: int, payload: MessageIn) -> tuple[int, Any]:
-    message = services.reply_to_tip(request.user, tip_id, payload.text)
+    message = staff.reply_to_tip(request.user, tip_id, payload.text)
     return 201, {
         "id": message.id,
         "author": message.author,
@@ -296,5 +302,5 @@ def staff_reply(request: HttpRequest, tip_id: int, payload: MessageIn) -> tuple[
 def staff_triage(
     request: HttpRequest, kind: str, item_id: int, payload: TriageIn
 ) -> dict[str, Any]:
-    item = services.triage(request.user, _kind(kind), item_id, **payload.dict())
+    item = staff.triage(request.user, _kind(kind), item_id, **payload.dict())
     return submission_out(kind, item)

@@ -1,13 +1,20 @@
-"""Suggested category and priority from keyword rules (English, Swahili, Sheng).
+"""Suggested category and priority: keyword rules, then a small classifier (EN/SW/Sheng).
 
-A suggestion only: a desk officer confirms or corrects it in triage. Pure Python.
+The keyword rules decide when a keyword matches; otherwise the naive Bayes classifier
+(``classifier.py``, trained on the shipped synthetic corpus and on the keyword lists) picks the
+category. Measured on held-out examples this beats either alone (docs/intake.md). Priority
+comes from the rules and a floor for severe categories. A suggestion only: a desk officer
+confirms or corrects it in triage. Pure Python.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from usalama.intake.classifier import Example, NaiveBayes, corpus
 
 # category code -> words or word stems (matched at the start of a token)
 _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
@@ -284,6 +291,7 @@ _HIGH = (
 _SEVERE_CATEGORIES = {"homicide": "urgent", "morality": "high", "robbery": "high"}
 
 PRIORITIES = ("low", "normal", "high", "urgent")
+MIN_CONFIDENCE = 0.3  # costs nothing on the held-out split (0.506 with or without it)
 
 
 @dataclass(frozen=True)
@@ -299,13 +307,29 @@ def _fold(text: str) -> str:
     return " " + re.sub(r"[^\w'\- ]+", " ", folded) + " "
 
 
+@functools.cache
+def _patterns(words: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # Compiled once per word list: this runs on every public submission (load benchmark).
+    return tuple((w, re.compile(r"(?<![\w])" + re.escape(w))) for w in words)
+
+
 def _hits(text: str, words: tuple[str, ...]) -> list[str]:
-    return [w for w in words if re.search(r"(?<![\w])" + re.escape(w), text)]
+    return [w for w, pattern in _patterns(words) if pattern.search(text)]
 
 
-def suggest(text: str) -> Suggestion:
-    """The category with the most keyword hits (ties: list order) and a priority."""
-    folded = _fold(text)
+def keyword_examples() -> list[Example]:
+    """The rules' keywords as one-word training examples for the classifier."""
+    return [Example(code, "keyword", w) for code, words in _CATEGORY_WORDS.items() for w in words]
+
+
+@functools.cache
+def model() -> NaiveBayes:
+    """The classifier, trained once per process on the corpus and the keywords."""
+    return NaiveBayes([*corpus(), *keyword_examples()])
+
+
+def rule_category(folded: str) -> tuple[str, list[str]]:
+    """The category with the most keyword hits (ties: list order), "other" without hits."""
     best, best_hits, best_score = "other", [], 0.0
     for code, words in _CATEGORY_WORDS.items():
         hits = _hits(folded, words)
@@ -313,6 +337,18 @@ def suggest(text: str) -> Suggestion:
         score = len(hits) * (0.6 if code == "stealing" else 1.0)
         if score > best_score:
             best, best_hits, best_score = code, hits, score
+    return best, best_hits
+
+
+def suggest(text: str, *, use_model: bool = True) -> Suggestion:
+    """A category (rules if a keyword matched, else the classifier) and a priority."""
+    folded = _fold(text)
+    best, best_hits = rule_category(folded)
+    if not best_hits and use_model:
+        guess, probability = model().predict(text)
+        # below this the classifier is guessing (e.g. "hello"): leave it to the desk officer
+        if probability >= MIN_CONFIDENCE:
+            best = guess
     priority = "normal"
     if _hits(folded, _HIGH):
         priority = "high"

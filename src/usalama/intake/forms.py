@@ -120,6 +120,42 @@ class ReportForm(forms.Form):
         return data
 
 
+def _place_choices(county: str) -> list[Any]:
+    options: list[Any] = [("", _("— not sure —"))]
+    for sub_county, wards in places.wards_by_sub_county(county) if county else ():
+        options.append((sub_county, [(f"{sub_county}|{w}", w) for w in wards]))
+    return options
+
+
+class LeaderReportForm(forms.Form):
+    """A registered local leader's report, on a logged-in page (no token, no contact fields:
+    the account is the identity and the report is marked verified-source)."""
+
+    category = forms.ChoiceField(label=_("What kind of crime?"))
+    description = forms.CharField(
+        label=_("What happened?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    place = forms.ChoiceField(label=_("Ward"), required=False)
+    location_text = forms.CharField(
+        label=_("Place (village, estate, road, landmark)"), max_length=300, required=False
+    )
+    occurred_date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    occurred_time = forms.TimeField(
+        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    photos = PhotosField(label=_("Photos (optional, up to 3)"), required=False)
+
+    def __init__(self, *args: Any, language: str, county: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("", "—"),
+            *category_choices(language),
+        ]
+        cast(forms.ChoiceField, self.fields["place"]).choices = _place_choices(county)
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(label=_("Tip code or report reference"), max_length=60)
 

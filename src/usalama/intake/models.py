@@ -94,6 +94,11 @@ class Submission(models.Model):
     public_note = models.CharField(
         max_length=500, blank=True, help_text=_("What the reporter sees with the status.")
     )
+    # The policing incident this was converted to. A plain id, not a foreign key: intake and
+    # policing never import each other; the delivery layer (usalama.desk) links the two and
+    # the incident points back with its external id ``intake:<kind>:<id>``.
+    incident_number = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    converted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

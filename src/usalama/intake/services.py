@@ -1,7 +1,8 @@
-"""Intake use cases: the only code that writes intake rows, checks access and audits.
+"""Intake use cases for the public side: submissions, code lookups, phones, local leaders.
 
-Public functions never receive a request: nothing about the sender's connection can reach
-the database from here. Staff functions take the user, use ``visible_to`` and audit.
+With ``staff.py`` (the triage side) the only code that writes intake rows and audits. Public
+functions never receive a request: nothing about the sender's connection can reach the
+database from here.
 """
 
 from __future__ import annotations
@@ -23,26 +24,24 @@ from usalama.accounts.models import Agency
 from usalama.audit.services import Actor, record
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import clean_text, normalise_phone
-from usalama.intake import codes, duplicates, places
+from usalama.intake import codes, places
 from usalama.intake.categories import BY_CODE
 from usalama.intake.classify import suggest
 from usalama.intake.errors import RateLimited, Replayed
 from usalama.intake.models import (
     Attachment,
-    Channel,
     CodeThrottle,
     LocalLeader,
     Message,
     PhoneHash,
-    Priority,
     Report,
     Status,
     Submission,
     Tip,
     WebhookReceipt,
-    may_triage,
 )
 from usalama.intake.photos import MAX_PHOTOS, CleanPhoto
+from usalama.intake.writegate import write_gate
 
 PUBLIC = Actor(name="public")  # every anonymous or public submission is audited as this actor
 MAX_DESCRIPTION = 4000
@@ -72,6 +71,15 @@ def _lookup_delay() -> float:
     return float(getattr(settings, "USALAMA_INTAKE_LOOKUP_DELAY", 0.3))
 
 
+# code -> primary key of the intake agency, filled only once the row is known to be committed
+_AGENCY_IDS: dict[str, int] = {}
+
+
+def forget_intake_agency(**_kwargs: Any) -> None:
+    """Drop the cached agency id (connected to post_migrate, which ``flush`` also sends)."""
+    _AGENCY_IDS.clear()
+
+
 def intake_agency() -> Agency:
     """The agency that owns public submissions until triage assigns them (default NPS)."""
     code = getattr(settings, "USALAMA_INTAKE_AGENCY", "NPS")
@@ -86,7 +94,18 @@ def intake_agency() -> Agency:
             country="KE",
             kind="police",
         )
+    pk = agency.pk
+    # Remembered only once the row is known to be committed: a row created in a transaction
+    # that rolls back must not be cached.
+    transaction.on_commit(lambda: _AGENCY_IDS.__setitem__(code, pk))
     return agency
+
+
+def intake_agency_id() -> int:
+    """The intake agency's id, cached per process: every public submission needs it."""
+    code = getattr(settings, "USALAMA_INTAKE_AGENCY", "NPS")
+    cached = _AGENCY_IDS.get(code)
+    return cached if cached is not None else int(intake_agency().pk)
 
 
 def clean_field(value: Any, name: str, *, max_length: int, required: bool = True) -> str:
@@ -183,7 +202,7 @@ def _validated(data: SubmissionInput) -> dict[str, Any]:
         "suggested_category": hint.category,
         "suggested_priority": hint.priority,
         "priority": hint.priority,
-        "agency": intake_agency(),
+        "agency_id": intake_agency_id(),
     }
 
 
@@ -206,12 +225,10 @@ def submit_tip(data: SubmissionInput) -> tuple[Tip, str]:
     code = codes.new_tip_code()
     digits = codes.normalise_code(code)
     assert digits is not None
-    with transaction.atomic():
-        tip = Tip.objects.create(
-            code_bucket=codes.bucket(_key("tip-bucket"), digits),
-            code_hash=codes.hash_code(digits),
-            **fields,
-        )
+    # Argon2 is slow on purpose: hash before taking the (serialised) write transaction.
+    code_bucket, code_hash = codes.bucket(_key("tip-bucket"), digits), codes.hash_code(digits)
+    with write_gate(), transaction.atomic():
+        tip = Tip.objects.create(code_bucket=code_bucket, code_hash=code_hash, **fields)
         _store_photos(data.photos, tip=tip)
         record(
             PUBLIC,
@@ -249,11 +266,11 @@ def submit_report(
                 "contact: give a phone number or an email address, or stay anonymous"
             )
     if leader is not None:
-        fields.update(verified_source=True, channel=fields["channel"], agency=leader.agency)
+        fields.update(verified_source=True, channel=fields["channel"], agency_id=leader.agency_id)
     year = timezone.now().year
     for _attempt in range(8):
         try:
-            with transaction.atomic():
+            with write_gate(), transaction.atomic():
                 report = Report.objects.create(
                     reference=codes.new_reference(year), leader=leader, **fields, **contact_fields
                 )
@@ -331,6 +348,14 @@ class PublicStatus:
     note: str
     updated_at: datetime
     messages: list[PublicMessage]
+    station: str = ""  # once assigned or under investigation: where the case is handled
+
+
+def public_station(item: Submission) -> str:
+    # A triage station is internal working data; the reporter is told the station only once
+    # the item has been handed over to it as an incident (never the incident number).
+    handed_over = item.incident_number is not None
+    return item.station if handed_over and item.status == Status.IN_PROGRESS else ""
 
 
 def _status_label(status: str, language: str) -> str:
@@ -348,6 +373,7 @@ def tip_status(raw_code: str, language: str = "sw") -> PublicStatus:
         tip.public_note,
         tip.updated_at,
         messages,
+        public_station(tip),
     )
 
 
@@ -367,6 +393,7 @@ def report_status(raw_reference: str, language: str = "sw") -> PublicStatus:
         report.public_note,
         report.updated_at,
         [],
+        public_station(report),
     )
 
 
@@ -500,191 +527,3 @@ def leader_for_user(user: Any) -> LocalLeader:
     if leader is None:
         raise PermissionDenied("this account is not a registered local leader")
     return leader
-
-
-# --- staff: queue, views, replies, triage --------------------------------------------------------
-@dataclass(frozen=True)
-class QueueItem:
-    kind: str
-    id: int
-    label: str
-    category: str
-    suggested_category: str
-    priority: str
-    suggested_priority: str
-    status: str
-    channel: str
-    verified_source: bool
-    place: str
-    created_at: datetime
-    excerpt: str
-    group: int
-
-
-def _require_triage(user: Any) -> None:
-    if not may_triage(user):
-        raise NotFound("not found")
-
-
-def _place(item: Submission) -> str:
-    parts = [item.ward, item.sub_county, item.county, item.location_text]
-    return ", ".join(p for p in parts if p)
-
-
-def queue(user: Any, *, include_closed: bool = False, limit: int = 200) -> list[QueueItem]:
-    """Open reports and tips, newest first, with likely duplicates sharing a group number."""
-    _require_triage(user)
-    open_statuses = [
-        s for s in Status.values if include_closed or s not in {Status.CLOSED, Status.DUPLICATE}
-    ]
-    items: list[Submission] = [
-        *Report.objects.visible_to(user)
-        .filter(status__in=open_statuses)
-        .order_by("-created_at")[:limit],
-        *Tip.objects.visible_to(user)
-        .filter(status__in=open_statuses)
-        .order_by("-created_at")[:limit],
-    ]
-    items.sort(key=lambda s: s.created_at, reverse=True)
-    items = items[:limit]
-
-    def key(item: Submission) -> str:
-        return f"{'report' if isinstance(item, Report) else 'tip'}:{item.pk}"
-
-    groups = duplicates.group(
-        [
-            duplicates.Item(
-                key(s),
-                s.category,
-                s.created_at if s.occurred_at is None else s.occurred_at,
-                s.description,
-                s.ward,
-                s.sub_county,
-                s.county,
-                s.location_text,
-                s.lat,
-                s.lon,
-            )
-            for s in items
-        ]
-    )
-    group_of = {k: n for n, members in enumerate(groups, start=1) for k in members}
-    record(user, "intake.queue.view", details={"count": len(items)})
-    return [
-        QueueItem(
-            kind="report" if isinstance(s, Report) else "tip",
-            id=s.pk,
-            label=s.reference if isinstance(s, Report) else f"TIP-{s.pk}",
-            category=s.category,
-            suggested_category=s.suggested_category,
-            priority=s.priority,
-            suggested_priority=s.suggested_priority,
-            status=s.status,
-            channel=s.channel,
-            verified_source=s.verified_source,
-            place=_place(s),
-            created_at=s.created_at,
-            excerpt=s.description[:160],
-            group=group_of[key(s)],
-        )
-        for s in items
-    ]
-
-
-def get_tip(user: Any, tip_id: int) -> Tip:
-    """A tip for a staff member; every view is audited."""
-    _require_triage(user)
-    tip = Tip.objects.visible_to(user).filter(pk=tip_id).first()
-    if tip is None:
-        raise NotFound("not found")
-    record(user, "intake.tip.view", object_type="tip", object_id=tip.pk)
-    return tip  # type: ignore[no-any-return]
-
-
-def get_report(user: Any, report_id: int) -> Report:
-    _require_triage(user)
-    report = Report.objects.visible_to(user).filter(pk=report_id).first()
-    if report is None:
-        raise NotFound("not found")
-    record(user, "intake.report.view", object_type="report", object_id=report.pk)
-    return report  # type: ignore[no-any-return]
-
-
-def reply_to_tip(user: Any, tip_id: int, text: str) -> Message:
-    tip = get_tip(user, tip_id)
-    body = clean_field(text, "text", max_length=MAX_MESSAGE)
-    with transaction.atomic():
-        message = Message.objects.create(
-            tip=tip, author=Message.Author.STAFF, staff_user=user, text=body, channel=Channel.WEB
-        )
-        Tip.objects.filter(pk=tip.pk).update(updated_at=timezone.now())
-        record(
-            user,
-            "intake.tip.reply",
-            object_type="tip",
-            object_id=tip.pk,
-            details={"message": message.pk},
-        )
-    return message
-
-
-def triage(
-    user: Any,
-    kind: str,
-    item_id: int,
-    *,
-    category: str | None = None,
-    priority: str | None = None,
-    status: str | None = None,
-    assigned_agency: str | None = None,
-    station: str | None = None,
-    public_note: str | None = None,
-) -> Submission:
-    """Confirm or change category and priority, assign, set status and the public note."""
-    item: Submission = get_tip(user, item_id) if kind == "tip" else get_report(user, item_id)
-    changes: dict[str, Any] = {}
-    if category is not None:
-        if category not in BY_CODE:
-            raise InvalidInput(f"category: unknown category {category[:40]!r}")
-        changes.update(category=category, category_confirmed=True)
-    if priority is not None:
-        if priority not in Priority.values:
-            raise InvalidInput(f"priority: one of {', '.join(Priority.values)}")
-        changes["priority"] = priority
-    if status is not None:
-        if status not in Status.values:
-            raise InvalidInput(f"status: one of {', '.join(Status.values)}")
-        changes["status"] = status
-    if assigned_agency:
-        agency = Agency.objects.filter(code=assigned_agency).first()
-        if agency is None:
-            raise InvalidInput(f"assigned_agency: no agency {assigned_agency[:32]!r}")
-        changes["assigned_agency"] = agency
-        if status is None and item.status in {Status.NEW, Status.TRIAGED}:
-            changes["status"] = Status.ASSIGNED
-    if station is not None:
-        changes["station"] = clean_field(station, "station", max_length=200, required=False)
-    if public_note is not None:
-        changes["public_note"] = clean_field(
-            public_note, "public_note", max_length=500, required=False
-        )
-    if not changes:
-        raise InvalidInput("nothing to change")
-    if "status" not in changes and item.status == Status.NEW:
-        changes["status"] = Status.TRIAGED
-    with transaction.atomic():
-        for name, value in changes.items():
-            setattr(item, name, value)
-        item.save()
-        record(
-            user,
-            "intake.triage",
-            object_type=kind,
-            object_id=item.pk,
-            details={
-                k: (v.code if isinstance(v, Agency) else v)
-                for k, v in changes.items()
-                if k != "public_note"
-            },
-        )
-    return item

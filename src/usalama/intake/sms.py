@@ -80,6 +80,8 @@ def _dispatch(phone: str, body: str, command: str, rest: str, language: str, cha
 def _status_text(raw: str, language: str) -> str:
     status = services.status_for(raw, language)
     parts = [t("status", language, status=status.status_label)]
+    if status.station:
+        parts.append(t("station", language, station=status.station))
     if status.note:
         parts.append(status.note)
     staff = [m for m in status.messages if m.author == "staff"]

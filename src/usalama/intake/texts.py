@@ -36,6 +36,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "status": {"sw": "Hali: {status}", "en": "Status: {status}"},
     "reply": {"sw": "Jibu: {text}", "en": "Reply: {text}"},
+    "station": {"sw": "Kituo cha polisi: {station}", "en": "Police station: {station}"},
+    "status_update": {
+        "sw": "usalama: ripoti {reference}. Hali: {status}.",
+        "en": "usalama: report {reference}. Status: {status}.",
+    },
     "not_found": {
         "sw": "Nambari hiyo haijapatikana.",
         "en": "That reference or code was not found.",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from usalama.intake import views, webhooks
+from usalama.intake import leader_views, views, webhooks
 
 app_name = "intake"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("tip/", views.tip_lookup, name="lookup"),
     path("tip/<str:code>/", views.tip_page, name="tip"),
     path("intake/triage/", views.triage_queue, name="triage"),
+    path("intake/leader/report/", leader_views.leader_report, name="leader_report"),
     path("intake/triage/<str:kind>/<int:item_id>/", views.triage_item, name="triage_item"),
     path("webhooks/africastalking/sms/<str:secret>/", webhooks.africastalking_sms, name="at_sms"),
     path(

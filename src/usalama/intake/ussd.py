@@ -95,6 +95,8 @@ def _route(session_id: str, phone: str, text: str, inputs: list[str], language: 
             return con(t("check_prompt", language))
         status = services.status_for("*".join(rest), language)
         parts = [t("status", language, status=status.status_label)]
+        if status.station:
+            parts.append(t("station", language, station=status.station[:60]))
         if status.note:
             parts.append(status.note[:60])
         staff = [m for m in status.messages if m.author == "staff"]

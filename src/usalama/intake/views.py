@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
-from usalama.intake import codes, places, services
+from usalama.intake import codes, places, services, staff
 from usalama.intake.categories import BY_CODE
 from usalama.intake.errors import RateLimited
 from usalama.intake.forms import (
@@ -52,7 +52,7 @@ def _public(
     return response
 
 
-def _occurred(date: Any, at: time | None) -> datetime | None:
+def occurred(date: Any, at: time | None) -> datetime | None:
     if not date:
         return None
     return timezone.make_aware(datetime.combine(date, at or time(12, 0)))
@@ -102,7 +102,7 @@ def _submit(request: HttpRequest, form: ReportForm, language: str) -> HttpRespon
         sub_county=sub_county,
         ward=ward,
         location_text=data.get("location_text") or "",
-        occurred_at=_occurred(data.get("occurred_date"), data.get("occurred_time")),
+        occurred_at=occurred(data.get("occurred_date"), data.get("occurred_time")),
         photos=photos,
     )
     if data["identity"] == ReportForm.ANONYMOUS:
@@ -180,7 +180,7 @@ def _staff_language(request: HttpRequest) -> str:
 @login_required
 def triage_queue(request: HttpRequest) -> HttpResponse:
     try:
-        items = services.queue(request.user, include_closed=request.GET.get("all") == "1")
+        items = staff.queue(request.user, include_closed=request.GET.get("all") == "1")
     except NotFound as missing:
         raise Http404 from missing
     language = _staff_language(request)
@@ -199,17 +199,17 @@ def triage_item(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
     try:
         if request.method == "POST":
             if "reply" in request.POST and kind == "tip" and reply_form.is_valid():
-                services.reply_to_tip(request.user, item_id, reply_form.cleaned_data["text"])
+                staff.reply_to_tip(request.user, item_id, reply_form.cleaned_data["text"])
                 return redirect("intake:triage_item", kind=kind, item_id=item_id)
             if "triage" in request.POST and triage_form.is_valid():
-                services.triage(request.user, kind, item_id, **triage_form.cleaned_data)
+                staff.triage(request.user, kind, item_id, **triage_form.cleaned_data)
                 return redirect("intake:triage_item", kind=kind, item_id=item_id)
-        item = (services.get_tip if kind == "tip" else services.get_report)(request.user, item_id)
+        item = (staff.get_tip if kind == "tip" else staff.get_report)(request.user, item_id)
     except (NotFound, PermissionDenied) as missing:
         raise Http404 from missing
     except InvalidInput as bad:
         triage_form.add_error(None, bad.message)
-        item = (services.get_tip if kind == "tip" else services.get_report)(request.user, item_id)
+        item = (staff.get_tip if kind == "tip" else staff.get_report)(request.user, item_id)
     if not triage_form.is_bound:
         triage_form = TriageForm(
             language=language,

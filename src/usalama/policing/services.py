@@ -246,6 +246,66 @@ def import_incidents(
     return result
 
 
+# --- single incidents opened by hand (e.g. from a community report) ------------------------
+REPORTED_COLLECTION_SUFFIX = "-reported-incidents"
+
+
+def open_incident(
+    user: Any,
+    *,
+    source: str,
+    category: str,
+    priority: str = "",
+    station: str = "",
+    received_at: dt.datetime,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Incident:
+    """Open one incident in the user's agency's collection of reported incidents.
+
+    ``source`` names where it came from in the caller's system (e.g. ``intake:report:12``)
+    and becomes the external id, so opening it twice returns the same incident.
+    """
+    if not getattr(user, "sees_records", False) or not (user.role_set & IMPORT_ROLES):
+        raise PermissionDenied(f"{user.get_username()} may not open incidents")
+    if not source or len(source) > 200:
+        raise InvalidInput("source: 1 to 200 characters")
+    actor = Actor.of(user)
+    agency = user.agency
+    with transaction.atomic():
+        collection = records.ensure_collection(
+            actor,
+            key=agency.code.lower() + REPORTED_COLLECTION_SUFFIX,
+            agency=agency,
+            label=f"{agency.code} reported incidents",
+            summary="Incidents opened from community reports and tips",
+        )
+        incident, created = Incident.objects.get_or_create(
+            collection=collection,
+            external_id=source,
+            defaults={
+                "category": category[:200],
+                "priority": priority[:20],
+                "station": station[:100],
+                "received_at": received_at,
+                "latitude": latitude,
+                "longitude": longitude,
+                "source_file": source.partition(":")[0][:300],
+                "source_row": 0,
+                "imported_by": actor.name,
+            },
+        )
+        if created:
+            record(
+                actor,
+                "incident.open",
+                object_type="incident",
+                object_id=incident.pk,
+                details={"collection": collection.key, "source": source},
+            )
+    return incident
+
+
 # --- reading incidents as frames -------------------------------------------------------------
 
 _FRAME_FIELDS = (
