@@ -42,8 +42,19 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
             "loglevel": "warning",
             "limit_request_line": 8190,
             "limit_request_fields": 100,
+            "post_worker_init": _warm_up,
         },
     ).run()
+
+
+def _warm_up(worker: Any) -> None:
+    """Train the intake category classifier as each worker starts (a few seconds, once).
+
+    Trained on first use otherwise, which would make some citizen's report wait for it.
+    """
+    from usalama.intake.classify import model
+
+    model()
 
 
 # --- `usalama serve`: the web server and a background worker, supervised together ----------

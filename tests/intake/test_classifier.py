@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from usalama.intake import classifier
 from usalama.intake.categories import CODES
-from usalama.intake.classify import _fold, keyword_examples, rule_category, suggest
+from usalama.intake.classify import _fold, choose, keyword_examples, rule_category, suggest
 
 
 def _cross_validated() -> dict[str, float]:
@@ -14,13 +14,14 @@ def _cross_validated() -> dict[str, float]:
     total = 0
     for k in range(5):
         train, test = classifier.split(examples, k)
-        model = classifier.NaiveBayes([*train, *keyword_examples()])
+        model = classifier.CategoryModel([*train, *keyword_examples()])
         for example in test:
             rule, hits = rule_category(_fold(example.text))
-            guess, _ = model.predict(example.text)
+            guess, probability = model.predict(example.text)
             right["rules"] += rule == example.category
             right["classifier"] += guess == example.category
-            right["combined"] += (rule if hits else guess) == example.category
+            shipped = choose(rule, bool(hits), guess, probability)
+            right["combined"] += shipped == example.category
             total += 1
     return {name: n / total for name, n in right.items()}
 
@@ -37,8 +38,9 @@ def test_held_out_accuracy_beats_the_keyword_rules() -> None:
     accuracy = _cross_validated()
     print(accuracy)  # figures quoted in docs/intake.md
     assert accuracy["classifier"] >= accuracy["rules"]
-    assert accuracy["combined"] >= accuracy["rules"] + 0.08
-    assert accuracy["combined"] >= 0.45
+    assert accuracy["combined"] >= accuracy["classifier"]
+    assert accuracy["combined"] >= accuracy["rules"] + 0.15
+    assert accuracy["combined"] >= 0.55
 
 
 def test_the_classifier_fills_in_where_no_keyword_matches() -> None:

@@ -1,27 +1,32 @@
-"""A small naive Bayes classifier for the category of a report (English, Swahili, Sheng).
+"""A small category classifier for reports in English, Swahili and Sheng (scikit-learn).
 
 Trained when first used (``classify.model``) from ``data/reports_corpus.tsv``, a synthetic,
 hand-written labelled corpus shipped in the package (no download, no model file), plus the
-keyword lists of the rules as one-word examples. Features are the folded words
-plus the character 4-grams inside them: Swahili glues subject, tense and object onto the
-stem (``wameiba``, ``imeibiwa``, ``aliiba``), so shared 4-grams such as ``ibiw``/``iba_``
-carry what whole words miss, and Sheng spellings vary.
+keyword lists of the rules as one-word examples. Features are tf-idf weights of the folded
+words and of the character 3- to 5-grams inside them: Swahili glues subject, tense and object
+onto the stem (``wameiba``, ``imeibiwa``, ``aliiba``), so shared n-grams such as ``ibiw``
+carry what whole words miss, and Sheng spellings vary. Complement naive Bayes suits short,
+unevenly worded texts and trains in milliseconds; it beat logistic regression and a linear
+SVM on the held-out split (docs/intake.md).
 
-It only suggests: a desk officer confirms the category in triage. Pure Python, microseconds
-per text, because it runs on every public submission.
+It only suggests: a desk officer confirms the category in triage.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
-ALPHA = 0.5  # additive smoothing, chosen by 5-fold cross-validation on the corpus
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
+
+ALPHA = 0.3  # smoothing, chosen by 5-fold cross-validation on the corpus
 _WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -35,15 +40,6 @@ class Example:
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def features(text: str) -> list[str]:
-    out: list[str] = []
-    for word in _WORD.findall(fold(text)):
-        out.append("w:" + word)
-        padded = f"_{word}_"
-        out.extend(padded[i : i + 4] for i in range(len(padded) - 3))
-    return out
 
 
 def corpus() -> list[Example]:
@@ -71,38 +67,27 @@ def split(
     return train, test
 
 
-class NaiveBayes:
-    """Multinomial naive Bayes over :func:`features`."""
+def _pipeline(alpha: float) -> Pipeline:
+    words = TfidfVectorizer(preprocessor=fold, token_pattern=_WORD.pattern, sublinear_tf=True)
+    grams = TfidfVectorizer(
+        preprocessor=fold, analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True
+    )
+    return make_pipeline(make_union(words, grams), ComplementNB(alpha=alpha))
+
+
+class CategoryModel:
+    """Category probabilities for a text, fitted on labelled examples."""
 
     def __init__(self, examples: Iterable[Example], alpha: float = ALPHA) -> None:
-        counts: dict[str, Counter[str]] = {}
-        docs: Counter[str] = Counter()
-        for example in examples:
-            docs[example.category] += 1
-            counts.setdefault(example.category, Counter()).update(features(example.text))
-        self.classes = sorted(counts)
-        vocabulary = set().union(*counts.values()) if counts else set()
-        size = len(vocabulary) + 1
-        total_docs = sum(docs.values())
-        self.prior = {c: math.log(docs[c] / total_docs) for c in self.classes}
-        self.unseen = {}
-        self.weights: dict[str, dict[str, float]] = {}
-        for c in self.classes:
-            denominator = sum(counts[c].values()) + alpha * size
-            self.unseen[c] = math.log(alpha / denominator)
-            for feature, n in counts[c].items():
-                self.weights.setdefault(feature, {})[c] = math.log((n + alpha) / denominator)
+        examples = list(examples)
+        self._pipeline = _pipeline(alpha).fit(
+            [e.text for e in examples], [e.category for e in examples]
+        )
+        self.classes: list[str] = [str(c) for c in self._pipeline.classes_]
 
     def probabilities(self, text: str) -> dict[str, float]:
-        known = [f for f in features(text) if f in self.weights]
-        scores = {}
-        for c in self.classes:
-            unseen = self.unseen[c]
-            scores[c] = self.prior[c] + sum(self.weights[f].get(c, unseen) for f in known)
-        top = max(scores.values())
-        exp = {c: math.exp(s - top) for c, s in scores.items()}
-        total = sum(exp.values())
-        return {c: v / total for c, v in exp.items()}
+        row: Any = self._pipeline.predict_proba([text])[0]
+        return {c: float(p) for c, p in zip(self.classes, row, strict=True)}
 
     def predict(self, text: str) -> tuple[str, float]:
         probabilities = self.probabilities(text)
