@@ -51,75 +51,6 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
-class ReportForm(forms.Form):
-    ANONYMOUS = "anonymous"
-    CONTACT = "contact"
-
-    form_token = forms.CharField(widget=forms.HiddenInput)
-    county = forms.CharField(widget=forms.HiddenInput, required=False)
-    category = forms.ChoiceField(label=_("What kind of crime?"))
-    description = forms.CharField(
-        label=_("What happened?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    place = forms.ChoiceField(label=_("Ward"), required=False)
-    location_text = forms.CharField(
-        label=_("Place (village, estate, road, landmark)"), max_length=300, required=False
-    )
-    occurred_date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    occurred_time = forms.TimeField(
-        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    photos = PhotosField(label=_("Photos (optional, up to 3)"), required=False)
-    identity = forms.ChoiceField(
-        label=_("Who are you?"),
-        choices=[
-            (ANONYMOUS, _("Stay anonymous: give me a tip code")),
-            (CONTACT, _("Give my contact so police can reach me")),
-        ],
-        widget=forms.RadioSelect,
-        initial=ANONYMOUS,
-    )
-    contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
-    contact_phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
-    contact_email = forms.EmailField(label=_("Email"), max_length=200, required=False)
-    # A honeypot for bots: hidden from people by CSS, must stay empty.
-    website = forms.CharField(required=False, label=_("Leave this empty"))
-
-    def __init__(self, *args: Any, language: str, county: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["category"]).choices = [
-            ("", "—"),
-            *category_choices(language),
-        ]
-        options: list[Any] = [("", _("— not sure —"))]
-        for sub_county, wards in places.wards_by_sub_county(county) if county else ():
-            options.append((sub_county, [(f"{sub_county}|{w}", w) for w in wards]))
-        cast(forms.ChoiceField, self.fields["place"]).choices = options
-
-    def clean_form_token(self) -> str:
-        token: str = self.cleaned_data["form_token"]
-        if not form_token_valid(token):
-            raise forms.ValidationError(_("This form has expired. Please submit it again."))
-        return token
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Leave this empty"))
-        return ""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("identity") == self.CONTACT and not (
-            data.get("contact_phone") or data.get("contact_email")
-        ):
-            self.add_error(
-                "contact_phone", _("Give a phone number or an email, or stay anonymous.")
-            )
-        return data
-
-
 def _place_choices(county: str) -> list[Any]:
     options: list[Any] = [("", _("— not sure —"))]
     for sub_county, wards in places.wards_by_sub_county(county) if county else ():
@@ -127,9 +58,8 @@ def _place_choices(county: str) -> list[Any]:
     return options
 
 
-class LeaderReportForm(forms.Form):
-    """A registered local leader's report, on a logged-in page (no token, no contact fields:
-    the account is the identity and the report is marked verified-source)."""
+class IncidentFields(forms.Form):
+    """What any report says: what happened, where and when, with photos."""
 
     category = forms.ChoiceField(label=_("What kind of crime?"))
     description = forms.CharField(
@@ -154,6 +84,55 @@ class LeaderReportForm(forms.Form):
             *category_choices(language),
         ]
         cast(forms.ChoiceField, self.fields["place"]).choices = _place_choices(county)
+
+
+class ReportForm(IncidentFields):
+    ANONYMOUS = "anonymous"
+    CONTACT = "contact"
+    field_order = ["form_token", "county", *IncidentFields.base_fields]
+
+    form_token = forms.CharField(widget=forms.HiddenInput)
+    county = forms.CharField(widget=forms.HiddenInput, required=False)
+    identity = forms.ChoiceField(
+        label=_("Who are you?"),
+        choices=[
+            (ANONYMOUS, _("Stay anonymous: give me a tip code")),
+            (CONTACT, _("Give my contact so police can reach me")),
+        ],
+        widget=forms.RadioSelect,
+        initial=ANONYMOUS,
+    )
+    contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    contact_phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
+    contact_email = forms.EmailField(label=_("Email"), max_length=200, required=False)
+    # A honeypot for bots: hidden from people by CSS, must stay empty.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def clean_form_token(self) -> str:
+        token: str = self.cleaned_data["form_token"]
+        if not form_token_valid(token):
+            raise forms.ValidationError(_("This form has expired. Please submit it again."))
+        return token
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this empty"))
+        return ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("identity") == self.CONTACT and not (
+            data.get("contact_phone") or data.get("contact_email")
+        ):
+            self.add_error(
+                "contact_phone", _("Give a phone number or an email, or stay anonymous.")
+            )
+        return data
+
+
+class LeaderReportForm(IncidentFields):
+    """A registered local leader's report, on a logged-in page (no token, no contact fields:
+    the account is the identity and the report is marked verified-source)."""
 
 
 class CodeForm(forms.Form):
