@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,6 @@ log = logging.getLogger("usalama.records.imports")
 
 # (phase, records done, records in total or None). Phases: "checking", "writing".
 Progress = Callable[[str, int, int | None], None]
-CHUNK_ENTITIES = 2000
 
 
 @dataclass
@@ -190,12 +189,10 @@ def import_file(
         )
     good_items = (item for item in read() if not isinstance(item, RowError))
     entities = _counted(good_items, "writing", good, notify)
-    for chunk in _chunks(entities, CHUNK_ENTITIES):
-        with transaction.atomic():
-            result = services.ingest_entities(actor, collection, source, chunk, audit=False)
-        report.entities += result.entities
-        report.statements_added += result.statements_added
-        report.statements_seen += result.statements_seen
+    result = services.ingest_entities(actor, collection, source, entities, audit=False)
+    report.entities = result.entities
+    report.statements_added = result.statements_added
+    report.statements_seen = result.statements_seen
     report.records = good
     report.collection_entities = collection.entities.count()
     services.mark_source_complete(source)
@@ -239,14 +236,3 @@ def _counted(items: Reader, phase: str, total: int | None, notify: Progress) -> 
             notify(phase, done, total)
         yield item
     notify(phase, done, total if total is not None else done)
-
-
-def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
