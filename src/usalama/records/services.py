@@ -20,6 +20,7 @@ from usalama.accounts.models import Agency
 from usalama.audit.services import Actor, record
 from usalama.core.errors import InvalidInput, NotFound
 from usalama.core.text import clean_text
+from usalama.records.bulk import bulk_writes
 from usalama.records.grading import NO_ONWARD_DISSEMINATION
 from usalama.records.indexing import entity_from_rows, schema_label
 from usalama.records.labels import translate_label
@@ -146,9 +147,10 @@ def ingest_entities(
     """
     result = IngestResult()
     seen_at = datetime.now(tz=UTC)
-    for chunk in chunks(iter(entities), chunk_size):
-        with transaction.atomic():
-            result.add(write_chunk(collection, source, chunk, seen_at))
+    with bulk_writes():
+        for chunk in chunks(iter(entities), chunk_size):
+            with transaction.atomic():
+                result.add(write_chunk(collection, source, chunk, seen_at))
     if not audit:
         return result
     record(
