@@ -146,8 +146,12 @@ def raw_sqlite(rows_csv: Path, directory: Path, indexed: bool) -> float:
     return elapsed
 
 
+# With NULL '\N' an empty CSV field is an empty string (the columns are NOT NULL), as stored.
+COPY_CSV = "COPY raw_statement FROM STDIN (FORMAT csv, NULL '\\N')"
+
+
 def raw_postgres(rows_csv: Path, url: str, indexed: bool) -> float:
-    """``COPY ... FROM STDIN (FORMAT csv)`` of the CSV, streamed in 1 MiB blocks."""
+    """``COPY ... FROM STDIN`` of the CSV, streamed in 1 MiB blocks."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
@@ -159,7 +163,7 @@ def raw_postgres(rows_csv: Path, url: str, indexed: bool) -> float:
         with (
             rows_csv.open("rb") as handle,
             conn.cursor() as cur,
-            cur.copy("COPY raw_statement FROM STDIN (FORMAT csv)") as copy,
+            cur.copy(COPY_CSV) as copy,
         ):
             while block := handle.read(1 << 20):
                 copy.write(block)
