@@ -81,3 +81,41 @@ def test_an_entity_met_again_in_the_file_and_in_another_file_has_one_merged_row(
     user = world["users"]["nps.analyst"]
     for query in ("Halima Noor", "0711 222 333", "31234567"):
         assert [hit.entity_id for hit in search_entities(user, query)] == ["m-1"], query
+
+
+def test_chunks_prepared_by_a_worker_process_store_what_a_serial_run_stores(
+    world: Any, tmp_path: Path
+) -> None:
+    from usalama.audit.services import Actor
+    from usalama.records import services
+    from usalama.records.models import Source, Statement
+
+    entities = write_demo_ftm(tmp_path / "demo.ftm.json", people=25)
+    items = [(entity, f"line {n}") for n, entity in enumerate(entities, 1)]
+    actor = Actor.of(world["users"]["nps.analyst"])
+    agency = world["users"]["nps.analyst"].agency
+    stored = {}
+    for key, parallel in (("serial", False), ("parallel", True)):
+        collection = services.ensure_collection(actor, key=key, agency=agency, label=key)
+        source = services.ensure_source(
+            collection,
+            kind=Source.Kind.IMPORT,
+            name="demo",
+            sha256="",
+            importer="test",
+            importer_version="1",
+            created_by="test",
+        )
+        # Chunks of 7 so that several are prepared ahead of the one being written.
+        result = services.ingest_entities(
+            actor, collection, source, items, chunk_size=7, audit=False, parallel=parallel
+        )
+        assert result.entities == len(items)
+        # The id statement's value is a checksum of statement keys, which include the collection.
+        statements = Statement.objects.filter(collection=collection).exclude(prop="id")
+        stored[key] = (
+            sorted(statements.values_list("entity_id", "prop", "value", "record_ref")),
+            {k: v[:5] for k, v in _records(key).items()},
+        )
+    assert stored["parallel"] == stored["serial"]
+    assert stored["serial"][0] and stored["serial"][1]

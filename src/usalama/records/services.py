@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from followthemoney.statement import StatementEntity
 
 from usalama.accounts.models import Agency
@@ -26,7 +26,7 @@ from usalama.records.indexing import entity_from_rows, schema_label
 from usalama.records.labels import translate_label
 from usalama.records.models import Collection, EntityRecord, Source, Statement
 from usalama.records.search import matching_record_ids
-from usalama.records.writing import IngestResult, write_chunk
+from usalama.records.writing import IngestResult, Target, prepared_chunks, store_chunk
 
 BASE_PROP = "id"
 # Entities per transaction: big enough that per-chunk queries and commits cost little (going
@@ -137,20 +137,30 @@ def ingest_entities(
     *,
     chunk_size: int = CHUNK_ENTITIES,
     audit: bool = True,
+    parallel: bool = False,
 ) -> IngestResult:
     """Store entities as statements with their search rows, one transaction per chunk.
 
     Statement ids are FtM's statement keys (collection, entity, property, value), so a
     statement already stored is recognised and only its ``last_seen`` moves on: re-ingesting
     adds nothing, and a run stopped at any point can simply be run again.
-    ``audit=False`` is for callers that write one event for a whole run (``records.imports``).
+    ``audit=False`` is for callers that write one event for a whole run (``records.imports``);
+    ``parallel`` prepares chunks in a worker process (worth it for large inputs only; see
+    ``records.writing.prepared_chunks``).
     """
     result = IngestResult()
     seen_at = datetime.now(tz=UTC)
+    target = Target(
+        collection_key=collection.key,
+        collection_id=collection.pk,
+        source_id=source.pk,
+        seen=connection.ops.adapt_datetimefield_value(seen_at),
+    )
+    batches = chunks(iter(entities), chunk_size)
     with bulk_writes():
-        for chunk in chunks(iter(entities), chunk_size):
+        for prepared in prepared_chunks(target, batches, parallel=parallel):
             with transaction.atomic():
-                result.add(write_chunk(collection, source, chunk, seen_at))
+                result.add(store_chunk(collection, prepared, seen_at))
     if not audit:
         return result
     record(
