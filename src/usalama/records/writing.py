@@ -1,7 +1,9 @@
 """Writing one chunk of entities: their statements and their search rows, as one unit.
 
-The caller holds the transaction (``records.services.ingest_entities`` opens one per chunk),
-so a chunk is stored whole or not at all. Statement ids are FtM statement keys, which makes
+A chunk is first prepared (``prepare_chunk``: FtM cleaning, statement keys, search rows; no
+database, so it may run in a worker process) and then stored (``store_chunk``). The caller
+holds the transaction (``records.services.ingest_entities`` opens one per chunk), so a chunk
+is stored whole or not at all. Statement ids are FtM statement keys, which makes
 every write idempotent; the question per entity is only how much work that takes:
 
 - an entity with no statement yet in the collection (the whole of a first import) is
