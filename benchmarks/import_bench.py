@@ -186,7 +186,11 @@ def child(path: str, database_url: str) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     from usalama.accounts import services as accounts
     from usalama.audit.services import Actor
+    from usalama.records import imports
     from usalama.records.imports import import_file
+
+    if os.environ.get("USALAMA_BENCH_NO_WORKER"):
+        imports.PARALLEL_FROM = sys.maxsize  # to measure what the preparing worker gives
 
     actor = Actor(name="bench")
     agency = accounts.ensure_agency(actor, code="NPS", name="NPS", country="KE", kind="police")
@@ -295,12 +299,15 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("USALAMA_BENCH_PG", PG_DEFAULT))
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--no-worker", action="store_true", help="prepare chunks in-process")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # figures as they come
     if args.child:
         child(args.child, os.environ.get("USALAMA_DATABASE_URL", ""))
         return
+    if args.no_worker:
+        os.environ["USALAMA_BENCH_NO_WORKER"] = "1"
     with tempfile.TemporaryDirectory(prefix="usalama-import-bench-") as tmp:
         work = Path(tmp)
         path = work / "bench.ftm.json"
