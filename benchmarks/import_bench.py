@@ -8,15 +8,22 @@ PostgreSQL ``COPY``), on SQLite and, when reachable, on PostgreSQL.
     .venv/bin/python benchmarks/import_bench.py --entities 1000000 --postgres postgresql://...
 
 Each backend runs in its own child process (a fresh Django set-up on a fresh database), so
-peak RSS is the import's own.
+peak RSS is the import's own. Two raw peers are timed after each import, on the same rows
+(all 17 columns, streamed from a CSV so memory stays flat at any size): an insert into a
+table with only the primary key (the physical limit) and into a table with the indexes
+``records_statement`` has (what the uniqueness and look-ups the product needs cost by
+themselves). Neither peer builds search rows or checks anything.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -70,50 +77,97 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
             out.write(json.dumps(entity) + "\n")
 
 
-def _rows(path: Path, key: str) -> list[tuple[str, ...]]:
+STAMP = "2026-01-01 00:00:00+00:00"
+
+
+def write_rows(path: Path, key: str, out_path: Path) -> int:
+    """The statement rows the import stores, as CSV (all 17 columns), streamed (flat memory)."""
     from followthemoney.statement import Statement, StatementEntity
 
     class _Dataset:
         name = key
 
-    rows: list[tuple[str, ...]] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
+    count = 0
+    with path.open(encoding="utf-8") as handle, out_path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        for number, line in enumerate(handle, 1):
             entity = StatementEntity.from_data(_Dataset(), json.loads(line))  # type: ignore[arg-type]
             for s in Statement.from_entity(entity, dataset=key):
-                rows.append((s.id or "", s.entity_id, s.schema, s.prop, s.prop_type, s.value))
-    return rows
+                writer.writerow(
+                    (
+                        *(s.id, s.entity_id, s.entity_id, s.schema, s.prop, s.prop_type, s.value),
+                        *("", "", 1, 1, f"line {number}", "", "", "", STAMP, STAMP),
+                    )
+                )
+                count += 1
+    return count
 
 
-RAW_DDL = (
-    "CREATE TABLE raw_statement (id varchar(64) PRIMARY KEY, entity_id varchar(200), "
-    "schema varchar(64), prop varchar(64), prop_type varchar(32), value text)"
+COLUMNS = (
+    "id varchar(64) PRIMARY KEY, entity_id varchar(200) NOT NULL, "
+    "canonical_id varchar(200) NOT NULL, schema varchar(64) NOT NULL, prop varchar(64) NOT NULL, "
+    "prop_type varchar(32) NOT NULL, value text NOT NULL, lang varchar(3) NOT NULL, "
+    "original_value text NOT NULL, collection_id bigint NOT NULL, source_id bigint NOT NULL, "
+    "record_ref varchar(100) NOT NULL, reliability varchar(1) NOT NULL, "
+    "assessment varchar(1) NOT NULL, handling varchar(2) NOT NULL, "
+    "first_seen {stamp} NOT NULL, last_seen {stamp} NOT NULL"
+)
+# The indexes records_statement has (see records.models.Statement and its migrations).
+INDEXES = (
+    "CREATE INDEX raw_entity ON raw_statement (entity_id)",
+    "CREATE INDEX raw_canonical ON raw_statement (canonical_id)",
+    "CREATE INDEX raw_collection ON raw_statement (collection_id)",
+    "CREATE INDEX raw_source ON raw_statement (source_id)",
+    "CREATE INDEX raw_collection_entity ON raw_statement (collection_id, entity_id)",
+    "CREATE INDEX raw_entity_ref ON raw_statement (value) WHERE prop_type = 'entity'",
 )
 
 
-def raw_sqlite(rows: list[tuple[str, ...]], directory: Path) -> float:
+def raw_sqlite(rows_csv: Path, directory: Path, indexed: bool) -> float:
+    """One transaction of ``executemany`` fed from the CSV (reading it is part of the time)."""
     import sqlite3
 
-    db = sqlite3.connect(directory / "raw.sqlite3")
+    path = directory / f"raw-{int(indexed)}.sqlite3"
+    db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
-    db.execute(RAW_DDL)
+    db.execute(f"CREATE TABLE raw_statement ({COLUMNS.format(stamp='datetime')})")
+    for ddl in INDEXES if indexed else ():
+        db.execute(ddl)
     start = time.perf_counter()
-    db.executemany("INSERT INTO raw_statement VALUES (?, ?, ?, ?, ?, ?)", rows)
+    with rows_csv.open(newline="") as handle:
+        db.executemany(
+            f"INSERT INTO raw_statement VALUES ({', '.join('?' * 17)})", csv.reader(handle)
+        )
     db.commit()
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    db.close()
+    for leftover in directory.glob(f"raw-{int(indexed)}.sqlite3*"):
+        leftover.unlink()
+    return elapsed
 
 
-def raw_postgres(rows: list[tuple[str, ...]], url: str) -> float:
+# With NULL '\N' an empty CSV field is an empty string (the columns are NOT NULL), as stored.
+COPY_CSV = "COPY raw_statement FROM STDIN (FORMAT csv, NULL '\\N')"
+
+
+def raw_postgres(rows_csv: Path, url: str, indexed: bool) -> float:
+    """``COPY ... FROM STDIN`` of the CSV, streamed in 1 MiB blocks."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS raw_statement")
-        conn.execute(RAW_DDL)
+        conn.execute(f"CREATE TABLE raw_statement ({COLUMNS.format(stamp='timestamptz')})")
+        for ddl in INDEXES if indexed else ():
+            conn.execute(ddl)
         start = time.perf_counter()
-        with conn.cursor() as cur, cur.copy("COPY raw_statement FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        with (
+            rows_csv.open("rb") as handle,
+            conn.cursor() as cur,
+            cur.copy(COPY_CSV) as copy,
+        ):
+            while block := handle.read(1 << 20):
+                copy.write(block)
         elapsed = time.perf_counter() - start
         conn.execute("DROP TABLE raw_statement")
     return elapsed
@@ -132,7 +186,11 @@ def child(path: str, database_url: str) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     from usalama.accounts import services as accounts
     from usalama.audit.services import Actor
+    from usalama.records import imports
     from usalama.records.imports import import_file
+
+    if os.environ.get("USALAMA_BENCH_NO_WORKER"):
+        imports.PARALLEL_FROM = sys.maxsize  # to measure what the preparing worker gives
 
     actor = Actor(name="bench")
     agency = accounts.ensure_agency(actor, code="NPS", name="NPS", country="KE", kind="police")
@@ -144,21 +202,36 @@ def child(path: str, database_url: str) -> None:
         password="a long bench pass 42",  # noqa: S106 - throwaway database
     ).user
     process = psutil.Process()
-    peak = [process.memory_info().rss]
+
+    def rss() -> int:
+        # The import process plus the worker preparing chunks, if any (the sum overstates a
+        # little: a forked worker shares its unchanged pages with its parent).
+        total = process.memory_info().rss
+        for worker in process.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += worker.memory_info().rss
+        return total
+
+    peak = [rss()]
+    checked = [0.0]
 
     def progress(phase: str, done: int, total: int | None) -> None:
-        peak[0] = max(peak[0], process.memory_info().rss)
+        # Called every 500 records: often enough to catch the peak of a chunk being written.
+        peak[0] = max(peak[0], rss())
+        if phase == "writing" and not checked[0]:
+            checked[0] = time.perf_counter() - start
 
     start = time.perf_counter()
     report = import_file(user, path, "bench", progress=progress)
     elapsed = time.perf_counter() - start
-    peak[0] = max(peak[0], process.memory_info().rss)
+    peak[0] = max(peak[0], rss())
     print(
         json.dumps(
             {
                 "entities": report.entities,
                 "statements": report.statements_added,
                 "seconds": elapsed,
+                "check_seconds": checked[0],
                 "peak_rss_mb": peak[0] / 2**20,
             }
         )
@@ -197,18 +270,27 @@ def _pg_reset(url: str) -> bool:
         return False
 
 
-def report_line(label: str, figures: dict[str, float], raw_seconds: float, rows: int) -> None:
+def report_line(label: str, figures: dict[str, float], raw: dict[str, float], rows: int) -> None:
     rate = figures["entities"] / figures["seconds"]
-    raw_rate = figures["entities"] / raw_seconds
     print(
         f"{label:<10} import {figures['entities']:>9,.0f} entities "
-        f"({figures['statements']:,.0f} statements) in {figures['seconds']:7.1f} s = "
-        f"{rate:9,.0f} entities/s; peak RSS {figures['peak_rss_mb']:,.0f} MB | raw insert of "
-        f"{rows:,} rows {raw_seconds:6.2f} s = {raw_rate:10,.0f} entities/s | "
-        f"ratio {rate / raw_rate:.3f}"
+        f"({figures['statements']:,.0f} statements) in {figures['seconds']:7.1f} s "
+        f"(check pass {figures['check_seconds']:.1f} s) = {rate:9,.0f} entities/s; "
+        f"peak RSS {figures['peak_rss_mb']:,.0f} MB (import process + preparing worker)"
     )
+    for peer, seconds in raw.items():
+        raw_rate = figures["entities"] / seconds
+        print(
+            f"{'':<10} raw insert, {peer}: {rows:,} rows in {seconds:6.1f} s = "
+            f"{raw_rate:10,.0f} entities/s | import/raw ratio {rate / raw_rate:.3f}"
+        )
     projected = 1_000_000 / rate / 60
     print(f"{'':<10} projected 1,000,000 entities: {projected:.1f} min")
+
+
+def load() -> str:
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        return " ".join(handle.read().split()[:3])
 
 
 def main() -> None:
@@ -216,28 +298,44 @@ def main() -> None:
     parser.add_argument("--entities", type=int, default=1_000_000)
     parser.add_argument("--postgres", default=os.environ.get("USALAMA_BENCH_PG", PG_DEFAULT))
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--no-worker", action="store_true", help="prepare chunks in-process")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # figures as they come
     if args.child:
         child(args.child, os.environ.get("USALAMA_DATABASE_URL", ""))
         return
+    if args.no_worker:
+        os.environ["USALAMA_BENCH_NO_WORKER"] = "1"
     with tempfile.TemporaryDirectory(prefix="usalama-import-bench-") as tmp:
         work = Path(tmp)
         path = work / "bench.ftm.json"
         start = time.perf_counter()
         generate(path, args.entities)
         print(f"generated {args.entities:,} entities in {time.perf_counter() - start:.1f} s")
-        rows = _rows(path, "bench")
-        print(f"{len(rows):,} statements; {os.cpu_count()} CPUs")
-        sqlite_dir = work / "sqlite"
-        sqlite_dir.mkdir()
-        figures = run_child(path, sqlite_dir, None)
-        report_line("SQLite", figures, raw_sqlite(rows, work), len(rows))
+        rows_csv = work / "rows.csv"
+        rows = write_rows(path, "bench", rows_csv)
+        print(f"{rows:,} statements; {os.cpu_count()} CPUs; load average {load()}")
+        peers = ("plain table (primary key only)", "table with records_statement's indexes")
+        if not args.no_sqlite:
+            sqlite_dir = work / "sqlite"
+            sqlite_dir.mkdir()
+            figures = run_child(path, sqlite_dir, None)
+            shutil.rmtree(sqlite_dir)
+            raw = {peers[0]: raw_sqlite(rows_csv, work, False)}
+            raw[peers[1]] = raw_sqlite(rows_csv, work, True)
+            report_line("SQLite", figures, raw, rows)
+            print(f"{'':<10} load average after: {load()}")
         if not args.no_postgres and _pg_reset(args.postgres):
             pg_dir = work / "pg"
             pg_dir.mkdir()
             figures = run_child(path, pg_dir, args.postgres)
-            report_line("PostgreSQL", figures, raw_postgres(rows, args.postgres), len(rows))
+            _pg_reset(args.postgres)  # the raw peers write into an empty database too
+            raw = {peers[0]: raw_postgres(rows_csv, args.postgres, False)}
+            raw[peers[1]] = raw_postgres(rows_csv, args.postgres, True)
+            report_line("PostgreSQL", figures, raw, rows)
+            print(f"{'':<10} load average after: {load()}")
 
 
 if __name__ == "__main__":

