@@ -135,6 +135,30 @@ def test_background_run_records_progress(world: Any, settings: Any, client: Any)
     assert client.get(f"/resolve/runs/{latest.pk}/").status_code == 404
 
 
+def test_a_run_whose_worker_died_is_run_again(
+    world: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from usalama.accounts.models import User
+    from usalama.records.worker import run_worker, worker_id
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # db_worker closes "old" connections between tasks: on PostgreSQL that would be the test's
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    run = services.start_run(User.objects.get(username="dci.analyst"), ["dci-investigations"])
+    dead_pid = 2**22 + 12345  # above the kernel's pid_max default: never a live process
+    DBTaskResult.objects.update(status="RUNNING", worker_ids=[worker_id(dead_pid)])
+    ResolutionRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, step=2)
+    run_worker(interval=0, batch=True)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE and run.step == run.steps
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert CandidatePair.objects.exists()
+
+
 def test_a_queued_run_fails_cleanly(world: Any, settings: Any) -> None:
     from usalama.resolve.runs import run_job
 

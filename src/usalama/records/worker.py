@@ -5,7 +5,8 @@ a worker killed mid-import (power cut, OOM killer, ``kill -9``) would leave its 
 for ever. Each worker's id names its host and process id; before a worker starts taking
 tasks it hands every task that a dead process on this host had claimed back to the queue.
 Only tasks known to be safe to run twice are handed back: an import re-run stores every
-statement exactly once (``records.imports``), so it simply finishes the work.
+statement exactly once (``records.imports``), so it simply finishes the work; other apps
+register theirs (``register_resumable``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from django.core.management import call_command
 log = logging.getLogger("usalama.records.worker")
 
 # Tasks that may be run again from the start after a crash without duplicating anything.
-RESUMABLE_TASKS = frozenset({"usalama.records.tasks.run_import_job"})
+# Other apps add theirs with ``register_resumable`` (records must not name them itself).
+RESUMABLE_TASKS: set[str] = {"usalama.records.tasks.run_import_job"}
 _HOST_LEN = 40  # django-tasks-db allows 64 characters in a worker id
 
 
@@ -54,6 +56,11 @@ def _claimed_by_dead_process(worker_ids: list[str]) -> bool:
     if host != _host() or not pid.isdigit():
         return False
     return int(pid) != os.getpid() and not _alive(int(pid))
+
+
+def register_resumable(task_path: str) -> None:
+    """Declare a task safe to run again from the start when its worker died mid-way."""
+    RESUMABLE_TASKS.add(task_path)
 
 
 def resume_abandoned() -> int:
