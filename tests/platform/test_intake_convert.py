@@ -207,3 +207,14 @@ def test_reporter_with_a_phone_gets_the_status_by_sms(
     with django_capture_on_commit_callbacks(execute=True):
         staff.triage(user, "report", quiet.pk, priority="low")
     assert len(outbox) == before
+
+
+def test_an_unknown_kind_of_item_is_not_found(client: Client, world: dict[str, Any]) -> None:
+    user = world["users"]["nps.analyst"]
+    report = _report()
+    assert staff.get_item(user, "report", report.pk).pk == report.pk
+    with pytest.raises(NotFound):
+        staff.get_item(user, "case", report.pk)
+    page = _staff_client(client, user)
+    assert page.get(f"/intake/triage/report/{report.pk}/").status_code == 200
+    assert page.get(f"/intake/triage/case/{report.pk}/").status_code == 404

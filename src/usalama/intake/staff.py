@@ -140,6 +140,15 @@ def get_report(user: Any, report_id: int) -> Report:
     return report  # type: ignore[no-any-return]
 
 
+def get_item(user: Any, kind: str, item_id: int) -> Tip | Report:
+    """A tip or a report (``kind``) for a staff member, audited; any other kind is not found."""
+    if kind == "tip":
+        return get_tip(user, item_id)
+    if kind == "report":
+        return get_report(user, item_id)
+    raise NotFound("not found")
+
+
 def reply_to_tip(user: Any, tip_id: int, text: str) -> Message:
     tip = get_tip(user, tip_id)
     body = clean_field(text, "text", max_length=MAX_MESSAGE)
@@ -171,7 +180,7 @@ def triage(
     public_note: str | None = None,
 ) -> Submission:
     """Confirm or change category and priority, assign, set status and the public note."""
-    item: Submission = get_tip(user, item_id) if kind == "tip" else get_report(user, item_id)
+    item = get_item(user, kind, item_id)
     changes: dict[str, Any] = {}
     if category is not None:
         if category not in BY_CODE:
@@ -252,9 +261,7 @@ class Handover:
 
 def handover(user: Any, kind: str, item_id: int) -> Handover:
     """The fields of a triaged report or tip that an incident takes over (an audited view)."""
-    if kind not in {"tip", "report"}:
-        raise NotFound("not found")
-    item: Submission = get_tip(user, item_id) if kind == "tip" else get_report(user, item_id)
+    item = get_item(user, kind, item_id)
     if item.status not in CONVERTIBLE:
         raise InvalidInput("closed or merged items are not converted")
     if item.status == Status.NEW:

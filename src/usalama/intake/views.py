@@ -204,12 +204,12 @@ def triage_item(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
             if "triage" in request.POST and triage_form.is_valid():
                 staff.triage(request.user, kind, item_id, **triage_form.cleaned_data)
                 return redirect("intake:triage_item", kind=kind, item_id=item_id)
-        item = (staff.get_tip if kind == "tip" else staff.get_report)(request.user, item_id)
+        item = staff.get_item(request.user, kind, item_id)
     except (NotFound, PermissionDenied) as missing:
         raise Http404 from missing
     except InvalidInput as bad:
         triage_form.add_error(None, bad.message)
-        item = (staff.get_tip if kind == "tip" else staff.get_report)(request.user, item_id)
+        item = staff.get_item(request.user, kind, item_id)
     if not triage_form.is_bound:
         triage_form = TriageForm(
             language=language,
