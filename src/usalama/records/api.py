@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import tempfile
 from datetime import datetime
 from typing import Any
 
@@ -237,13 +235,6 @@ def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
     return response
 
 
-_EXPORT_TYPES = {
-    "ftm": ("application/x-ndjson", "ftm.json"),
-    "csv": ("text/csv", "csv"),
-    "geojson": ("application/geo+json", "geojson"),
-}
-
-
 @router.get("/collections/{collection_id}/export")
 def export_collection(
     request: HttpRequest,
@@ -252,16 +243,4 @@ def export_collection(
 ) -> FileResponse:
     """The collection as FtM JSON lines, CSV or GeoJSON (audited; handling codes apply)."""
     collection = services.get_collection(request.user, collection_id)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    text = io.TextIOWrapper(spool, encoding="utf-8", newline="", write_through=True)
-    exports.export_collection(request.user, collection.key, format, text)
-    text.flush()
-    text.detach()
-    spool.seek(0)
-    content_type, suffix = _EXPORT_TYPES[format]
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{collection.key}.{suffix}",
-        content_type=content_type,
-    )
+    return exports.download(request.user, collection, format)

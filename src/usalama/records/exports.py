@@ -9,10 +9,13 @@ entity ids as stored, so an export re-imports onto the same entities and stateme
 from __future__ import annotations
 
 import csv
+import io
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
+from django.http import FileResponse
 from followthemoney.statement import Statement as FtmStatement
 from followthemoney.statement import StatementEntity
 
@@ -23,7 +26,13 @@ from usalama.records.grading import NO_ONWARD_DISSEMINATION
 from usalama.records.indexing import _Dataset
 from usalama.records.models import Collection, Statement
 
-FORMATS = ("ftm", "csv", "geojson")
+# format -> (content type, file name suffix) of a download
+DOWNLOAD_TYPES = {
+    "ftm": ("application/x-ndjson", "ftm.json"),
+    "csv": ("text/csv", "csv"),
+    "geojson": ("application/geo+json", "geojson"),
+}
+FORMATS = tuple(DOWNLOAD_TYPES)
 Progress = Callable[[int, int | None], None]
 _FIELDS = ("entity_id", "schema", "prop", "value", "lang", "original_value", "id")
 
@@ -67,6 +76,28 @@ def export_collection(
     if fmt == "csv":
         return _write_csv(entities, out, _props(user, collection))
     return _write_geojson(entities, out)
+
+
+def download(user: Any, collection: Collection, fmt: str) -> FileResponse:
+    """The export as a file download, for the web and the API.
+
+    Written to a spool first (memory, then disk past 8 MB) and sent only when complete, so a
+    refusal (PermissionDenied) or an error is still an ordinary answer, never a half-sent file.
+    """
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    text = io.TextIOWrapper(spool, encoding="utf-8", newline="", write_through=True)
+    try:
+        export_collection(user, collection.key, fmt, text)
+    except BaseException:
+        spool.close()
+        raise
+    text.flush()
+    text.detach()
+    spool.seek(0)
+    content_type, suffix = DOWNLOAD_TYPES[fmt]
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{collection.key}.{suffix}", content_type=content_type
+    )
 
 
 def _statements(user: Any, collection: Collection) -> Any:

@@ -6,14 +6,12 @@ access checks and audit happen there. Another agency's job or collection answers
 
 from __future__ import annotations
 
-import io
-import tempfile
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -27,12 +25,6 @@ from usalama.records import exports, jobs, services
 from usalama.records.forms import NEW, ImportForm
 from usalama.records.models import Collection, ImportJob
 from usalama.records.uploads import LimitedUploadHandler
-
-EXPORT_TYPES = {
-    "ftm": ("application/x-ndjson", "ftm.json"),
-    "csv": ("text/csv", "csv"),
-    "geojson": ("application/geo+json", "geojson"),
-}
 
 
 def _records_user(request: HttpRequest) -> Any:
@@ -65,7 +57,7 @@ def _collections_page(
         }
         for c in visible
     ]
-    context = {"rows": rows, "formats": list(EXPORT_TYPES), "refused": refused}
+    context = {"rows": rows, "formats": list(exports.FORMATS), "refused": refused}
     return render(request, "records/collections.html", context, status=status)
 
 
@@ -74,20 +66,15 @@ def _collections_page(
 def export(request: HttpRequest, collection_id: int) -> HttpResponseBase:
     user = _records_user(request)
     fmt = request.GET.get("format", "ftm")
-    if fmt not in EXPORT_TYPES:
+    if fmt not in exports.FORMATS:
         raise Http404
     try:
         collection = services.get_collection(user, collection_id)
     except NotFound as missing:
         raise Http404 from missing
-    # Spooled to a temporary file (memory first, disk past 8 MB) so a refusal or an error
-    # is still a page, not a half-sent download.
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by FileResponse
-    text = io.TextIOWrapper(spool, encoding="utf-8", newline="", write_through=True)
     try:
-        exports.export_collection(user, collection.key, fmt, text)
+        return exports.download(user, collection, fmt)
     except PermissionDenied:
-        spool.close()
         message = _(
             "%(collection)s is handled %(code)s (no onward dissemination): only %(agency)s "
             "may export it. Nothing was exported."
@@ -97,13 +84,6 @@ def export(request: HttpRequest, collection_id: int) -> HttpResponseBase:
             "agency": collection.agency.code,
         }
         return _collections_page(request, user, refused=message, status=403)
-    text.flush()
-    text.detach()
-    spool.seek(0)
-    content_type, suffix = EXPORT_TYPES[fmt]
-    return FileResponse(
-        spool, as_attachment=True, filename=f"{collection.key}.{suffix}", content_type=content_type
-    )
 
 
 # --- imports ------------------------------------------------------------------------------------
