@@ -44,7 +44,9 @@ test-browser: install
 	$(BIN)/pytest -m browser -q -p no:randomly
 
 messages: install
-	cd src/usalama && ../../$(BIN)/django-admin makemessages -l sw --no-obsolete && ../../$(BIN)/django-admin compilemessages
+	cd src/usalama && ../../$(BIN)/django-admin makemessages -l sw --no-obsolete
+	$(BIN)/python scripts/fill_translations.py
+	cd src/usalama && ../../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

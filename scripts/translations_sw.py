@@ -625,3 +625,21 @@ PLURALS: dict[str, tuple[str, str]] = {
     "%(counter)s photo": ("picha %(counter)s", "picha %(counter)s"),
     "%(counter)s record": ("kumbukumbu %(counter)s", "kumbukumbu %(counter)s"),
 }
+
+
+def _merge_parts() -> None:
+    """Fold in `scripts/sw/*.py`: one file of Swahili texts per area (cases, sharing, …), so
+    that work on several areas at once does not edit the same dictionary."""
+    import importlib.util
+    from pathlib import Path
+
+    for part in sorted((Path(__file__).parent / "sw").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"_sw_{part.stem}", part)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        SW.update(getattr(module, "SW", {}))
+        PLURALS.update(getattr(module, "PLURALS", {}))
+
+
+_merge_parts()

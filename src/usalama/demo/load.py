@@ -8,7 +8,7 @@ run with the same seed finds the demo source already stored and adds nothing.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +20,7 @@ from usalama.accounts import services as accounts
 from usalama.accounts.models import User
 from usalama.accounts.roles import Role
 from usalama.audit.services import Actor
+from usalama.demo.stages import DemoContext, run_stages
 from usalama.records import services as records
 from usalama.records.models import CollectionGrant, Source
 
@@ -53,6 +54,7 @@ class DemoLogin:
     role: str
     password: str
     totp_secret: str
+    tips: tuple[str, ...] = ()
 
 
 def _demo_totp_key(seed: int, username: str) -> str:
@@ -158,7 +160,25 @@ def load_demo(seed: int = 7, people: int = 5000, quiet: bool = False) -> list[De
                 DEMO_ACTOR, collection, source, _advancing(numbered, progress, task)
             )
             records.mark_source_complete(source)
-    return logins
+    context = DemoContext(
+        seed=seed,
+        people=people,
+        world=world,
+        agencies=agencies,
+        collections=collections,
+        users=_users_by_name(logins),
+        console=console,
+    )
+    tips = run_stages(context)
+    return [
+        replace(login, tips=tuple(t.text for t in tips if t.username == login.username))
+        for login in logins
+    ]
+
+
+def _users_by_name(logins: list[DemoLogin]) -> dict[str, User]:
+    names = [x.username for x in logins]
+    return {u.username: u for u in User.objects.filter(username__in=names)}
 
 
 def _advancing(items: Any, progress: Progress, task: Any) -> Any:
@@ -176,3 +196,9 @@ def print_logins(logins: list[DemoLogin]) -> None:
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
     print("Add a TOTP secret to any authenticator app (or run `oathtool --totp -b SECRET`).")
+    tried = [(x.username, tip) for x in logins for tip in x.tips]
+    if tried:
+        print()
+        print("One thing to try, per login:")
+        for username, tip in tried:
+            print(f"  {username}: {tip}")

@@ -1,0 +1,54 @@
+"""The demo's stages after the records are loaded: each area (ledger, policing, intake,
+resolution, sharing, cases, oversight, …) brings its own module with one function,
+``populate(context) -> list[Tip]``, listed in ``STAGES`` in the order they must run.
+
+A stage must be idempotent (a second ``usalama demo`` changes nothing) and must leave
+every role it serves with real work on its first page; the tips it returns are printed
+after the logins, one thing to try per role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from rich.console import Console
+
+
+@dataclass(frozen=True)
+class Tip:
+    """One thing to try, for one demo login (printed in English; the pages are bilingual)."""
+
+    username: str
+    text: str
+
+
+@dataclass
+class DemoContext:
+    seed: int
+    people: int
+    world: Any  # usalama.demo.model.World
+    agencies: dict[str, Any]  # code -> accounts.Agency
+    collections: dict[str, Any]  # key -> records.Collection
+    users: dict[str, Any]  # username -> accounts.User
+    console: Console
+    tips: list[Tip] = field(default_factory=list)
+
+
+# (label shown while it runs, "module:function"). Add a line for a new area's stage.
+STAGES: list[tuple[str, str]] = []
+
+
+def _resolve(target: str) -> Callable[[DemoContext], list[Tip]]:
+    module, _, name = target.partition(":")
+    function: Callable[[DemoContext], list[Tip]] = getattr(import_module(module), name)
+    return function
+
+
+def run_stages(context: DemoContext) -> list[Tip]:
+    for label, target in STAGES:
+        context.console.print(f"  · {label}…")
+        context.tips.extend(_resolve(target)(context))
+    return context.tips
