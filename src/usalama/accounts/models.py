@@ -20,6 +20,7 @@ class AgencyKind(models.TextChoices):
     OVERSIGHT = "oversight", _("Oversight")
     FIU = "fiu", _("Financial intelligence unit")
     PARTNER = "partner", _("Partner agency")
+    JUDICIARY = "judiciary", _("Judiciary")
 
 
 class Agency(models.Model):

@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     WELLNESS_COUNSELLOR = "wellness_counsellor", _("Wellness counsellor")
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
+    COURT_CLERK = "court_clerk", _("Court clerk")
+    INTERNAL_AFFAIRS = "internal_affairs", _("Internal affairs officer")
 
 
 # Roles that read intelligence, case or oversight records. A wellness counsellor and the
@@ -37,6 +39,8 @@ DATA_ROLES = frozenset(
 
 # Roles whose holders must pass a second factor. The counsellor sees confidential referrals.
 SECOND_FACTOR_ROLES = DATA_ROLES | {
+    Role.COURT_CLERK,
+    Role.INTERNAL_AFFAIRS,
     Role.WELLNESS_COUNSELLOR,
     Role.AGENCY_ADMIN,
     Role.SYSTEM_ADMIN,

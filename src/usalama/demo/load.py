@@ -41,6 +41,13 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("nps.wellness", "NPS", Role.WELLNESS_COUNSELLOR),
     ("dci.admin", "DCI", Role.AGENCY_ADMIN),
     ("sysadmin", "NPS", Role.SYSTEM_ADMIN),
+    ("jud.clerk", "JUD", Role.COURT_CLERK),
+    ("nps.iau", "NPS", Role.INTERNAL_AFFAIRS),
+)
+
+# Agencies that hold no records in the synthetic world but work in the demo (the courts).
+EXTRA_AGENCIES: tuple[tuple[str, str, str, str], ...] = (
+    ("JUD", "Judiciary of Kenya", "KE", "judiciary"),
 )
 
 # Sharing the demo shows: the DCI shares its case collection with the prosecutors.
@@ -99,6 +106,10 @@ def load_demo(seed: int = 7, people: int = 5000, quiet: bool = False) -> list[De
             )
             for a in world.agencies
         }
+        for code, name, country, kind in EXTRA_AGENCIES:
+            agencies[code] = accounts.ensure_agency(
+                DEMO_ACTOR, code=code, name=name, country=country, kind=kind
+            )
         logins = [_ensure_user(seed, *spec) for spec in DEMO_USERS]
         collections = {
             c.key: records.ensure_collection(
