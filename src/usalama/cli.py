@@ -41,6 +41,7 @@ def _register() -> None:
     app.add_typer(__import__("usalama.commands.ledger", fromlist=["app"]).app, name="ledger")
     app.add_typer(__import__("usalama.commands.intake", fromlist=["app"]).app, name="intake")
     app.add_typer(__import__("usalama.commands.justice", fromlist=["app"]).app, name="justice")
+    app.add_typer(__import__("usalama.commands.evidence", fromlist=["app"]).app, name="evidence")
 
 
 def main(argv: list[str] | None = None) -> None:

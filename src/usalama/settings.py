@@ -257,3 +257,7 @@ USALAMA_SEARCH_MAX_RESULTS = 200
 # --- intake (community reports and tips): docs/intake.md ----------------------------------------
 USALAMA_GATEWAY_SECRET = os.environ.get("USALAMA_GATEWAY_SECRET", "")  # empty: webhooks off (404)
 USALAMA_PHONE_HMAC_KEY = os.environ.get("USALAMA_PHONE_HMAC_KEY", "")  # empty: from SECRET_KEY
+
+# --- cases: evidence files live outside the database; the ODPP waiting clock -----------------
+EVIDENCE_DIR = Path(os.environ.get("USALAMA_EVIDENCE_DIR", VAR_DIR / "evidence")).resolve()
+JUSTICE_ODPP_WAIT_DAYS = int(os.environ.get("USALAMA_JUSTICE_ODPP_WAIT_DAYS", "30"))

@@ -202,6 +202,9 @@ class Exhibit(models.Model):
     description = models.CharField(max_length=500)
     seal_number = models.CharField(max_length=60, blank=True)
     seized_at = models.DateTimeField(default=timezone.now)
+    custody_head = models.CharField(
+        max_length=64, blank=True, help_text=_("Hash of the latest custody transfer.")
+    )
     created_by = models.CharField(max_length=150)
     created_at = models.DateTimeField(default=timezone.now)
 

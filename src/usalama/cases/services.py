@@ -497,5 +497,3 @@ def dashboard(
 def monthly_series(user: Any, months: list[Period]) -> list[dict[str, Any]]:
     log = event_log(user)
     return [compute_kpis(log, month) for month in months]
-
-

@@ -60,3 +60,39 @@ def kpis_command(
                 typer.echo(f"{key}.{sub:<28} {_format(number)}")
         else:
             typer.echo(f"{key:<38} {_format(value)}")
+
+
+@app.command("export-events")
+def export_events_command(
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="Only the cases this user sees (default: every case)."),
+    ] = None,
+) -> None:
+    """Write the platform's justice event log in the format `usalama justice kpis` reads."""
+    from usalama.commands.platform import setup_django
+
+    setup_django()
+    from usalama.analysis.justice import iter_csv_lines
+    from usalama.cases import services
+
+    user = _user(as_user)
+    events = services.event_log(user)
+    partial = out.with_name(out.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="") as handle:
+        handle.writelines(iter_csv_lines(events))
+    partial.replace(out)
+    typer.echo(f"{len(events)} events written to {out}", err=True)
+
+
+def _user(username: str | None) -> Any:
+    if username is None:
+        return None
+    from usalama.accounts.models import User
+    from usalama.core.errors import NotFound
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise NotFound(f"user {username!r} not found")
+    return user
