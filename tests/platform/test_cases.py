@@ -62,7 +62,11 @@ def test_sharing_lets_each_role_record_only_its_events(justice: dict[str, Any]) 
     refused = _refusals()
     with pytest.raises(NotFound):
         services.record_event(
-            prosecutor, case, kind="charge_decision", detail="charge", occurred_at=when,
+            prosecutor,
+            case,
+            kind="charge_decision",
+            detail="charge",
+            occurred_at=when,
             accused=accused,
         )
     assert _refusals() == refused + 1 and _events(case) == 1
@@ -142,11 +146,17 @@ def test_event_log_matches_the_engine_file_format(justice: dict[str, Any]) -> No
 
     analyst, case, accused = justice["users"]["dci.analyst"], justice["case"], justice["accused"]
     services.record_event(
-        analyst, case, kind="arrested", occurred_at=timezone.now() - timedelta(days=3),
+        analyst,
+        case,
+        kind="arrested",
+        occurred_at=timezone.now() - timedelta(days=3),
         accused=accused,
     )
     services.record_event(
-        analyst, case, kind="file_to_odpp", occurred_at=timezone.now() - timedelta(days=2),
+        analyst,
+        case,
+        kind="file_to_odpp",
+        occurred_at=timezone.now() - timedelta(days=2),
         accused=accused,
     )
     log = services.event_log(analyst)
