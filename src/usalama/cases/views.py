@@ -1,0 +1,435 @@
+"""Case pages and the justice dashboard. Views translate HTTP to ``services``; they decide nothing.
+
+Writes are POST-redirect-GET: a bad field comes back as a message naming it; a refused write
+answers 403 (case visible) or 404 (not visible), as the services decided and audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from usalama.analysis.justice import Period, iter_csv_lines
+from usalama.audit.services import record
+from usalama.cases import access, charts, evidence, forms, services
+from usalama.cases.models import Case, Party, reads_cases
+from usalama.core.errors import InvalidInput, NotFound, PermissionDenied, UsalamaError
+
+Action = Callable[..., None]
+View = Callable[..., HttpResponse]
+
+
+def _refused(error: UsalamaError) -> HttpResponse:
+    if isinstance(error, NotFound):
+        raise Http404 from error
+    return HttpResponse(error.message, status=error.http_status, content_type="text/plain")
+
+
+def case_action(view: Action) -> View:
+    """POST on a visible case; bad input back to the case page with a message."""
+
+    @login_required
+    @require_POST
+    @wraps(view)
+    def wrapped(request: HttpRequest, reference: str, *args: Any) -> HttpResponse:
+        try:
+            case = services.get_case(request.user, reference, audit=False)
+        except NotFound:
+            record(
+                request.user,
+                "case.write_refused",
+                object_type="case",
+                details={"action": view.__name__, "reason": "case not visible"},
+            )
+            raise Http404 from None
+        try:
+            view(request, case, *args)
+        except InvalidInput as bad:
+            messages.error(request, bad.message)
+        except (NotFound, PermissionDenied) as refused:
+            return _refused(refused)
+        return redirect("cases:case", reference=case.reference)
+
+    return wrapped
+
+
+def _form_error(form: Any) -> InvalidInput:
+    field, errors = next(iter(form.errors.items()))
+    return InvalidInput(f"{field}: {' '.join(errors)}")
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    if not reads_cases(request.user):
+        raise Http404
+    query = request.GET.get("q", "").strip()[:100]
+    cases = services.list_cases(request.user, query)
+    may_open = request.user.has_role(*access.INVESTIGATOR_ROLES)  # type: ignore[union-attr]
+    return render(
+        request,
+        "cases/index.html",
+        {
+            "cases": cases,
+            "query": query,
+            "form": forms.OpenCaseForm() if may_open else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def open_case(request: HttpRequest) -> HttpResponse:
+    form = forms.OpenCaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_error(form).message)
+        return redirect("cases:index")
+    try:
+        case = services.open_case(request.user, **form.cleaned_data)
+    except InvalidInput as bad:
+        messages.error(request, bad.message)
+        return redirect("cases:index")
+    except PermissionDenied as refused:
+        return _refused(refused)
+    return redirect("cases:case", reference=case.reference)
+
+
+@login_required
+def case_page(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        case = services.get_case(request.user, reference)
+    except NotFound:
+        raise Http404 from None
+    user = request.user
+    own_events, chains = services.chains(case)
+    owner = access.owns(user, case)
+    kinds = access.recordable_kinds(user)
+    accused = [c.party for c in chains]
+    exhibits = list(case.exhibits.prefetch_related("files", "transfers"))
+    context = {
+        "case": case,
+        "owner": owner,
+        "own_events": own_events,
+        "chains": chains,
+        "complainants": case.parties.filter(role=Party.Role.COMPLAINANT),
+        "offences": case.offences.all(),
+        "exhibits": exhibits,
+        "shares": case.shares.filter(revoked_at__isnull=True).select_related("agency"),
+        "mla_requests": case.mla_requests.all(),
+        "notices": case.notices.all(),
+        "disclosures": case.disclosures.order_by("-created_at"),
+        "today": timezone.localdate(),
+        "intake_refs": case.split_refs("intake_refs"),
+        "incident_refs": case.split_refs("incident_refs"),
+        "event_form": forms.EventForm(kinds=kinds, accused=accused) if kinds else None,
+        "custody_form": forms.CustodyForm(),
+        "may_disclose": owner or user.has_role("prosecutor"),  # type: ignore[union-attr]
+    }
+    if owner:
+        context |= {
+            "references_form": forms.ReferencesForm(instance=case),
+            "party_form": forms.PartyForm(),
+            "offence_form": forms.OffenceForm(),
+            "exhibit_form": forms.ExhibitForm(),
+            "share_form": forms.ShareForm(),
+            "mla_form": forms.MlaForm(),
+            "notice_form": forms.NoticeForm(),
+        }
+    if context["may_disclose"]:
+        context["disclosure_form"] = forms.DisclosureForm()
+    return render(request, "cases/case.html", context)
+
+
+@case_action
+def references(request: HttpRequest, case: Case) -> None:
+    access.require_owner(request.user, case, "update")
+    form = forms.ReferencesForm(request.POST, instance=Case.objects.get(pk=case.pk))
+    if not form.is_valid():
+        raise _form_error(form)
+    services.update_references(request.user, case, **form.cleaned_data)
+
+
+@case_action
+def record_event(request: HttpRequest, case: Case) -> None:
+    _own, chains = services.chains(case)
+    form = forms.EventForm(
+        request.POST,
+        kinds=access.recordable_kinds(request.user) | {request.POST.get("kind", "")},
+        accused=[c.party for c in chains],
+    )
+    if not form.is_valid():
+        raise _form_error(form)
+    data = form.cleaned_data
+    services.record_event(
+        request.user,
+        case,
+        kind=data["kind"],
+        occurred_at=data["occurred_at"],
+        accused=data["accused"],
+        detail=data["detail"],
+        note=data["note"],
+    )
+    messages.success(request, _("Event recorded."))
+
+
+@case_action
+def add_party(request: HttpRequest, case: Case) -> None:
+    form = forms.PartyForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    services.add_party(request.user, case, **form.cleaned_data)
+
+
+@case_action
+def add_offence(request: HttpRequest, case: Case) -> None:
+    form = forms.OffenceForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    services.add_offence(request.user, case, **form.cleaned_data)
+
+
+@case_action
+def add_exhibit(request: HttpRequest, case: Case) -> None:
+    form = forms.ExhibitForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    uploads = [(f.name or "file", f.read()) for f in request.FILES.getlist("files")]
+    evidence.add_exhibit(request.user, case, files=uploads, **form.cleaned_data)
+    messages.success(request, _("Exhibit registered; you hold it."))
+
+
+@case_action
+def custody(request: HttpRequest, case: Case, exhibit_id: int) -> None:
+    exhibit = evidence.get_exhibit(request.user, case, exhibit_id)
+    form = forms.CustodyForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    evidence.receive_custody(request.user, exhibit, **form.cleaned_data)
+    messages.success(request, _("Custody received and signed."))
+
+
+@case_action
+def share(request: HttpRequest, case: Case) -> None:
+    form = forms.ShareForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    services.share_case(request.user, case, form.cleaned_data["agency"].strip().upper())
+    messages.success(request, _("Case shared."))
+
+
+@case_action
+def add_mla(request: HttpRequest, case: Case) -> None:
+    form = forms.MlaForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    services.add_mla_request(
+        request.user, case, status="sent", sent_on=timezone.localdate(), **form.cleaned_data
+    )
+
+
+@case_action
+def add_notice(request: HttpRequest, case: Case) -> None:
+    form = forms.NoticeForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    services.add_notice(request.user, case, **form.cleaned_data)
+
+
+@case_action
+def disclosure(request: HttpRequest, case: Case) -> None:
+    form = forms.DisclosureForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    terms = [line for line in form.cleaned_data["redact"].splitlines() if line.strip()]
+    bundle = evidence.build_disclosure(request.user, case, redact=terms)
+    messages.success(
+        request, _("Disclosure bundle built, SHA-256 %(hash)s.") % {"hash": bundle.sha256}
+    )
+
+
+# --- the justice dashboard --------------------------------------------------------------------
+
+
+def _period(params: Any) -> Period:
+    """[from, to) from the query; by default the 365 days up to and including today."""
+    default_to = timezone.localdate() + dt.timedelta(days=1)
+    try:
+        end = dt.date.fromisoformat(params.get("to") or default_to.isoformat())
+        start = dt.date.fromisoformat(
+            params.get("from") or (end - dt.timedelta(days=365)).isoformat()
+        )
+    except ValueError:
+        raise InvalidInput(_("from/to: dates as YYYY-MM-DD")) from None
+    return Period.of(start, end, params.get("tz") or settings.TIME_ZONE)
+
+
+def _months(period: Period, count: int = 12) -> list[tuple[str, Period]]:
+    end = period.end.date()
+    first = dt.date(end.year, end.month, 1)
+    months = []
+    for _index in range(count):
+        start = (first - dt.timedelta(days=1)).replace(day=1)
+        months.append((start.strftime("%Y-%m"), Period.of(start, first, str(period.start.tzinfo))))
+        first = start
+    return list(reversed(months))
+
+
+KPI_LABELS = {
+    "arrests": gettext_lazy("Arrests"),
+    "court_within_24h_rate": gettext_lazy("Brought to court within 24 hours"),
+    "charged": gettext_lazy("Charged"),
+    "median_days_report_to_charge": gettext_lazy("Median days from report to charge"),
+    "judgments": gettext_lazy("Judgments"),
+    "clearance_rate": gettext_lazy("Clearance rate (judgments / charged)"),
+    "conviction_rate": gettext_lazy("Conviction rate"),
+    "pending_at_end": gettext_lazy("Accused pending at the end"),
+    "disposition_time_days": gettext_lazy("Disposition time (days)"),
+    "backlog_share": gettext_lazy("Backlog share (pending over a year)"),
+    "adjournment_rate": gettext_lazy("Adjournment rate"),
+    "median_remand_days": gettext_lazy("Median days in remand"),
+    "unsentenced_detainee_share": gettext_lazy("Unsentenced detainees (SDG 16.3.2)"),
+}
+RATE_KEYS = {
+    "court_within_24h_rate",
+    "clearance_rate",
+    "conviction_rate",
+    "backlog_share",
+    "adjournment_rate",
+    "unsentenced_detainee_share",
+}
+
+
+def _shown(key: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if key in RATE_KEYS:
+        return f"{value * 100:.1f} %"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.1f}"
+
+
+@login_required
+def justice(request: HttpRequest) -> HttpResponse:
+    if not reads_cases(request.user):
+        raise Http404
+    error = ""
+    try:
+        period = _period(request.GET)
+    except InvalidInput as bad:
+        error = bad.message
+        period = _period({})
+    board = services.dashboard(request.user, period, odpp_days=settings.JUSTICE_ODPP_WAIT_DAYS)
+    months = _months(period)
+    series = services.monthly_series(request.user, [p for _label, p in months])
+    labels = [label for label, _p in months]
+    svgs = [
+        charts.monthly(
+            labels,
+            {
+                _("charged"): [s["charged"] for s in series],
+                _("judgments"): [s["judgments"] for s in series],
+            },
+            title=_("Charged and judgments per month"),
+            ylabel=_("accused"),
+        ),
+        charts.monthly(
+            labels,
+            {
+                _("within 24 h"): [s["court_within_24h_rate"] for s in series],
+                _("adjourned"): [s["adjournment_rate"] for s in series],
+                _("convicted"): [s["conviction_rate"] for s in series],
+            },
+            title=_("Rates per month"),
+            ylabel=_("share"),
+            kind="line",
+        ),
+    ]
+
+    def name(case_id: str, accused_id: str) -> str:
+        return board.names.get((case_id, accused_id), accused_id)
+
+    rows = [
+        {"key": key, "label": label, "shown": _shown(key, board.kpis[key])}
+        for key, label in KPI_LABELS.items()
+    ]
+    return render(
+        request,
+        "cases/justice.html",
+        {
+            "board": board,
+            "rows": rows,
+            "attrition": board.kpis["attrition"],
+            "charts": svgs,
+            "error": error,
+            "odpp_days": settings.JUSTICE_ODPP_WAIT_DAYS,
+            "period_from": period.start.date().isoformat(),
+            "period_to": period.end.date().isoformat(),
+            "breaches": [(b, name(b.case_id, b.accused_id)) for b in board.breaches],
+            "remands": [(r, name(r.case_id, r.accused_id)) for r in board.remands],
+            "adjournments": [(c, name(c, a), n) for c, a, n in board.adjournments],
+        },
+    )
+
+
+def _csv_response(body: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def justice_csv(request: HttpRequest) -> HttpResponse:
+    """The KPIs as ``kpi,value`` rows (exact figures, the same as ``usalama justice kpis``)."""
+    if not reads_cases(request.user):
+        raise Http404
+    try:
+        period = _period(request.GET)
+    except InvalidInput as bad:
+        return HttpResponse(bad.message, status=400, content_type="text/plain")
+    from usalama.analysis.justice import compute_kpis
+
+    figures = compute_kpis(services.event_log(request.user), period)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["kpi", "value"])
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            writer.writerows([f"{key}.{sub}", number] for sub, number in value.items())
+        else:
+            writer.writerow([key, "" if value is None else repr(value)])
+    record(
+        request.user,
+        "justice.export",
+        object_type="justice",
+        details={"format": "kpis.csv", "from": period.start.isoformat()},
+    )
+    return _csv_response(buffer.getvalue(), "justice-kpis.csv")
+
+
+@login_required
+def justice_events(request: HttpRequest) -> HttpResponse:
+    """The event log the user sees, in the format ``usalama justice kpis --events`` reads."""
+    if not reads_cases(request.user):
+        raise Http404
+    log = services.event_log(request.user)
+    record(
+        request.user,
+        "justice.export",
+        object_type="justice",
+        details={"format": "events.csv", "events": len(log)},
+    )
+    return _csv_response("".join(iter_csv_lines(log)), "justice-events.csv")
