@@ -1,0 +1,180 @@
+"""Case pages and the justice dashboard through the web client, and done-means 4."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.platform.cases_helpers import PASSWORD, add_justice
+from usalama.audit.models import AuditEvent
+from usalama.cases import services
+from usalama.cases.models import ChainEvent
+from usalama.cli import main
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(username: str) -> Client:
+    client = Client()
+    client.post("/login/", {"username": username, "password": PASSWORD})
+    device = TOTPDevice.objects.get(user__username=username)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert client.post("/otp/", {"token": code}).status_code == 302
+    return client
+
+
+@pytest.fixture
+def justice(world: dict[str, Any], settings: Any, tmp_path: Path) -> dict[str, Any]:
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    return add_justice(world)
+
+
+def test_case_pages_owner_shared_and_foreign(justice: dict[str, Any]) -> None:
+    case = justice["case"]
+    url = f"/cases/{case.reference}/"
+    owner = _login("dci.analyst")
+    page = owner.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Kasarani" in body and "Penal Code s. 296(2)" in body and "/network/?node=dci-p1" in body
+    assert owner.get("/cases/").status_code == 200
+    assert owner.get("/cases/justice/").status_code == 200
+    foreign = _login("nps.analyst")
+    assert foreign.get(url).status_code == 404
+    refused = AuditEvent.objects.filter(action="case.write_refused").count()
+    response = foreign.post(
+        f"{url}events/",
+        {"kind": "arrested", "accused": justice["accused"].pk, "occurred_at": "2026-01-01T10:00"},
+    )
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(action="case.write_refused").count() == refused + 1
+    prosecutor = _login("odpp.prosecutor")
+    assert prosecutor.get(url).status_code == 404
+    assert owner.post(f"{url}share/", {"agency": "odpp"}).status_code == 302
+    page = prosecutor.get(url).content.decode()
+    assert "Charge decision" in page and 'value="arrested"' not in page
+    # the prosecutor's charge decision, then a refused arrest (403, nothing written)
+    when = (timezone.localtime() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    ok = prosecutor.post(
+        f"{url}events/",
+        {
+            "kind": "charge_decision",
+            "detail": "charge",
+            "accused": justice["accused"].pk,
+            "occurred_at": when,
+        },
+    )
+    assert ok.status_code == 302
+    assert ChainEvent.objects.filter(
+        case=case, kind="charge_decision", agency__code="ODPP"
+    ).exists()
+    count = ChainEvent.objects.count()
+    no = prosecutor.post(
+        f"{url}events/",
+        {"kind": "arrested", "accused": justice["accused"].pk, "occurred_at": when},
+    )
+    assert no.status_code == 403 and ChainEvent.objects.count() == count
+    assert prosecutor.post(f"{url}offences/", {"statute": "X", "section": "1"}).status_code == 403
+    anonymous = Client()
+    assert anonymous.post(f"{url}events/", {"kind": "arrested"}).status_code == 302  # to login
+    assert ChainEvent.objects.count() == count
+
+
+def test_a_bad_field_comes_back_named(justice: dict[str, Any]) -> None:
+    owner = _login("dci.analyst")
+    url = f"/cases/{justice['case'].reference}/"
+    response = owner.post(
+        f"{url}events/",
+        {"kind": "arrested", "accused": justice["accused"].pk, "occurred_at": "yesterday"},
+        follow=True,
+    )
+    assert response.status_code == 200 and "occurred_at" in response.content.decode()
+
+
+def test_exhibit_upload_from_the_page(justice: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    owner = _login("dci.analyst")
+    url = f"/cases/{justice['case'].reference}/exhibits/"
+    response = owner.post(
+        url,
+        {
+            "number": "EX-9",
+            "kind": "digital",
+            "description": "CCTV still",
+            "files": [SimpleUploadedFile("still.jpg", b"\xff\xd8jpeg")],
+        },
+    )
+    assert response.status_code == 302
+    exhibit = justice["case"].exhibits.get(number="EX-9")
+    assert exhibit.files.get().size == 6 and exhibit.transfers.count() == 1
+
+
+def _demo_like_log(justice: dict[str, Any]) -> None:
+    users, case, accused = justice["users"], justice["case"], justice["accused"]
+    analyst = users["dci.analyst"]
+    now = timezone.now()
+    services.share_case(analyst, case, "ODPP")
+    services.share_case(analyst, case, "JUD")
+    steps = [
+        (analyst, "arrested", "", 9),
+        (users["jud.clerk"], "first_appearance", "", 7),
+        (users["jud.clerk"], "remanded", "", 7),
+        (users["odpp.prosecutor"], "charge_decision", "charge", 6),
+        (users["odpp.prosecutor"], "charged", "", 5),
+        (users["jud.clerk"], "hearing", "adjourned", 4),
+        (users["jud.clerk"], "hearing", "heard", 3),
+        (users["jud.clerk"], "judgment", "convicted", 2),
+        (users["jud.clerk"], "sentenced", "custodial", 1),
+    ]
+    for user, kind, detail, days in steps:
+        services.record_event(
+            user,
+            case,
+            kind=kind,
+            detail=detail,
+            accused=accused,
+            occurred_at=now - timedelta(days=days),
+        )
+
+
+def test_dashboard_equals_justice_kpis_on_the_exported_log(
+    justice: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _demo_like_log(justice)
+    today = timezone.localdate()
+    start, end = (today - timedelta(days=30)).isoformat(), (today + timedelta(days=1)).isoformat()
+    owner = _login("dci.analyst")
+    page = owner.get(f"/cases/justice/?from={start}&to={end}")
+    assert page.status_code == 200
+    exported = owner.get(f"/cases/justice/kpis.csv?from={start}&to={end}")
+    web = {
+        row["kpi"]: row["value"] for row in csv.DictReader(io.StringIO(exported.content.decode()))
+    }
+    out = tmp_path / "events.csv"
+    main(["justice", "export-events", "--out", str(out)])
+    capsys.readouterr()
+    main(["justice", "kpis", "--events", str(out), "--from", start, "--to", end, "--json"])
+    cli = json.loads(capsys.readouterr().out)
+    flat: dict[str, str] = {}
+    for key, value in cli.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{sub}": repr(number) for sub, number in value.items()})
+        else:
+            flat[key] = "" if value is None else repr(value)
+    assert web == flat
+    assert cli["arrests"] == 1 and cli["judgments"] == 1 and cli["adjournment_rate"] == 0.5
+    # the page shows the same figures (rates as percentages)
+    body = page.content.decode()
+    assert 'data-kpi="adjournment_rate">50.0 %' in body
+    assert 'data-kpi="arrests">1<' in body
