@@ -178,3 +178,50 @@ def test_dashboard_equals_justice_kpis_on_the_exported_log(
     body = page.content.decode()
     assert 'data-kpi="adjournment_rate">50.0 %' in body
     assert 'data-kpi="arrests">1<' in body
+
+
+def test_api_cases_events_and_kpis(justice: dict[str, Any], token_for: Any) -> None:
+    client = Client()
+    reference = justice["case"].reference
+    owner = {"HTTP_AUTHORIZATION": f"Bearer {token_for('dci.analyst')}"}
+    foreign = {"HTTP_AUTHORIZATION": f"Bearer {token_for('nps.analyst')}"}
+    prosecutor = {"HTTP_AUTHORIZATION": f"Bearer {token_for('odpp.prosecutor')}"}
+    listed = client.get("/api/v1/cases", **owner).json()
+    assert [c["reference"] for c in listed] == [reference]
+    assert client.get("/api/v1/cases", **foreign).json() == []
+    assert client.get(f"/api/v1/cases/{reference}", **foreign).status_code == 404
+    detail = client.get(f"/api/v1/cases/{reference}", **owner).json()
+    assert (
+        detail["offences"] == ["Penal Code s. 296(2)"] and detail["events"][0]["kind"] == "reported"
+    )
+    when = (timezone.now() - timedelta(hours=5)).isoformat()
+    arrest = {"kind": "arrested", "occurred_at": when, "accused_entity_id": "dci-p1"}
+    created = client.post(
+        f"/api/v1/cases/{reference}/events", arrest, content_type="application/json", **owner
+    )
+    assert created.status_code == 201 and created.json()["agency"] == "DCI"
+    refused = client.post(
+        f"/api/v1/cases/{reference}/events", arrest, content_type="application/json", **foreign
+    )
+    assert refused.status_code == 404
+    services.share_case(justice["users"]["dci.analyst"], justice["case"], "ODPP")
+    refused = client.post(
+        f"/api/v1/cases/{reference}/events", arrest, content_type="application/json", **prosecutor
+    )
+    assert refused.status_code == 403
+    bad = client.post(
+        f"/api/v1/cases/{reference}/events",
+        {**arrest, "detail": "dawn"},
+        content_type="application/json",
+        **owner,
+    )
+    assert bad.status_code == 422 and bad.json()["message"].startswith("detail:")
+    today = timezone.localdate()
+    kpis = client.get(
+        f"/api/v1/justice/kpis?from={today - timedelta(days=2)}&to={today + timedelta(days=1)}",
+        **owner,
+    ).json()
+    assert kpis["arrests"] == 1 and kpis["court_within_24h_rate"] == 0.0
+    assert (
+        client.get("/api/v1/justice/kpis?from=2026-02-01&to=2026-01-01", **owner).status_code == 422
+    )
