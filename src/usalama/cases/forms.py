@@ -83,10 +83,6 @@ class OffenceForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class ExhibitForm(forms.Form):
     number = forms.CharField(label=_("Exhibit number"), max_length=40)
     kind = forms.ChoiceField(label=_("Kind"), choices=Exhibit.Kind.choices)

@@ -477,7 +477,7 @@ def dashboard(
         breaches=court_clock_breaches(log, now),
         remands=open_remands(log, now),
         waiting=files_waiting_at_odpp(user, now, odpp_days),
-        adjournments=[(case, acc, n) for (case, acc), n in adjourned.most_common(20)],
+        adjournments=[(case, acc, n) for (case, acc), n in adjourned.most_common(10)],
         overdue_mla=overdue_mla(user, timezone.localdate(now)),
         names=names,
     )

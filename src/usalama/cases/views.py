@@ -134,22 +134,23 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         "today": timezone.localdate(),
         "intake_refs": case.split_refs("intake_refs"),
         "incident_refs": case.split_refs("incident_refs"),
-        "event_form": forms.EventForm(kinds=kinds, accused=accused) if kinds else None,
-        "custody_form": forms.CustodyForm(),
+        "event_form": (
+            forms.EventForm(kinds=kinds, accused=accused, auto_id="event_%s") if kinds else None
+        ),
         "may_disclose": owner or user.has_role("prosecutor"),  # type: ignore[union-attr]
     }
     if owner:
         context |= {
-            "references_form": forms.ReferencesForm(instance=case),
-            "party_form": forms.PartyForm(),
-            "offence_form": forms.OffenceForm(),
-            "exhibit_form": forms.ExhibitForm(),
-            "share_form": forms.ShareForm(),
-            "mla_form": forms.MlaForm(),
-            "notice_form": forms.NoticeForm(),
+            "references_form": forms.ReferencesForm(instance=case, auto_id="refs_%s"),
+            "party_form": forms.PartyForm(auto_id="party_%s"),
+            "offence_form": forms.OffenceForm(auto_id="offence_%s"),
+            "exhibit_form": forms.ExhibitForm(auto_id="exhibit_%s"),
+            "share_form": forms.ShareForm(auto_id="share_%s"),
+            "mla_form": forms.MlaForm(auto_id="mla_%s"),
+            "notice_form": forms.NoticeForm(auto_id="notice_%s"),
         }
     if context["may_disclose"]:
-        context["disclosure_form"] = forms.DisclosureForm()
+        context["disclosure_form"] = forms.DisclosureForm(auto_id="disclosure_%s")
     return render(request, "cases/case.html", context)
 
 
