@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.platform.cases_helpers import PASSWORD, add_justice
+from tests.platform.cases_helpers import add_justice
 from usalama.audit.models import AuditEvent
 from usalama.cases import services
 from usalama.cases.models import Case, ChainEvent
