@@ -225,3 +225,19 @@ def test_api_cases_events_and_kpis(justice: dict[str, Any], token_for: Any) -> N
     assert (
         client.get("/api/v1/justice/kpis?from=2026-02-01&to=2026-01-01", **owner).status_code == 422
     )
+
+
+def test_menu_entries_open_for_every_role_that_sees_them(justice: dict[str, Any]) -> None:
+    from usalama.accounts.menus import menu_for
+
+    for username in ("dci.analyst", "odpp.prosecutor", "jud.clerk", "nps.wellness"):
+        user = justice["users"][username]
+        entries = {key: url for key, _label, url in menu_for(user)}
+        client = _login(username)
+        if username == "nps.wellness":
+            assert "cases" not in entries and "justice" not in entries
+            assert client.get("/cases/").status_code == 404
+            assert client.get("/cases/justice/").status_code == 404
+            continue
+        for key in ("cases", "justice"):
+            assert client.get(entries[key]).status_code == 200, (username, key)
