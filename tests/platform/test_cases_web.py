@@ -241,3 +241,20 @@ def test_menu_entries_open_for_every_role_that_sees_them(justice: dict[str, Any]
             continue
         for key in ("cases", "justice"):
             assert client.get(entries[key]).status_code == 200, (username, key)
+
+
+def test_disclosure_bundle_download(justice: dict[str, Any]) -> None:
+    import hashlib
+
+    from usalama.cases.models import DisclosureBundle
+
+    reference = justice["case"].reference
+    owner = _login("dci.analyst")
+    assert owner.post(f"/cases/{reference}/disclosure/", {"redact": "Kasarani"}).status_code == 302
+    bundle = DisclosureBundle.objects.get(case=justice["case"])
+    url = f"/cases/{reference}/disclosure/{bundle.pk}.zip"
+    response = owner.get(url)
+    assert response.status_code == 200
+    assert hashlib.sha256(response.content).hexdigest() == bundle.sha256
+    assert _login("nps.analyst").get(url).status_code == 404
+    assert _login("jud.clerk").get(url).status_code == 404  # not shared

@@ -37,7 +37,13 @@ from usalama.cases.models import (
     Party,
     reads_cases,
 )
-from usalama.core.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
+from usalama.core.errors import (
+    IntegrityFailure,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TooLarge,
+)
 
 GENESIS = "0" * 64
 CUSTODY_ACTION = "exhibit.custody"
@@ -402,3 +408,25 @@ def build_disclosure(user: Any, case: Case, *, redact: list[str] | None = None) 
             details={"sha256": digest, "bytes": len(content), "redactions": len(terms)},
         )
     return bundle_row
+
+
+def open_disclosure(user: Any, case: Case, bundle_id: int) -> tuple[DisclosureBundle, bytes]:
+    """The stored bundle, re-checked against its recorded hash before it leaves. Audited."""
+    if not (
+        access.owns(user, case) or (user.has_role("prosecutor") and access.is_visible(user, case))
+    ):
+        access.refuse(user, case, "disclosure", "only the owner's investigators or a prosecutor")
+    bundle = case.disclosures.filter(pk=bundle_id).first()
+    if bundle is None:
+        raise NotFound("disclosure bundle not found")
+    content = (evidence_dir() / bundle.stored_path).read_bytes()
+    if hashlib.sha256(content).hexdigest() != bundle.sha256:
+        raise IntegrityFailure(f"disclosure bundle {bundle.pk} does not match its recorded hash")
+    record(
+        user,
+        "case.disclosure_download",
+        object_type="case",
+        object_id=case.reference,
+        details={"bundle": bundle.pk, "sha256": bundle.sha256},
+    )
+    return bundle, content

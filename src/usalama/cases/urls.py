@@ -21,4 +21,9 @@ urlpatterns = [
     path("<slug:reference>/mla/", views.add_mla, name="mla"),
     path("<slug:reference>/notices/", views.add_notice, name="notice"),
     path("<slug:reference>/disclosure/", views.disclosure, name="disclosure"),
+    path(
+        "<slug:reference>/disclosure/<int:bundle_id>.zip",
+        views.disclosure_download,
+        name="disclosure_download",
+    ),
 ]

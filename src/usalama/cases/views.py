@@ -434,3 +434,16 @@ def justice_events(request: HttpRequest) -> HttpResponse:
         details={"format": "events.csv", "events": len(log)},
     )
     return _csv_response("".join(iter_csv_lines(log)), "justice-events.csv")
+
+
+@login_required
+def disclosure_download(request: HttpRequest, reference: str, bundle_id: int) -> HttpResponse:
+    try:
+        case = services.get_case(request.user, reference, audit=False)
+        bundle, content = evidence.open_disclosure(request.user, case, bundle_id)
+    except (NotFound, PermissionDenied) as refused:
+        return _refused(refused)
+    response = HttpResponse(content, content_type="application/zip")
+    name = f"{case.reference}-disclosure-{bundle.pk}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
