@@ -278,12 +278,12 @@ def _period(params: Any) -> Period:
 
 
 def _months(period: Period, count: int = 12) -> list[tuple[str, Period]]:
-    end = period.end.date()
+    end = period.to_day or period.end.date()
     first = dt.date(end.year, end.month, 1)
     months = []
     for _index in range(count):
         start = (first - dt.timedelta(days=1)).replace(day=1)
-        months.append((start.strftime("%Y-%m"), Period.of(start, first, str(period.start.tzinfo))))
+        months.append((start.strftime("%Y-%m"), Period.of(start, first, period.tz)))
         first = start
     return list(reversed(months))
 
@@ -377,8 +377,8 @@ def justice(request: HttpRequest) -> HttpResponse:
             "charts": svgs,
             "error": error,
             "odpp_days": settings.JUSTICE_ODPP_WAIT_DAYS,
-            "period_from": period.start.date().isoformat(),
-            "period_to": period.end.date().isoformat(),
+            "period_from": str(period.from_day),
+            "period_to": str(period.to_day),
             "breaches": [(b, name(b.case_id, b.accused_id)) for b in board.breaches],
             "remands": [(r, name(r.case_id, r.accused_id)) for r in board.remands],
             "adjournments": [(c, name(c, a), n) for c, a, n in board.adjournments],

@@ -35,7 +35,7 @@ class RemandSpell:
 
 def _chains(events: Iterable[Event], now: datetime) -> dict[tuple[str, str], list[Event]]:
     chains: dict[tuple[str, str], list[Event]] = defaultdict(list)
-    for event in sorted(events):
+    for event in sorted(events, key=Event.sort_key):
         if event.accused_id and event.time <= now:
             chains[event.accused].append(event)
     return chains

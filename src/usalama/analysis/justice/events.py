@@ -46,6 +46,10 @@ class Event:
     event: str
     detail: str = ""
 
+    def sort_key(self) -> tuple[datetime, str, str, str, str]:
+        """Total order (time first) used everywhere, so row order never changes a figure."""
+        return (self.time, self.case_id, self.accused_id, self.event, self.detail)
+
     @property
     def accused(self) -> tuple[str, str]:
         """An accused is a person within a case: the same id in two cases is two chains."""

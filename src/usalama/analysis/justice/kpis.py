@@ -11,7 +11,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,8 +42,11 @@ ATTRITION_KEYS = ("cases_reported", "accused_arrested", "accused_charged", "accu
 
 @dataclass(frozen=True)
 class Period:
-    start: datetime
+    start: datetime  # in UTC
     end: datetime
+    from_day: date | None = None  # as given, in ``tz``
+    to_day: date | None = None
+    tz: str = "UTC"
 
     @classmethod
     def of(cls, start: date, end: date, tz: str = "Africa/Nairobi") -> Period:
@@ -53,7 +56,14 @@ class Period:
             raise InvalidInput(f"unknown time zone {tz!r}") from None
         if end <= start:
             raise InvalidInput(f"--to ({end}) must be after --from ({start})")
-        return cls(datetime.combine(start, time(), zone), datetime.combine(end, time(), zone))
+        # midnights in the zone, held in UTC: comparisons with fixed offsets are cheaper
+        return cls(
+            datetime.combine(start, time(), zone).astimezone(UTC),
+            datetime.combine(end, time(), zone).astimezone(UTC),
+            start,
+            end,
+            tz,
+        )
 
     def __contains__(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
@@ -82,7 +92,7 @@ class _Chains:
         self.by_accused: dict[tuple[str, str], list[Event]] = defaultdict(list)
         self.reported: dict[str, datetime] = {}
         self.accused_of_case: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        self.all: list[Event] = sorted(events)
+        self.all: list[Event] = sorted(events, key=Event.sort_key)
         for event in self.all:
             if event.event == "reported":
                 if event.case_id not in self.reported:
