@@ -23,6 +23,21 @@ def add_justice(world: dict[str, Any]) -> dict[str, Any]:
     world["agencies"]["JUD"] = jud
     world["users"]["jud.clerk"] = clerk.user
     world["totp"]["jud.clerk"] = clerk.totp_secret_base32
+    from usalama.records import services as records
+    from usalama.records.models import Source
+
+    collection = world["collections"]["dci"]
+    source = records.ensure_source(
+        collection,
+        kind=Source.Kind.MANUAL,
+        name="cases.json",
+        sha256="1" * 64,
+        importer="test",
+        importer_version="1",
+        created_by="test",
+    )
+    person = {"id": "dci-p2", "schema": "Person", "properties": {"name": ["Otieno Ouma"]}}
+    records.ingest_entities(actor, collection, source, [(person, "1")])
     analyst = world["users"]["dci.analyst"]
     case = services.open_case(
         analyst,

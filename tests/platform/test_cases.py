@@ -139,6 +139,8 @@ def test_bad_events_are_refused_with_the_field(justice: dict[str, Any]) -> None:
         )
     with pytest.raises(InvalidInput, match="entity"):
         services.add_party(analyst, case, role="accused", entity_id="nps-p1")  # not DCI's
+    with pytest.raises(InvalidInput, match="CryptoWallet"):
+        services.add_party(analyst, case, role="accused", entity_id="dci-w1")
 
 
 def test_event_log_matches_the_engine_file_format(justice: dict[str, Any]) -> None:
@@ -163,3 +165,50 @@ def test_event_log_matches_the_engine_file_format(justice: dict[str, Any]) -> No
     assert [e.event for e in log] == ["reported", "arrested"]  # file_to_odpp is not a KPI event
     assert read_events(list(iter_csv_lines(log))) == log
     assert services.event_log(justice["users"]["nps.analyst"]) == []
+
+
+def test_dashboard_clocks_remand_and_waiting_files(justice: dict[str, Any]) -> None:
+    from datetime import date
+
+    from usalama.analysis.justice import Period
+
+    users, case, accused = justice["users"], justice["case"], justice["accused"]
+    analyst = users["dci.analyst"]
+    now = timezone.now()
+    other = services.add_party(analyst, case, role="accused", entity_id="dci-p2")
+    services.record_event(
+        analyst, case, kind="arrested", occurred_at=now - timedelta(hours=30), accused=accused
+    )
+    services.record_event(
+        analyst, case, kind="arrested", occurred_at=now - timedelta(hours=20), accused=other
+    )
+    services.record_event(
+        analyst, case, kind="file_to_odpp", occurred_at=now - timedelta(days=9), accused=other
+    )
+    today = timezone.localdate()
+    period = Period.of(date(today.year - 1, 1, 1), today + timedelta(days=1), "Africa/Nairobi")
+    board = services.dashboard(analyst, period, now=now, odpp_days=7)
+    assert [(b.accused_id, b.appeared_at) for b in board.breaches] == [("dci-p1", None)]
+    assert [w.accused.entity_id for w in board.waiting] == ["dci-p2"]
+    assert services.dashboard(analyst, period, now=now, odpp_days=10).waiting == []
+    services.share_case(analyst, case, "JUD")
+    services.record_event(
+        users["jud.clerk"],
+        case,
+        kind="first_appearance",
+        accused=accused,
+        occurred_at=now - timedelta(hours=1),
+    )
+    services.record_event(
+        users["jud.clerk"],
+        case,
+        kind="remanded",
+        accused=accused,
+        occurred_at=now - timedelta(hours=1),
+    )
+    board = services.dashboard(analyst, period, now=now)
+    assert [(b.accused_id, round(b.hours)) for b in board.breaches] == [("dci-p1", 29)]
+    assert [r.accused_id for r in board.remands] == ["dci-p1"]
+    assert board.kpis["arrests"] == 2 and board.kpis["court_within_24h_rate"] == 0.0
+    # another agency's dashboard sees none of it
+    assert services.dashboard(users["nps.analyst"], period, now=now).kpis["arrests"] == 0

@@ -43,6 +43,7 @@ from usalama.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from usalama.records.models import EntityRecord
 
 CLOCK_SKEW = timedelta(minutes=5)
+PARTY_SCHEMAS = frozenset({"Person", "Company", "Organization", "LegalEntity"})
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -233,6 +234,8 @@ def add_party(user: Any, case: Case, *, role: str, entity_id: str) -> Party:
     )
     if entity is None:
         raise InvalidInput(f"entity: no entity {entity_id!r} in your records")
+    if entity.schema not in PARTY_SCHEMAS:
+        raise InvalidInput(f"entity: a {entity.schema} cannot be a complainant or an accused")
     with transaction.atomic():
         party, created = Party.objects.get_or_create(
             case=case,
