@@ -8,14 +8,18 @@ the case page and the justice dashboard, in English and Swahili.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.browser.conftest import DemoServer
-from tests.browser.support import SCREENSHOTS, log_in
+from tests.browser.support import SCREENSHOTS, log_in, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +62,45 @@ def _english(page: Any) -> None:
     page.wait_for_load_state()
 
 
-def test_a_case_from_arrest_to_judgment(demo_server: DemoServer, chromium: Any) -> None:
+def _dashboard_equals_cli(page: Any, demo: DemoServer, tmp_path: Path) -> None:
+    """Done-means 4: the dashboard's figures = `usalama justice kpis` on the exported log."""
+    # the page's default period: the 365 days up to and including today
+    end_day = datetime.now(ZoneInfo("Africa/Nairobi")).date() + timedelta(days=1)
+    start, end = (end_day - timedelta(days=365)).isoformat(), end_day.isoformat()
+    exported = page.request.get(f"{demo.base}/cases/justice/kpis.csv?from={start}&to={end}")
+    assert exported.ok
+    web = {row["kpi"]: row["value"] for row in csv.DictReader(io.StringIO(exported.text()))}
+    log = tmp_path / "events.csv"
+    run_cli(demo.env, "justice", "export-events", "--out", str(log), "--as", "dci.supervisor")
+    cli = json.loads(
+        run_cli(
+            demo.env,
+            "justice",
+            "kpis",
+            "--events",
+            str(log),
+            "--from",
+            start,
+            "--to",
+            end,
+            "--json",
+        )
+    )
+    flat: dict[str, str] = {}
+    for key, value in cli.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{sub}": repr(number) for sub, number in value.items()})
+        else:
+            flat[key] = "" if value is None else repr(value)
+    assert web == flat
+    assert cli["arrests"] > 0 and cli["judgments"] > 0
+    shown = page.locator("#kpis [data-kpi=arrests]").inner_text().strip()
+    assert shown == str(cli["arrests"])
+
+
+def test_a_case_from_arrest_to_judgment(
+    demo_server: DemoServer, chromium: Any, tmp_path: Path
+) -> None:
     investigator = _as(chromium, demo_server, "dci.analyst")
     # the accused: the planted cross-agency suspect, as the demo's first case links him
     investigator.goto(demo_server.base + "/cases/DCI-DEMO-001/")
@@ -129,6 +171,7 @@ def test_a_case_from_arrest_to_judgment(demo_server: DemoServer, chromium: Any) 
     assert "DCI-DEMO-017" in supervisor.locator("#breaches").inner_text()
     assert supervisor.locator("#kpis [data-kpi=arrests]").inner_text().strip() != "0"
     supervisor.screenshot(path=str(SCREENSHOTS / "justice_en.png"), full_page=True)
+    _dashboard_equals_cli(supervisor, demo_server, tmp_path)
     _swahili(supervisor)
     supervisor.screenshot(path=str(SCREENSHOTS / "justice_sw.png"), full_page=True)
     for page in (investigator, prosecutor, clerk, outsider, supervisor):
