@@ -193,6 +193,9 @@ SW = {
     "convicted": "wenye hatia",
     "Rates per month": "Viwango kwa mwezi",
     "share": "sehemu",
+    "Record the event": "Rekodi tukio",
+    "Record the request": "Rekodi ombi",
+    "seized by": "kimekamatwa na",
 }
 
 PLURALS = {
