@@ -1,0 +1,120 @@
+"""The cases demo stage on a small stand-in world: real work for each role, idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from tests.platform.cases_helpers import PASSWORD, add_justice
+from usalama.cases.models import Case, ChainEvent, CustodyTransfer, MlaRequest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def context(world: dict[str, Any], settings: Any, tmp_path: Path, monkeypatch: Any) -> Any:
+    from usalama.accounts import services as accounts
+    from usalama.audit.services import Actor
+    from usalama.demo import load
+    from usalama.demo.stages import DemoContext
+    from usalama.records import services as records
+    from usalama.records.models import Source
+
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    monkeypatch.setattr(load, "DEMO_PASSWORD", PASSWORD)
+    add_justice(world)
+    actor = Actor(name="test")
+    dci = world["agencies"]["DCI"]
+    supervisor = accounts.create_user(
+        actor, username="dci.supervisor", agency=dci, roles=["supervisor"], password=PASSWORD
+    )
+    collection = records.ensure_collection(
+        actor,
+        key="dci-investigations",
+        agency=dci,
+        label="DCI investigations",
+        reliability="B",
+        assessment="2",
+        handling="H2",
+        tlp="AMBER",
+    )
+    source = records.ensure_source(
+        collection,
+        kind=Source.Kind.DEMO,
+        name="demo",
+        sha256="2" * 64,
+        importer="test",
+        importer_version="1",
+        created_by="test",
+    )
+    people = [
+        (
+            {
+                "id": f"dci-demo-{n:03d}",
+                "schema": "Person",
+                "properties": {"name": [f"Person {n}"]},
+            },
+            str(n),
+        )
+        for n in range(120)
+    ]
+    records.ingest_entities(actor, collection, source, people)
+    scenarios = {
+        "cross_agency_suspect": {"records": {"DCI": "dci-demo-000"}},
+        "hidden_path": {"intermediaries": ["dci-demo-001"]},
+    }
+    users = {name: world["users"][name] for name in ("dci.analyst", "odpp.prosecutor", "jud.clerk")}
+    users["dci.supervisor"] = supervisor.user
+    return DemoContext(
+        seed=7,
+        people=120,
+        world=SimpleNamespace(scenarios=scenarios),
+        agencies=world["agencies"],
+        collections={},
+        users=users,
+        console=Console(quiet=True),
+    )
+
+
+def test_stage_builds_cases_with_work_for_each_role_and_is_idempotent(context: Any) -> None:
+    from usalama.cases.evidence import verify_case
+    from usalama.demo import stage_cases
+
+    tips = stage_cases.populate(context)
+    assert {tip.username for tip in tips} == {
+        "dci.analyst",
+        "dci.supervisor",
+        "odpp.prosecutor",
+        "jud.clerk",
+    }
+    cases = Case.objects.filter(reference__startswith=stage_cases.PREFIX).count()
+    events = ChainEvent.objects.count()
+    assert cases == 34 and events > 150
+    assert MlaRequest.objects.get(case__reference="DCI-DEMO-001").requested_state == "UG"
+    assert verify_case("DCI-DEMO-001").ok
+    assert CustodyTransfer.objects.filter(exhibit__case__reference="DCI-DEMO-001").count() == 4
+    # work on each role's pages
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from usalama.analysis.justice import Period
+    from usalama.cases import services
+
+    today = timezone.localdate()
+    period = Period.of(today - timedelta(days=365), today + timedelta(days=1))
+    board = services.dashboard(context.users["dci.supervisor"], period)
+    assert {b.case_id for b in board.breaches if b.appeared_at is None} == {"DCI-DEMO-017"}
+    prosecutor = services.dashboard(context.users["odpp.prosecutor"], period)
+    assert "DCI-DEMO-018" in {w.case.reference for w in prosecutor.waiting}
+    assert services.list_cases(context.users["jud.clerk"])
+    assert board.kpis["judgments"] > 0 and board.kpis["charged"] > 0
+    assert not ChainEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
+    # a second run changes nothing
+    stage_cases.populate(context)
+    assert Case.objects.filter(reference__startswith=stage_cases.PREFIX).count() == cases
+    assert ChainEvent.objects.count() == events
