@@ -258,3 +258,13 @@ def test_disclosure_bundle_download(justice: dict[str, Any]) -> None:
     assert hashlib.sha256(response.content).hexdigest() == bundle.sha256
     assert _login("nps.analyst").get(url).status_code == 404
     assert _login("jud.clerk").get(url).status_code == 404  # not shared
+
+
+def test_court_clerk_gets_no_links_to_pages_it_cannot_open(justice: dict[str, Any]) -> None:
+    case = justice["case"]
+    services.share_case(justice["users"]["dci.analyst"], case, "JUD")
+    clerk = _login("jud.clerk")
+    body = clerk.get(f"/cases/{case.reference}/").content.decode()
+    assert "Mohammed Hassan Abdi" in body
+    assert "/entities/dci-p1/" not in body and "?node=" not in body
+    assert clerk.get("/entities/dci-p1/").status_code == 404  # why: clerks do not read records

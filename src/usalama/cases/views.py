@@ -138,6 +138,8 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             forms.EventForm(kinds=kinds, accused=accused, auto_id="event_%s") if kinds else None
         ),
         "may_disclose": owner or user.has_role("prosecutor"),  # type: ignore[union-attr]
+        # entity pages, the link chart and search are for roles that read records (not clerks)
+        "links": bool(getattr(user, "sees_records", False)),
     }
     if owner:
         context |= {
