@@ -268,3 +268,96 @@ def test_court_clerk_gets_no_links_to_pages_it_cannot_open(justice: dict[str, An
     assert "Mohammed Hassan Abdi" in body
     assert "/entities/dci-p1/" not in body and "?node=" not in body
     assert clerk.get("/entities/dci-p1/").status_code == 404  # why: clerks do not read records
+
+
+def test_mla_request_overdue_then_executed(justice: dict[str, Any]) -> None:
+    from usalama.cases.models import MlaRequest
+
+    case = justice["case"]
+    owner = _login("dci.analyst")
+    url = f"/cases/{case.reference}/"
+    due = (timezone.localdate() - timedelta(days=3)).isoformat()
+    posted = owner.post(
+        f"{url}mla/",
+        {
+            "direction": "outgoing",
+            "requesting_state": "ke",
+            "requested_state": "UG",
+            "subject": "Bank records",
+            "legal_basis": "Mutual Legal Assistance Act, 2011",
+            "due_on": due,
+        },
+    )
+    assert posted.status_code == 302
+    request = MlaRequest.objects.get(case=case)
+    assert (request.requesting_state, request.status) == ("KE", "sent")
+    assert "overdue" in owner.get(url).content.decode()
+    assert [m.pk for m in services.overdue_mla(justice["users"]["dci.analyst"])] == [request.pk]
+    services.share_case(justice["users"]["dci.analyst"], case, "ODPP")
+    refused = _login("odpp.prosecutor").post(f"{url}mla/{request.pk}/", {"status": "executed"})
+    assert refused.status_code == 403
+    assert owner.post(f"{url}mla/{request.pk}/", {"status": "executed"}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == "executed" and request.answered_on == timezone.localdate()
+    assert services.overdue_mla(justice["users"]["dci.analyst"]) == []
+    bad = owner.post(
+        f"{url}mla/", {"direction": "outgoing", "requesting_state": "Kenya"}, follow=True
+    )
+    assert bad.status_code == 200 and "requesting_state" in bad.content.decode()
+
+
+def test_custody_received_from_the_page_with_a_password(justice: dict[str, Any]) -> None:
+    from usalama.cases import evidence
+
+    case = justice["case"]
+    exhibit = evidence.add_exhibit(
+        justice["users"]["dci.analyst"],
+        case,
+        number="EX-5",
+        kind="physical",
+        description="Knife",
+        seal_number="S-5",
+    )
+    services.share_case(justice["users"]["dci.analyst"], case, "ODPP")
+    prosecutor = _login("odpp.prosecutor")
+    url = f"/cases/{case.reference}/exhibits/{exhibit.pk}/custody/"
+    assert prosecutor.post(url, {"purpose": "review", "password": "wrong"}).status_code == 403
+    assert exhibit.transfers.count() == 1
+    assert prosecutor.post(url, {"purpose": "review", "password": PASSWORD}).status_code == 302
+    assert exhibit.transfers.last().to_holder == "odpp.prosecutor"  # type: ignore[union-attr]
+    assert (
+        _login("nps.analyst").post(url, {"purpose": "x", "password": PASSWORD}).status_code == 404
+    )
+
+
+def test_references_and_notices_from_the_page(justice: dict[str, Any]) -> None:
+    case = justice["case"]
+    url = f"/cases/{case.reference}/"
+    owner = _login("dci.analyst")
+    response = owner.post(
+        f"{url}references/",
+        {
+            "ob_station": "Kasarani",
+            "ob_number": "12",
+            "ob_date": "2026-01-02",
+            "dci_file": "DCI/NRB/2026/77",
+            "odpp_file": "ODPP/NRB/9",
+            "court_case": "MCCR/E12/2026",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.odpp_file, case.court_case, case.ob_reference) == (
+        "ODPP/NRB/9",
+        "MCCR/E12/2026",
+        "Kasarani OB 12 02/01/2026",
+    )
+    notice = {"colour": "red", "reference": "2026/RED/1", "subject": "Arrest for extradition"}
+    assert owner.post(f"{url}notices/", notice).status_code == 302
+    assert "2026/RED/1" in owner.get(url).content.decode()
+    services.share_case(justice["users"]["dci.analyst"], case, "ODPP")
+    prosecutor = _login("odpp.prosecutor")
+    assert prosecutor.post(f"{url}notices/", notice).status_code == 403
+    assert prosecutor.post(f"{url}references/", {"court_case": "X"}).status_code == 403
+    case.refresh_from_db()
+    assert case.court_case == "MCCR/E12/2026"

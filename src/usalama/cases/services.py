@@ -355,6 +355,31 @@ def add_mla_request(user: Any, case: Case, **fields: Any) -> MlaRequest:
     return request
 
 
+def update_mla_status(user: Any, case: Case, request_id: int, status: str) -> MlaRequest:
+    """Move an MLA request on (sent, acknowledged, executed, refused); answered when closed."""
+    access.require_owner(user, case, "mla")
+    request = case.mla_requests.filter(pk=request_id).first()
+    if request is None:
+        raise NotFound("MLA request not found")
+    if status not in MlaRequest.Status.values:
+        raise InvalidInput(f"status: unknown MLA status {status!r}")
+    with transaction.atomic():
+        request.status = status
+        if status in (MlaRequest.Status.SENT,) and request.sent_on is None:
+            request.sent_on = timezone.localdate()
+        if status in (MlaRequest.Status.EXECUTED, MlaRequest.Status.REFUSED):
+            request.answered_on = request.answered_on or timezone.localdate()
+        request.save()
+        record(
+            user,
+            "case.mla_status",
+            object_type="case",
+            object_id=case.reference,
+            details={"mla": request.pk, "status": status},
+        )
+    return request
+
+
 def add_notice(user: Any, case: Case, **fields: Any) -> InterpolNotice:
     access.require_owner(user, case, "notice")
     if fields.get("colour") not in InterpolNotice.Colour.values:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:reference>/exhibits/<int:exhibit_id>/custody/", views.custody, name="custody"),
     path("<slug:reference>/share/", views.share, name="share"),
     path("<slug:reference>/mla/", views.add_mla, name="mla"),
+    path("<slug:reference>/mla/<int:request_id>/", views.mla_status, name="mla_status"),
     path("<slug:reference>/notices/", views.add_notice, name="notice"),
     path("<slug:reference>/disclosure/", views.disclosure, name="disclosure"),
     path(

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from usalama.analysis.justice import Period, iter_csv_lines
 from usalama.audit.services import record
 from usalama.cases import access, charts, evidence, forms, services
-from usalama.cases.models import Case, Party, reads_cases
+from usalama.cases.models import Case, MlaRequest, Party, reads_cases
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied, UsalamaError
 
 Action = Callable[..., None]
@@ -45,7 +45,7 @@ def case_action(view: Action) -> View:
     @login_required
     @require_POST
     @wraps(view)
-    def wrapped(request: HttpRequest, reference: str, *args: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, reference: str, **kwargs: Any) -> HttpResponse:
         try:
             case = services.get_case(request.user, reference, audit=False)
         except NotFound:
@@ -57,7 +57,7 @@ def case_action(view: Action) -> View:
             )
             raise Http404 from None
         try:
-            view(request, case, *args)
+            view(request, case, **kwargs)
         except InvalidInput as bad:
             messages.error(request, bad.message)
         except (NotFound, PermissionDenied) as refused:
@@ -129,6 +129,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         "exhibits": exhibits,
         "shares": case.shares.filter(revoked_at__isnull=True).select_related("agency"),
         "mla_requests": case.mla_requests.all(),
+        "mla_statuses": MlaRequest.Status.choices,
         "notices": case.notices.all(),
         "disclosures": case.disclosures.order_by("-created_at"),
         "today": timezone.localdate(),
@@ -241,6 +242,11 @@ def add_mla(request: HttpRequest, case: Case) -> None:
     services.add_mla_request(
         request.user, case, status="sent", sent_on=timezone.localdate(), **form.cleaned_data
     )
+
+
+@case_action
+def mla_status(request: HttpRequest, case: Case, request_id: int) -> None:
+    services.update_mla_status(request.user, case, request_id, request.POST.get("status", ""))
 
 
 @case_action
