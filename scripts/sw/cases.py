@@ -196,6 +196,7 @@ SW = {
     "Record the event": "Rekodi tukio",
     "Record the request": "Rekodi ombi",
     "seized by": "kimekamatwa na",
+    "Update": "Sasisha",
 }
 
 PLURALS = {
