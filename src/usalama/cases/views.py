@@ -286,8 +286,9 @@ def _period(params: Any) -> Period:
 
 
 def _months(period: Period, count: int = 12) -> list[tuple[str, Period]]:
-    end = period.to_day or period.end.date()
-    first = dt.date(end.year, end.month, 1)
+    """The ``count`` calendar months up to the one holding the period's last day."""
+    last_day = (period.to_day or period.end.date()) - dt.timedelta(days=1)
+    first = (dt.date(last_day.year, last_day.month, 1) + dt.timedelta(days=32)).replace(day=1)
     months = []
     for _index in range(count):
         start = (first - dt.timedelta(days=1)).replace(day=1)
