@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "usalama.web",
     "usalama.intake",
     "usalama.resolve",
+    "usalama.watchlists",
 ]
 
 MIDDLEWARE = [
@@ -256,3 +257,6 @@ USALAMA_SEARCH_MAX_RESULTS = 200
 # --- intake (community reports and tips): docs/intake.md ----------------------------------------
 USALAMA_GATEWAY_SECRET = os.environ.get("USALAMA_GATEWAY_SECRET", "")  # empty: webhooks off (404)
 USALAMA_PHONE_HMAC_KEY = os.environ.get("USALAMA_PHONE_HMAC_KEY", "")  # empty: from SECRET_KEY
+
+# --- watchlists and ANPR: docs/watchlists.md ---------------------------------------------------
+USALAMA_ANPR_RETENTION_DAYS = int(os.environ.get("USALAMA_ANPR_RETENTION_DAYS", "30"))

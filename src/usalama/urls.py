@@ -12,6 +12,7 @@ urlpatterns = [
     path("policing/", include("usalama.policing.urls")),
     path("money/", include("usalama.money.urls")),
     path("resolve/", include("usalama.resolve.urls")),
+    path("watchlists/", include("usalama.watchlists.urls")),
     path("records/", include("usalama.records.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",

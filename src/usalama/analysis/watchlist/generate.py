@@ -89,10 +89,26 @@ def _birth(rng: random.Random) -> str:
     return f"{rng.randint(1950, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
-def _name(rng: random.Random) -> list[str]:
-    parts = [rng.choice(FIRST), rng.choice(LAST)]
+_SYLLABLE_TEXT = (
+    "ka ma ri ngu wa ki mu ti no ya ra ze ba la go shi ndi mbe chi ku to ne pa si fu ho ja"
+)
+_SYLLABLES = tuple(_SYLLABLE_TEXT.split())
+
+
+def coined_surnames(count: int, seed: int) -> tuple[str, ...]:
+    """Surnames made of two to four syllables: the diversity of a national register, which
+    the fixed pools above (about a hundred names each) lack at 100,000 entries."""
+    rng = random.Random(seed)
+    made: set[str] = set()
+    while len(made) < count:
+        made.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize())
+    return tuple(sorted(made))
+
+
+def _name(rng: random.Random, last: tuple[str, ...] = LAST) -> list[str]:
+    parts = [rng.choice(FIRST), rng.choice(last)]
     if rng.random() < 0.6:
-        parts.insert(1, rng.choice(FIRST + LAST))
+        parts.insert(1, rng.choice(FIRST + last))
     return parts
 
 
@@ -153,12 +169,15 @@ def generate(
     seed: int = 17,
     planted_share: float = 0.5,
     decoy_share: float = 0.25,
+    coined: int = 0,
 ) -> TestSet:
+    """``coined`` adds that many made-up surnames to the pool (for benchmarks at scale)."""
     rng = random.Random(seed)
+    last = LAST + coined_surnames(coined, seed) if coined else LAST
     entries: list[dict[str, Any]] = []
     people: list[tuple[list[str], str | None, str, str | None]] = []
     for n in range(persons):
-        parts = _name(rng)
+        parts = _name(rng, last)
         birth = _birth(rng) if rng.random() < 0.9 else None
         country = rng.choice(COUNTRIES)
         id_number = str(rng.randint(10_000_000, 39_999_999)) if rng.random() < 0.3 else None
@@ -189,7 +208,7 @@ def generate(
             out.append(_person(rid, name, other_year, other_country))
     taken = {" ".join(sorted(p[0])) for p in people}
     while len(out) < records:
-        parts = _name(rng)
+        parts = _name(rng, last)
         if " ".join(sorted(parts)) in taken:
             continue
         rid = f"rec-{len(out)}"
