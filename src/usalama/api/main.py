@@ -129,6 +129,9 @@ def _register_routers() -> None:
     from usalama.resolve.api import router as resolve_router
 
     api.add_router("/", resolve_router)
+    from usalama.watchlists.api import router as watchlists_router
+
+    api.add_router("/", watchlists_router)
 
 
 _register_routers()

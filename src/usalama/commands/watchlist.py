@@ -84,3 +84,31 @@ def generate_command(
         f"{len(test_set.entries)} entries, {len(test_set.records)} records, "
         f"{len(test_set.truth)} true pairs in {out}"
     )
+
+
+NOW = typer.Option(None, "--now", help="The clock to use (ISO datetime with zone); default now.")
+
+
+@app.command("sweep")
+def sweep_command(now: str | None = NOW) -> None:
+    """Delete ANPR sightings past the retention that raised no alert; retire expired entries."""
+    from datetime import datetime
+
+    from usalama.commands.platform import setup_django
+    from usalama.core.errors import InvalidInput
+
+    clock = None
+    if now:
+        try:
+            clock = datetime.fromisoformat(now)
+        except ValueError as error:
+            raise InvalidInput(f"--now: not an ISO datetime: {now!r}") from error
+        if clock.tzinfo is None:
+            raise InvalidInput("--now: give a time zone (e.g. 2026-01-31T12:00:00+03:00)")
+    setup_django()
+    from usalama.watchlists.services import sweep
+
+    result = sweep(clock)
+    typer.echo(
+        f"{result.sightings_deleted} sightings deleted, {result.entries_expired} entries expired"
+    )

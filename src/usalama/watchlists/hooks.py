@@ -29,3 +29,4 @@ def connect() -> None:
     entities_ingested.connect(_on_ingest, dispatch_uid="watchlists.screen_on_ingest")
     register_resumable("usalama.watchlists.tasks.screen_ingested")
     register_resumable("usalama.watchlists.tasks.screen_watchlist_task")
+    register_resumable("usalama.watchlists.tasks.sweep_task")

@@ -775,7 +775,29 @@ def record_sighting(
                 object_id=sighting.pk,
                 details={"camera": camera_id, "entries": [e.pk for e in hits]},
             )
+    _maybe_queue_sweep()
     return sighting, alerts
+
+
+_SWEEP_EVERY_SECONDS = 3600.0
+_last_sweep_queued = [float("-inf")]
+
+
+def _maybe_queue_sweep() -> None:
+    """While sightings arrive, queue the retention sweep at most once an hour per process."""
+    import time
+
+    if time.monotonic() - _last_sweep_queued[0] < _SWEEP_EVERY_SECONDS:
+        return
+    _last_sweep_queued[0] = time.monotonic()
+    from usalama.watchlists.tasks import sweep_task
+
+    try:
+        sweep_task.enqueue()
+    except Exception:  # the sweep also runs from cron (usalama watchlist sweep)
+        import logging
+
+        logging.getLogger("usalama.watchlists").exception("could not queue the sweep")
 
 
 def map_hits(user: Any, since: datetime | None = None, limit: int = 500) -> list[dict[str, Any]]:

@@ -22,3 +22,10 @@ def screen_watchlist_task(watchlist_id: int) -> None:
     from usalama.watchlists.services import screen_watchlist
 
     screen_watchlist(watchlist_id)
+
+
+@task()
+def sweep_task() -> None:
+    from usalama.watchlists.services import sweep
+
+    sweep()
