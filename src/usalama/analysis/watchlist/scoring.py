@@ -12,6 +12,7 @@ identifier is near-certain, a different birth year or nationality counts strongl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rigour.text.distance import jaro_winkler
 
@@ -58,10 +59,23 @@ def _part_similarity(left: str, right: str) -> float:
 
 def compare_names(left: Name, right: Name) -> NameComparison:
     """Score two written names of people or organisations (order-insensitive)."""
-    left_parts = list(left.parts)
-    right_parts = list(right.parts)
-    if not left_parts or not right_parts:
+    if not left.parts or not right.parts:
         return NameComparison(0.0, "no comparable name")
+    score, detail = _compare_parts(left.parts, left.initials, right.parts, right.initials)
+    if score == 0.0:
+        return NameComparison(0.0, detail)
+    return NameComparison(score, f"name {left.written!r} ~ {right.written!r}: {detail}")
+
+
+@lru_cache(maxsize=500_000)
+def _compare_parts(
+    left_tuple: tuple[str, ...],
+    left_initial_tuple: tuple[str, ...],
+    right_tuple: tuple[str, ...],
+    right_initial_tuple: tuple[str, ...],
+) -> tuple[float, str]:
+    left_parts = list(left_tuple)
+    right_parts = list(right_tuple)
     # every candidate pairing, best first; greedy assignment is exact enough for names of
     # two to five parts and keeps screening linear
     candidates = sorted(
@@ -88,11 +102,11 @@ def compare_names(left: Name, right: Name) -> NameComparison:
             kinds.add("spelling")
     matched = len(used_left)
     if matched == 0:
-        return NameComparison(0.0, "no name part in common")
+        return 0.0, "no name part in common"
     left_rest = [p for i, p in enumerate(left_parts) if i not in used_left]
     right_rest = [p for j, p in enumerate(right_parts) if j not in used_right]
-    left_initials = list(left.initials)
-    right_initials = list(right.initials)
+    left_initials = list(left_initial_tuple)
+    right_initials = list(right_initial_tuple)
     for initials, rest in ((left_initials, right_rest), (right_initials, left_rest)):
         for letter in list(initials):
             partner = next((p for p in rest if p[0] == letter), None)
@@ -117,9 +131,7 @@ def compare_names(left: Name, right: Name) -> NameComparison:
         right_parts
     ):
         kinds.add("order differs")
-    score = total / denominator
-    detail = ", ".join(sorted(kinds)) if kinds else "same parts"
-    return NameComparison(score, f"name {left.written!r} ~ {right.written!r}: {detail}")
+    return total / denominator, ", ".join(sorted(kinds)) if kinds else "same parts"
 
 
 def _best_name(record: Subject, entry: Subject) -> NameComparison:
@@ -153,10 +165,32 @@ def _birth(record: Subject, entry: Subject) -> tuple[float, str] | None:
     return best
 
 
-def score_pair(record: Subject, entry: Subject) -> tuple[float, list[str]]:
-    """Score one record against one entry; the explanation lists every contribution."""
-    reasons: list[str] = []
+def _country(record: Subject, entry: Subject) -> tuple[float, str] | None:
+    if not record.countries or not entry.countries:
+        return None
+    common = record.countries & entry.countries
+    if common:
+        return COUNTRY_SAME, f"nationality {sorted(common)[0]} equal ({COUNTRY_SAME:+.2f})"
+    return COUNTRY_DIFFERENT, (
+        f"nationality {'/'.join(sorted(record.countries))} differs from "
+        f"{'/'.join(sorted(entry.countries))} ({COUNTRY_DIFFERENT:+.2f})"
+    )
+
+
+def score_pair(record: Subject, entry: Subject, floor: float = 0.0) -> tuple[float, list[str]]:
+    """Score one record against one entry; the explanation lists every contribution.
+
+    With ``floor`` > 0 a pair that cannot reach it even with a perfect name (a different
+    birth year, another nationality) is answered (0.0, []) without comparing names: most
+    candidates of a large screen are such pairs.
+    """
     shared = record.identifiers & entry.identifiers
+    birth = _birth(record, entry)
+    country = _country(record, entry)
+    adjustment = (birth[0] if birth else 0.0) + (country[0] if country else 0.0)
+    if floor > 0.0 and not shared and 1.0 + max(adjustment, 0.0) + min(adjustment, 0.0) < floor:
+        return 0.0, []
+    reasons: list[str] = []
     score = 0.0
     if record.names and entry.names:
         name = _best_name(record, entry)
@@ -175,21 +209,10 @@ def score_pair(record: Subject, entry: Subject) -> tuple[float, list[str]]:
             reasons.append(f"{clashing[0]} differs ({IDENTIFIER_DIFFERENT:+.2f})")
     if score <= 0.0:
         return 0.0, reasons
-    birth = _birth(record, entry)
-    if birth is not None:
-        score += birth[0]
-        reasons.append(f"{birth[1]} ({birth[0]:+.2f})")
-    if record.countries and entry.countries:
-        if record.countries & entry.countries:
-            shared_country = sorted(record.countries & entry.countries)[0]
-            score += COUNTRY_SAME
-            reasons.append(f"nationality {shared_country} equal ({COUNTRY_SAME:+.2f})")
-        else:
-            score += COUNTRY_DIFFERENT
-            reasons.append(
-                f"nationality {'/'.join(sorted(record.countries))} differs from "
-                f"{'/'.join(sorted(entry.countries))} ({COUNTRY_DIFFERENT:+.2f})"
-            )
+    for part in (birth, country):
+        if part is not None:
+            score += part[0]
+            reasons.append(part[1] if part is country else f"{part[1]} ({part[0]:+.2f})")
     if shared:
         # a shared document, plate or wallet outweighs a disagreeing date or country
         score = max(score, IDENTIFIER_FLOOR)

@@ -97,7 +97,7 @@ class WatchlistIndex:
             entry = self.entries[position]
             if not _compatible(record, entry):
                 continue
-            score, reasons = score_pair(record, entry)
+            score, reasons = score_pair(record, entry, threshold)
             if score >= threshold:
                 matches.append(Match(record.id, entry.id, score, tuple(reasons)))
         matches.sort(key=lambda m: (-m.score, m.entry_id))
