@@ -192,8 +192,8 @@ def populate(context: DemoContext) -> list[Tip]:
         Tip("dci.analyst", "Alerts: DCI records matching the NPS wanted list shared with DCI."),
         Tip(
             "nps.commander",
-            "Plate hits map: a stolen Probox seen twice, read by the cameras "
-            "as 'KDA I23A' and 'K0A 123A'.",
+            "Plate hits map: stolen cars seen by two cameras, read with "
+            "OCR confusions as 'KDA I23A' and 'KCB 88OB'.",
         ),
         Tip(
             "frc.analyst",
