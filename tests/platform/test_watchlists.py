@@ -285,3 +285,51 @@ def test_pages_for_the_analyst_and_refusals_for_others(
     alert.refresh_from_db()
     assert alert.status == "true_match"
     assert Client().get("/watchlists/alerts/").status_code == 302  # anonymous: to login
+
+
+def test_api_decision_and_bad_input(
+    world: dict[str, Any], wanted: Any, client: Client, token_for: Any
+) -> None:
+    services.screen_collection(world["collections"]["nps"].pk)
+    alert = WatchlistAlert.objects.get()
+    headers = {"Authorization": f"Bearer {token_for('nps.analyst')}"}
+    url = f"/api/v1/alerts/{alert.pk}/decision"
+    bad = client.post(url, {"status": "maybe"}, content_type="application/json", headers=headers)
+    assert bad.status_code == 422 and "status" in bad.json()["message"]
+    good = client.post(
+        url,
+        {"status": "needs_review", "note": "check DOB"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert good.status_code == 200 and good.json()["status"] == "needs_review"
+    foreign = {"Authorization": f"Bearer {token_for('dci.analyst')}"}
+    assert (
+        client.post(
+            url, {"status": "true_match"}, content_type="application/json", headers=foreign
+        ).status_code
+        == 404
+    )
+    alert.refresh_from_db()
+    assert alert.status == "needs_review"
+
+
+def test_sweep_command_uses_the_given_clock(
+    world: dict[str, Any], wanted: Any, capsys: Any
+) -> None:
+    from usalama.cli import main
+
+    services.record_sighting(
+        world["users"]["nps.analyst"],
+        plate="KCC111C",
+        camera_id="c",
+        seen_at=datetime(2026, 11, 1, tzinfo=UTC),
+        lat=0,
+        lon=0,
+    )
+    main(["watchlist", "sweep", "--now", "2099-01-01T00:00:00+00:00"])
+    assert "1 sightings deleted" in capsys.readouterr().out
+    assert Sighting.objects.count() == 0
+    with pytest.raises(SystemExit) as exit_:
+        main(["watchlist", "sweep", "--now", "yesterday"])
+    assert exit_.value.code == 2
