@@ -51,6 +51,12 @@ def _ensure_list(user: Any, key: str, label: str, kind: str, description: str) -
     )
 
 
+def _fill(user: Any, watchlist: Watchlist, entities: list[dict[str, Any]], **how: Any) -> None:
+    """Entries once: a second demo run leaves the lists (and the audit log) as they are."""
+    if not watchlist.entries.exists():
+        services.add_entries(user, watchlist.pk, entities, **how)
+
+
 def _grant(user: Any, watchlist: Watchlist, *codes: str) -> None:
     for code in codes:
         if not watchlist.grants.filter(agency__code=code, revoked_at__isnull=True).exists():
@@ -115,7 +121,7 @@ def populate(context: DemoContext) -> list[Tip]:
         "wanted",
         "Persons with a warrant of arrest; shared read-only with the DCI.",
     )
-    services.add_entries(nps, wanted.pk, _wanted_entities(context), source="warrants-register")
+    _fill(nps, wanted, _wanted_entities(context), source="warrants-register")
     _grant(nps, wanted, "DCI")
 
     vehicles = _ensure_list(
@@ -133,7 +139,7 @@ def populate(context: DemoContext) -> list[Tip]:
         }
         for plate, reason in STOLEN
     ]
-    services.add_entries(nps, vehicles.pk, cars, source="stolen-vehicles-register")
+    _fill(nps, vehicles, cars, source="stolen-vehicles-register")
 
     ofac = _ensure_list(
         frc,
@@ -142,7 +148,7 @@ def populate(context: DemoContext) -> list[Tip]:
         "sanctions",
         "Digital currency addresses on the OFAC SDN list (shipped with usalama).",
     )
-    services.add_entries(frc, ofac.pk, _ofac_wallets(), reason="OFAC SDN", source="OFAC SDN")
+    _fill(frc, ofac, _ofac_wallets(), reason="OFAC SDN", source="OFAC SDN")
     _grant(frc, ofac, "NPS", "DCI")
     demo_wallets = sorted(
         (r for r in context.world.records if r.schema == "CryptoWallet"), key=lambda r: r.id
@@ -154,9 +160,9 @@ def populate(context: DemoContext) -> list[Tip]:
         "identifiers",
         "Wallets linked to suspicious transaction reports.",
     )
-    services.add_entries(
+    _fill(
         frc,
-        flagged.pk,
+        flagged,
         [
             {
                 "id": f"flagged-{r.id}",
