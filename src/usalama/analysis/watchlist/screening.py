@@ -3,9 +3,10 @@
 Blocking keys (an entry is a candidate only if it shares one with the record):
 
 * every identifier, by kind, exactly after normalisation (plates OCR-folded, phones E.164);
-* for names of two or more parts: every pair of phonetic keys of canonical parts, and every
-  (phonetic key, first letter of another part) — so one badly misspelt part, an order swap or
-  an initial still leaves a shared key;
+* for names of two or more parts: every pair of phonetic keys of canonical parts; for names of
+  two parts also every (phonetic key, first and last letters of the other part), and for names with
+  initials every (phonetic key, initial) — so one badly misspelt part, an order swap or an
+  initial still leaves a shared key;
 * for names of one full part (``M. A. Hassan``): that part's phonetic key.
 
 Keys of very common single parts would make every Mohamed a candidate of every Mohamed; the
@@ -49,14 +50,16 @@ def _compatible(record: Subject, entry: Subject) -> bool:
 def _name_keys(name: Name, *, for_entry: bool) -> set[str]:
     sounds = [phonetic_key(p) for p in name.parts]
     keys: set[str] = set()
-    # (sound, first letter of another part) keys survive a misspelling that changes a
-    # sound; records look them up only when they have no third part to pair with
-    loose = for_entry or len(sounds) == 2 or bool(name.initials)
+    # (sound, first and last letters of another part) survives a misspelling that changes one
+    # part's sound; records look it up only when they have no third part to pair with
+    loose = for_entry or len(sounds) == 2
     for i, left in enumerate(sounds):
         for j, right in enumerate(sounds):
             if i < j:
                 keys.add("p:" + "|".join(sorted((left, right))))
             if i != j and loose:
+                keys.add(f"g:{left}|{name.parts[j][0]}{name.parts[j][-1]}")
+            if i != j and (for_entry or (name.initials and len(sounds) == 2)):
                 keys.add(f"f:{left}|{name.parts[j][0]}")
         for letter in name.initials:
             keys.add(f"f:{left}|{letter}")
