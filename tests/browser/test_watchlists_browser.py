@@ -60,7 +60,7 @@ def _import(page: Any, base: str, new: bool) -> None:
         page.fill("#id_new_key", "nps-browser-watch")
         page.fill("#id_new_label", "Watchlist browser test")
     else:
-        page.select_option("#id_collection", label="Watchlist browser test")
+        page.select_option("#id_collection", label="Watchlist browser test (nps-browser-watch)")
     data = (json.dumps(RECORD) + "\n").encode()
     page.set_input_files(
         "#id_file", {"name": "people.jsonl", "mimeType": "application/json", "buffer": data}
