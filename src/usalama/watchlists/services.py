@@ -817,7 +817,7 @@ def map_hits(user: Any, since: datetime | None = None, limit: int = 500) -> list
                 "plate": display_plate(sighting.plate),
                 "read": sighting.plate_read,
                 "camera": sighting.camera_id,
-                "seen_at": sighting.seen_at.isoformat(),
+                "seen_at": timezone.localtime(sighting.seen_at).isoformat(),
                 "lat": sighting.lat,
                 "lon": sighting.lon,
                 "entry": alert.entry.caption if alert.entry else "",
