@@ -106,12 +106,13 @@ def main() -> int:
     health = Target("GET /api/v1/health (bare view)", "GET", "/api/v1/health")
     rows = []
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 180  # a loaded machine starts gunicorn slowly
+        while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.5)
         for target in (health, anpr):
             asyncio.run(_drive(port, target, 40, 2, 8))
         for target in (health, anpr):
