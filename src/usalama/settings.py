@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "usalama.intake",
     "usalama.resolve",
     "usalama.cases",
+    "usalama.watchlists",
 ]
 
 MIDDLEWARE = [
@@ -261,3 +262,6 @@ USALAMA_PHONE_HMAC_KEY = os.environ.get("USALAMA_PHONE_HMAC_KEY", "")  # empty: 
 # --- cases: evidence files live outside the database; the ODPP waiting clock -----------------
 EVIDENCE_DIR = Path(os.environ.get("USALAMA_EVIDENCE_DIR", VAR_DIR / "evidence")).resolve()
 JUSTICE_ODPP_WAIT_DAYS = int(os.environ.get("USALAMA_JUSTICE_ODPP_WAIT_DAYS", "30"))
+
+# --- watchlists and ANPR: docs/watchlists.md ---------------------------------------------------
+USALAMA_ANPR_RETENTION_DAYS = int(os.environ.get("USALAMA_ANPR_RETENTION_DAYS", "30"))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("money/", include("usalama.money.urls")),
     path("resolve/", include("usalama.resolve.urls")),
     path("cases/", include("usalama.cases.urls")),
+    path("watchlists/", include("usalama.watchlists.urls")),
     path("records/", include("usalama.records.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",

@@ -132,6 +132,9 @@ def _register_routers() -> None:
     from usalama.cases.api import router as cases_router
 
     api.add_router("/", cases_router)
+    from usalama.watchlists.api import router as watchlists_router
+
+    api.add_router("/", watchlists_router)
 
 
 _register_routers()

@@ -40,6 +40,7 @@ class DemoContext:
 # (label shown while it runs, "module:function"). Add a line for a new area's stage.
 STAGES: list[tuple[str, str]] = [
     ("cases and the justice chain", "usalama.demo.stage_cases:populate"),
+    ("watchlists and alerts", "usalama.demo.stage_watchlists:populate"),
 ]
 
 

@@ -26,6 +26,7 @@ from usalama.records.indexing import entity_from_rows, schema_label
 from usalama.records.labels import translate_label
 from usalama.records.models import Collection, EntityRecord, Source, Statement
 from usalama.records.search import matching_record_ids
+from usalama.records.signals import entities_ingested
 from usalama.records.writing import IngestResult, Target, prepared_chunks, store_chunk
 
 BASE_PROP = "id"
@@ -161,6 +162,8 @@ def ingest_entities(
         for prepared in prepared_chunks(target, batches, parallel=parallel):
             with transaction.atomic():
                 result.add(store_chunk(collection, prepared, seen_at))
+    if result.entities:
+        entities_ingested.send_robust(Collection, collection_id=collection.pk, since=seen_at)
     if not audit:
         return result
     record(
