@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    "ninja",  # so /api/v1/docs serves Swagger UI from ninja's static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "usalama.accounts",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "usalama.web",
     "usalama.intake",
     "usalama.resolve",
+    "usalama.administration",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +152,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "usalama.administration.permissions.SystemAdminBackend",  # view-only Django admin
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
