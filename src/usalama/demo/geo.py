@@ -61,6 +61,8 @@ _TOWN_COUNTY_FIXES = {
 _TOWNLESS_NEIGHBOUR = {"Vihiga": "Kakamega"}
 
 
+
+
 @cache
 def wards() -> tuple[Ward, ...]:
     """All 1,448 wards, in file order."""
