@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from usalama.accounts.models import Agency
@@ -300,8 +301,8 @@ def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 # Settings an operator sets in the environment (docs/reference/settings.md); shown, not edited,
 # so that a stolen administrator session cannot switch off a protection.
-_SHOWN_SETTINGS: list[tuple[str, str, Callable[[], Any]]] = [
-    ("USALAMA_DEBUG", "Debug pages", lambda: settings.DEBUG),
+_SHOWN_SETTINGS: list[tuple[str, Any, Callable[[], Any]]] = [
+    ("USALAMA_DEBUG", gettext_lazy("Debug pages"), lambda: settings.DEBUG),
     (
         "USALAMA_DEMO_SKIP_2FA",
         "Second factor switched off (demo)",
@@ -317,15 +318,27 @@ _SHOWN_SETTINGS: list[tuple[str, str, Callable[[], Any]]] = [
         "Idle session timeout (seconds)",
         lambda: settings.SESSION_COOKIE_AGE,
     ),
-    ("USALAMA_SECURE_COOKIES", "Cookies only over HTTPS", lambda: settings.SESSION_COOKIE_SECURE),
-    ("USALAMA_ALLOWED_HOSTS", "Allowed host names", lambda: ", ".join(settings.ALLOWED_HOSTS)),
-    ("USALAMA_TIME_ZONE", "Time zone", lambda: settings.TIME_ZONE),
+    (
+        "USALAMA_SECURE_COOKIES",
+        gettext_lazy("Cookies only over HTTPS"),
+        lambda: settings.SESSION_COOKIE_SECURE,
+    ),
+    (
+        "USALAMA_ALLOWED_HOSTS",
+        gettext_lazy("Allowed host names"),
+        lambda: ", ".join(settings.ALLOWED_HOSTS),
+    ),
+    ("USALAMA_TIME_ZONE", gettext_lazy("Time zone"), lambda: settings.TIME_ZONE),
     (
         "USALAMA_MAX_UPLOAD_BYTES",
         "Largest upload (bytes)",
         lambda: settings.USALAMA_MAX_UPLOAD_BYTES,
     ),
-    ("USALAMA_GATEWAY_SECRET", "SMS/USSD webhooks", lambda: bool(settings.USALAMA_GATEWAY_SECRET)),
+    (
+        "USALAMA_GATEWAY_SECRET",
+        gettext_lazy("SMS/USSD webhooks"),
+        lambda: bool(settings.USALAMA_GATEWAY_SECRET),
+    ),
     (
         "USALAMA_DATABASE_URL",
         "Database engine",
@@ -336,9 +349,7 @@ _SHOWN_SETTINGS: list[tuple[str, str, Callable[[], Any]]] = [
 
 @system_admin_only
 def settings_view(request: HttpRequest) -> HttpResponse:
-    from django.utils.translation import gettext_lazy
-
-    rows = [(name, gettext_lazy(label), value()) for name, label, value in _SHOWN_SETTINGS]
+    rows = [(name, label, value()) for name, label, value in _SHOWN_SETTINGS]
     return render(request, "administration/settings.html", {"rows": rows})
 
 

@@ -187,7 +187,7 @@ def _node(row: TracedAccount, href: str) -> Node:
     sub = account.holder_name or account.provider or account.get_kind_display()
     return Node(
         key=str(account.pk),
-        label=account.identifier,
+        label=account.label,
         sublabel=f"{account.provider or account.get_kind_display()} · {sub}"
         if account.holder_name
         else sub,
@@ -247,7 +247,7 @@ def evidence_graph(alert_account: Account, transfers: list[Transfer], href: str,
     nodes = [
         Node(
             str(a.pk),
-            a.identifier,
+            a.label,
             a.holder_name or a.provider or a.get_kind_display(),
             a.kind,
             layer[a.pk],

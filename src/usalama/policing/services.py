@@ -156,9 +156,26 @@ def _target_collection(
         actor,
         key=key,
         agency=agency,
-        label=label or key.replace("-", " ").capitalize(),
+        label=label or human_label(key, agency.code),
         summary="Calls for service / incidents",
     )
+
+
+def human_label(key: str, agency_code: str) -> str:
+    """'nps-portland-calls' → 'NPS Portland calls for service' (not 'Nps portland calls')."""
+    words = []
+    for word in key.replace("_", "-").split("-"):
+        if not word:
+            continue
+        if word.upper() == agency_code.upper():
+            words.append(agency_code.upper())
+        elif word.lower() == "calls":
+            words.append("calls for service")
+        elif word.lower() in {"incidents", "cad", "records"}:
+            words.append(word.lower() if word.lower() != "cad" else "CAD")
+        else:
+            words.append(word.capitalize())
+    return " ".join(words) or key
 
 
 def _aware(value: dt.datetime | None) -> Any:

@@ -13,11 +13,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.policing import charts, services
-from usalama.policing.response import DIMENSIONS, WEEKDAYS, parse_standards
+from usalama.policing.response import DIMENSIONS, parse_standards
 
 DEFAULT_STANDARDS = "P1=15"
 METHODS = ("best", "etas", "kde", "naive")
@@ -95,7 +96,7 @@ def _charts(view: services.ResponseView) -> list[dict[str, str]]:
             {
                 "title": _("Response time by day of week"),
                 "svg": charts.bars(
-                    [WEEKDAYS[d - 1] for d in by_day["weekday"].to_list()],
+                    [_weekday(d) for d in by_day["weekday"].to_list()],
                     {
                         _("median"): [_num(v) for v in by_day["median"].to_list()],
                         _("90th percentile"): [_num(v) for v in by_day["p90"].to_list()],
@@ -108,11 +109,16 @@ def _charts(view: services.ResponseView) -> list[dict[str, str]]:
     return out
 
 
+def _weekday(iso_day: int) -> str:
+    """1 = Monday … 7 = Sunday, in the reader's language (Django's own translated names)."""
+    return str(WEEKDAYS_ABBR[(int(iso_day) - 1) % 7])
+
+
 def _group_label(dimension: str, value: Any) -> str:
     if value is None or value == "":
         return "—"
     if dimension == "weekday":
-        return WEEKDAYS[int(value) - 1]
+        return _weekday(int(value))
     if dimension == "hour":
         return f"{int(value):02d}:00"
     return str(value)
