@@ -115,6 +115,11 @@ SW = {
     "Self-exciting (near-repeat) model": "Modeli ya matukio yanayojirudia karibu",
     "Recent-incident density": "Msongamano wa matukio ya karibuni",
     "Last period repeated": "Kipindi kilichopita kikirudiwa",
+    "Near": "Karibu na",
+    "%(name)s (%(km)s km)": "%(name)s (km %(km)s)",
+    "no town within 50 km": "hakuna mji ndani ya km 50",
+    "Computing the forecast: the engine reads every located incident, fits the method and ranks the cells. On a large collection this takes a few seconds.": "Utabiri unahesabiwa: injini inasoma kila tukio lenye mahali, inafaa mbinu na kupanga visanduku. Kwa mkusanyiko mkubwa hii huchukua sekunde chache.",
+    "Show the forecast (without JavaScript)": "Onyesha utabiri (bila JavaScript)",
     # network
     "Most connections": "Miunganisho mingi zaidi",
     "Brokers between groups": "Madalali kati ya makundi",
@@ -124,6 +129,10 @@ SW = {
 }
 
 PLURALS = {
+    "This forecast rests on only %(n)s recorded incident in the training window (fewer than %(least)s): treat its cells as a rough guess, not a pattern. Use a longer training window or more data.": (
+        "Utabiri huu unategemea tukio %(n)s tu lililorekodiwa katika kipindi cha mafunzo (chini ya %(least)s): chukulia visanduku vyake kama makisio ya jumla, si mwelekeo. Tumia kipindi kirefu zaidi cha mafunzo au data zaidi.",
+        "Utabiri huu unategemea matukio %(n)s tu yaliyorekodiwa katika kipindi cha mafunzo (chini ya %(least)s): chukulia visanduku vyake kama makisio ya jumla, si mwelekeo. Tumia kipindi kirefu zaidi cha mafunzo au data zaidi.",
+    ),
     "The chain is intact: %(checked)s event checked.": (
         "Mnyororo uko salama: tukio %(checked)s limekaguliwa.",
         "Mnyororo uko salama: matukio %(checked)s yamekaguliwa.",

@@ -206,8 +206,41 @@ def _number(request: HttpRequest, name: str, default: float) -> float:
 
 @login_required
 def hotspots(request: HttpRequest) -> HttpResponse:
+    """The page answers at once with the form and a progress note; the forecast (seconds of
+    work on a large collection) arrives as a fragment (``part=1``, fetched by htmx). Without
+    JavaScript the note links to ``sync=1``, which computes it in the page itself."""
     available = services.incident_collections(request.user)
     key = _collection_key(request, available)
+    if request.GET.get("part") != "1" and request.GET.get("sync") != "1":
+        try:
+            services.get_incident_collection(request.user, key)
+        except NotFound as missing:
+            raise Http404 from missing
+        query = request.GET.copy()
+        query["part"] = "1"
+        sync = request.GET.copy()
+        sync["sync"] = "1"
+        return render(
+            request,
+            "policing/hotspots.html",
+            {
+                "available": available,
+                "key": key,
+                "params": {
+                    "method": request.GET.get("method", "best"),
+                    "units": request.GET.get("units", "ft"),
+                    **{
+                        k: request.GET[k]
+                        for k in ("cell", "train", "horizon", "shift")
+                        if k in request.GET
+                    },
+                },
+                "methods": METHODS,
+                "pending": True,
+                "part_url": f"{request.path}?{query.urlencode()}",
+                "sync_url": f"{request.path}?{sync.urlencode()}",
+            },
+        )
     method = request.GET.get("method", "best")
     units = request.GET.get("units", "ft")
     params: dict[str, Any] = {"method": method, "units": units}
@@ -247,7 +280,10 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         "methods": METHODS,
         "error": error,
         "tiles": _tiles(),
+        "few_incidents": services.FEW_INCIDENTS,
     }
+    if request.GET.get("part") == "1":
+        return render(request, "policing/_forecast.html", context)
     return render(request, "policing/hotspots.html", context)
 
 
