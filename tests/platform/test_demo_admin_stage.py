@@ -25,6 +25,7 @@ def test_stage_gives_admins_and_oversight_work_and_runs_twice(db: Any) -> None:
     ipoa = User.objects.get(username="ipoa.investigator")
     seen = audit_log.visible_events(ipoa).filter(actor="nps.analyst", action="search")
     assert seen.exists()
+    assert audit_log.visible_events(ipoa).filter(actor="nps.analyst", action="entity.read").exists()
     events, users = AuditEvent.objects.count(), User.objects.count()
 
     load_demo(seed=7, people=120, quiet=True)

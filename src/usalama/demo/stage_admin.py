@@ -9,15 +9,13 @@ Idempotent: a second run finds its marks and changes nothing.
 
 from __future__ import annotations
 
-import contextlib
-
 from usalama.accounts import services as accounts
 from usalama.accounts.models import User
 from usalama.audit.models import AuditEvent
 from usalama.audit.services import Actor
-from usalama.core.errors import NotFound
 from usalama.demo.stages import DemoContext, Tip
 from usalama.records import services as records
+from usalama.records.models import EntityRecord
 
 PASSWORD = "usalama-demo-2026"  # noqa: S105 - the documented demo password
 NEW_OFFICER = "dci.p.wanjiru"
@@ -27,24 +25,20 @@ FORMER_OFFICER = "dci.k.otieno"
 def _look_things_up(context: DemoContext) -> None:
     if AuditEvent.objects.filter(actor="nps.analyst", action="search").exists():
         return
-    suspect = context.world.scenarios.get("cross_agency_suspect", {})
-    for username, query in [
-        ("nps.analyst", "Hassan"),
-        ("dci.analyst", "Hassan"),
-        ("dci.supervisor", "Otieno"),
-        ("nps.commander", "Kamau"),
-    ]:
+    for username in ("nps.analyst", "dci.analyst", "dci.supervisor", "nps.commander"):
         user = context.users.get(username)
         if user is None:
             continue
+        # a surname from a record this officer may see, as they would type it
+        person = (
+            EntityRecord.objects.visible_to(user).filter(schema="Person").order_by("id").first()
+        )
+        if person is None:
+            continue
+        query = person.caption.split()[-1]
         hits = records.search_entities(user, query, limit=5)
         for hit in hits[:2]:
             records.get_entity(user, hit.entity_id)
-    dci = context.users.get("dci.analyst")
-    record_id = suspect.get("records", {}).get("DCI") if isinstance(suspect, dict) else None
-    if dci is not None and record_id:
-        with contextlib.suppress(NotFound):  # not visible to this analyst: nothing to read
-            records.get_entity(dci, record_id)
 
 
 def _people_for_the_dci_admin(context: DemoContext) -> None:
