@@ -211,3 +211,22 @@ def test_django_admin_opens_for_the_system_administrator(client: Client, admins:
     assert client.get("/admin/accounts/user/add/").status_code == 403
     # never the records
     assert client.get("/admin/policing/incident/").status_code == 403
+
+
+def test_system_admin_edits_an_agency_and_sees_settings(client: Client, admins: Any) -> None:
+    dci = Agency.objects.get(code="DCI")
+    log_in(client, "dci.admin")
+    assert client.get(f"/admin-console/agencies/{dci.pk}/").status_code == 403
+    client.post("/logout/")
+    log_in(client, "sysadmin")
+    url = f"/admin-console/agencies/{dci.pk}/"
+    data = {"code": "IGNORED", "name": "DCI renamed", "country": "ke", "kind": "investigations"}
+    assert client.post(url, data).status_code == 302
+    dci.refresh_from_db()
+    assert (dci.code, dci.name, dci.country) == ("DCI", "DCI renamed", "KE")
+    assert client.post(url, {**data, "kind": "spies"}).status_code == 400
+    assert client.get("/admin-console/agencies/999999/").status_code == 404
+    event = AuditEvent.objects.filter(action="agency.update").get()
+    assert event.details["before"]["name"] == "Directorate of Criminal Investigations"
+    page = client.get("/admin-console/settings/").content.decode()
+    assert "USALAMA_LOGIN_FAILURE_LIMIT" in page and "<input" not in page.split("<main>")[1]
