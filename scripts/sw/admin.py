@@ -67,7 +67,6 @@ SW = {
     "Active": "Hai",
     "No users match.": "Hakuna watumiaji wanaolingana.",
     "all agencies": "mashirika yote",
-    "User created.": "Mtumiaji ameundwa.",
     "Roles saved.": "Majukumu yamehifadhiwa.",
     "User reactivated.": "Mtumiaji amewashwa tena.",
     "User deactivated.": "Mtumiaji amezimwa.",

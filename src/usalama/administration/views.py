@@ -142,7 +142,6 @@ def user_create(request: HttpRequest) -> HttpResponse:
             except InvalidInput as bad:
                 form.add_error(None, bad.message)
             else:
-                messages.success(request, _("User created."))
                 return _enrolment_page(request, enrolment, new=True)
         status = 400
     return render(request, "administration/user_create.html", {"form": form}, status=status)
