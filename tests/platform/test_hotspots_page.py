@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from tests.platform.test_policing import _login, needs_data, portland_slice  # noqa: F401
+from tests.platform.test_words import codes_shown
 from usalama.audit.models import AuditEvent
 from usalama.policing import services
 
@@ -55,11 +56,13 @@ def test_page_answers_at_once_then_the_fragment_brings_the_forecast(
     assert 'id="ranked-cells"' not in html  # nothing computed yet
     assert not AuditEvent.objects.filter(action="incidents.forecast").exists()
     assert "web/basemap.js" in html and "onclick" not in html
+    assert codes_shown(html) == []  # methods by label ("Self-exciting…"), not "etas"
 
     fragment = client.get("/policing/hotspots/", {**params, "part": "1"}).content.decode()
     assert 'id="ranked-cells"' in fragment and 'id="patrol-plan"' in fragment
     assert "<html" not in fragment
     assert 'id="few-incidents"' not in fragment
+    assert codes_shown(fragment) == []
     assert "no town within 50 km" in fragment  # Portland lies far from the shipped towns
 
     few = client.get(
