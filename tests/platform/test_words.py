@@ -105,6 +105,13 @@ def test_every_code_has_a_swahili_label() -> None:
     assert country("ke") == "Kenya"
 
 
+def test_collections_get_human_names() -> None:
+    from usalama.policing.services import human_label
+
+    assert human_label("nps-portland-calls", "NPS") == "NPS Portland calls for service"
+    assert human_label("dci-nairobi-incidents", "DCI") == "DCI Nairobi incidents"
+
+
 def _log_in_frc(client: Client) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
