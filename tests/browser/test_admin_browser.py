@@ -70,3 +70,38 @@ def test_oversight_filters_the_audit_log(demo_server: Any, page: Any) -> None:
     assert rows.count() >= 1
     assert "nps.analyst" in rows.first.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "audit_log_ipoa.png"), full_page=True)
+
+
+def test_offline_base_map_draws_counties_and_towns(demo_server: Any, page: Any) -> None:
+    """web/basemap.js in Chromium: the 47 county shapes and town names, with attribution,
+    from this server only (any request to another host fails the test)."""
+    foreign: list[str] = []
+    page.on(
+        "request",
+        lambda r: foreign.append(r.url) if not r.url.startswith(demo_server.base) else None,
+    )
+    page.goto(demo_server.base + "/login/")
+    page.add_style_tag(url=demo_server.base + "/static/leaflet/leaflet.css")
+    page.add_style_tag(url=demo_server.base + "/static/web/basemap.css")
+    page.add_script_tag(url=demo_server.base + "/static/leaflet/leaflet.js")
+    page.add_script_tag(url=demo_server.base + "/static/web/basemap.js")
+    page.evaluate(
+        """() => {
+        const div = document.createElement("div");
+        div.className = "map"; div.id = "basemap-demo"; div.style.height = "640px";
+        div.setAttribute("data-lat", "-1.2864"); div.setAttribute("data-lon", "36.8172");
+        div.setAttribute("data-zoom", "10"); div.setAttribute("data-label", "Nairobi CBD");
+        document.querySelector("main").prepend(div);
+        window.usalamaBasemap.standalone(div);
+    }"""
+    )
+    page.wait_for_function(
+        "document.querySelectorAll('#basemap-demo .leaflet-basemap-pane path').length >= 47"
+    )
+    page.wait_for_selector("#basemap-demo .basemap-place")
+    assert (
+        "OpenStreetMap" in page.locator("#basemap-demo .leaflet-control-attribution").inner_text()
+    )
+    assert "Nairobi" in page.locator("#basemap-demo").inner_text()
+    page.locator("#basemap-demo").screenshot(path=str(SCREENSHOTS / "basemap_nairobi.png"))
+    assert foreign == []
