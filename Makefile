@@ -10,11 +10,16 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml uv.lock
+	@echo "==> [1/2] Python packages (uv sync --frozen)"
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen
+	@echo "    The first install compiles PyICU from source (no wheel exists; FollowTheMoney's"
+	@echo "    name transliteration needs it): about 3 minutes with no output - it is not stuck."
+	@echo "    It needs libicu-dev, pkg-config and a C++ compiler; later installs reuse uv's cache."
+	@start=$$(date +%s); $(UV) sync --frozen && echo "    done in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "==> [2/2] Browser assets (npm ci, served from node_modules: no CDN)"
 	npm ci --no-audit --no-fund
 	@touch $@
 

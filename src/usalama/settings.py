@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    "ninja",  # so /api/v1/docs serves Swagger UI from ninja's static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "usalama.accounts",
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "usalama.resolve",
     "usalama.cases",
     "usalama.watchlists",
+    "usalama.administration",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "usalama.administration.permissions.SystemAdminBackend",  # view-only Django admin
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

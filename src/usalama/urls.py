@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("usalama.cases.urls")),
     path("watchlists/", include("usalama.watchlists.urls")),
     path("records/", include("usalama.records.urls")),
+    path("", include("usalama.administration.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",
         desk_views.convert,

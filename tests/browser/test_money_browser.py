@@ -54,13 +54,13 @@ def test_alert_to_trace_across_channels(server: dict[str, str]) -> None:
         page.wait_for_url("**/money/alerts/**")
         row = page.locator(f"tr.alert-row[data-account='{source_number}']")
         assert row.count() == 1
-        assert "structuring" in row.inner_text()
+        assert "Structuring" in row.inner_text()  # a label, not the code "structuring"
         row.locator("a.alert-link").click()
         page.wait_for_url("**/money/alerts/*/")
         assert page.locator(".money-graph svg").count() == 1
         page.click("#trace-link")
         page.wait_for_url("**/money/trace/?**")
-        assert page.locator("#channels").inner_text() == "bank → mobile_money → crypto"
+        assert page.locator("#channels").inner_text() == "Bank → Mobile money → Crypto-currency"
         assert wallet in page.locator("table.traced-accounts").inner_text()
         assert page.locator("#sankey svg path").count() >= 8
         page.locator("h1").scroll_into_view_if_needed()

@@ -87,7 +87,8 @@ def test_response_times_and_portland_forecast_map(server: dict[str, str]) -> Non
             + "/policing/hotspots/?collection=nps-portland-calls&method=best&cell=600&units=ft",
             timeout=120_000,
         )
-        page.wait_for_selector("#hotspot-map path.leaflet-interactive", timeout=30_000)
+        # the forecast arrives as an htmx fragment after the page: wait for it
+        page.wait_for_selector("#hotspot-map path.leaflet-interactive", timeout=120_000)
         assert page.locator("#hotspot-map path.leaflet-interactive").count() == 50
         assert page.locator("#patrol-plan tbody tr").count() == 10
         assert page.locator("#ranked-cells tbody tr").count() == 50

@@ -155,7 +155,13 @@ def test_portland_slice_forecast_page_and_patrol_plan(
     _login(client, "nps.analyst")
     page = client.get(
         "/policing/hotspots/",
-        {"collection": "nps-portland-calls", "method": "naive", "cell": "600", "units": "ft"},
+        {
+            "collection": "nps-portland-calls",
+            "method": "naive",
+            "cell": "600",
+            "units": "ft",
+            "sync": "1",  # the forecast in the page itself (as without JavaScript)
+        },
     )
     assert page.status_code == 200
     html = page.content.decode()

@@ -215,7 +215,11 @@ def sankey_svg(
 
 
 def _hop_label(layer: int) -> str:
-    return "seed" if layer == 0 else f"step {layer}"
+    from django.utils.translation import gettext
+
+    if layer == 0:
+        return gettext("Starting account")
+    return gettext("Step %(n)s") % {"n": layer}
 
 
 def short(text: str, width: int) -> str:

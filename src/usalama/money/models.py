@@ -87,6 +87,15 @@ class Account(models.Model):
     def channel(self) -> str:
         return CHANNEL_OF_KIND.get(AccountKind(self.kind), "")
 
+    @property
+    def label(self) -> str:
+        """What a reader sees: cash has no account number, only a holder (never ``cash:<id>``)."""
+        if self.identifier.startswith("cash:"):
+            if self.holder_name:
+                return str(_("Cash (%(holder)s)") % {"holder": self.holder_name})
+            return str(_("Cash (holder not named)"))
+        return self.identifier
+
 
 class TransferQuerySet(models.QuerySet["Transfer"]):
     def visible_to(self, user: Any) -> TransferQuerySet:

@@ -37,6 +37,20 @@ class TracedAccount:
     layer: int = 0
 
 
+@dataclass(frozen=True)
+class HopRow:
+    """One row of the hop table, summed from the transfers table shown under it.
+
+    ``own_moves`` are a holder's moves between their own accounts (shown dashed): the same
+    money as the transfer that brought it, so they are counted apart and never added twice.
+    """
+
+    hop: int
+    transfers: int
+    tainted: float
+    own_moves: int
+
+
 @dataclass
 class TraceView:
     seed: Account
@@ -45,7 +59,12 @@ class TraceView:
     hops: int
     steps: list[TraceStep] = field(default_factory=list)
     accounts: list[TracedAccount] = field(default_factory=list)
-    by_hop: list[tuple[int, int, float]] = field(default_factory=list)  # hop, transfers, tainted
+    by_hop: list[HopRow] = field(default_factory=list)
+
+    @property
+    def seed_amount(self) -> float:
+        """Taint that left (forward) or reached (backward) the seed: the hop-1 total."""
+        return sum(row.tainted for row in self.by_hop if row.hop == 1)
 
     @property
     def channels(self) -> list[str]:
@@ -135,12 +154,32 @@ def build_view(
     shown |= {s.transfer.target_account_id for s in view.steps}
     traced = {pk: row for pk, row in traced.items() if pk in shown or pk == seed.pk}
     view.accounts = sorted(traced.values(), key=lambda a: (a.layer, -a.tainted))
-    view.by_hop = [
-        (int(h), int(n), float(t))
-        for h, n, t in result.hops.select("hop", "transfers", "tainted").iter_rows()
-    ]
+    # an account reached only through its holder's own move holds what that move carried
+    for s in view.steps:
+        if s.via_holder:
+            far_id = s.transfer.target_account_id if reach > 0 else s.transfer.source_account_id
+            reached = traced.get(far_id)
+            if reached is not None and reached.via_holder and not reached.seed:
+                reached.tainted = max(reached.tainted, s.tainted)
+    view.by_hop = hop_table(view.steps)
     view.steps.sort(key=lambda s: (s.transfer.time, s.transfer.pk))
+    seed_row = traced.get(seed.pk)
+    if seed_row is not None:
+        seed_row.tainted = view.seed_amount
     return view
+
+
+def hop_table(steps: list[TraceStep]) -> list[HopRow]:
+    """Per hop: the transfers between holders and their taint, and the own-account moves."""
+    counts: dict[int, list[float]] = defaultdict(lambda: [0, 0.0, 0])
+    for s in steps:
+        row = counts[s.hop]
+        if s.via_holder:
+            row[2] += 1
+        else:
+            row[0] += 1
+            row[1] += s.tainted
+    return [HopRow(hop, int(n), float(t), int(own)) for hop, (n, t, own) in sorted(counts.items())]
 
 
 def _node(row: TracedAccount, href: str) -> Node:
@@ -148,7 +187,7 @@ def _node(row: TracedAccount, href: str) -> Node:
     sub = account.holder_name or account.provider or account.get_kind_display()
     return Node(
         key=str(account.pk),
-        label=account.identifier,
+        label=account.label,
         sublabel=f"{account.provider or account.get_kind_display()} · {sub}"
         if account.holder_name
         else sub,
@@ -208,7 +247,7 @@ def evidence_graph(alert_account: Account, transfers: list[Transfer], href: str,
     nodes = [
         Node(
             str(a.pk),
-            a.identifier,
+            a.label,
             a.holder_name or a.provider or a.get_kind_display(),
             a.kind,
             layer[a.pk],

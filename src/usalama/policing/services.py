@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -156,9 +158,26 @@ def _target_collection(
         actor,
         key=key,
         agency=agency,
-        label=label or key.replace("-", " ").capitalize(),
+        label=label or human_label(key, agency.code),
         summary="Calls for service / incidents",
     )
+
+
+def human_label(key: str, agency_code: str) -> str:
+    """'nps-portland-calls' → 'NPS Portland calls for service' (not 'Nps portland calls')."""
+    words = []
+    for word in key.replace("_", "-").split("-"):
+        if not word:
+            continue
+        if word.upper() == agency_code.upper():
+            words.append(agency_code.upper())
+        elif word.lower() == "calls":
+            words.append("calls for service")
+        elif word.lower() in {"incidents", "cad", "records"}:
+            words.append(word.lower() if word.lower() != "cad" else "CAD")
+        else:
+            words.append(word.capitalize())
+    return " ".join(words) or key
 
 
 def _aware(value: dt.datetime | None) -> Any:
@@ -498,6 +517,38 @@ class HotspotView:
     shown_share: float
     shown_captured: int = 0
 
+    @property
+    def few_incidents(self) -> bool:
+        """True when the forecast rests on too few incidents to say much (shown as a warning)."""
+        return self.incidents_in_window < FEW_INCIDENTS
+
+
+# Below this many incidents in the training window a forecast is mostly noise: the page says so.
+FEW_INCIDENTS = 100
+
+
+@functools.cache
+def _places() -> tuple[tuple[str, float, float], ...]:
+    from usalama.data.geo import read_geo_csv
+
+    return tuple(
+        (row["name"], float(row["lat"]), float(row["lon"]))
+        for row in read_geo_csv("east_africa_places.csv")
+    )
+
+
+def nearest_place(lat: float, lon: float, *, within_km: float = 50.0) -> tuple[str, float] | None:
+    """The nearest shipped town (GeoNames) and its distance in km, if one lies within reach."""
+    best: tuple[str, float] | None = None
+    for name, plat, plon in _places():
+        # equirectangular distance: exact enough within a city, and fast
+        x = math.radians(plon - lon) * math.cos(math.radians((plat + lat) / 2))
+        y = math.radians(plat - lat)
+        km = 6371.0 * math.hypot(x, y)
+        if km <= within_km and (best is None or km < best[1]):
+            best = (name, km)
+    return best
+
 
 def _date(days: float) -> dt.date:
     return dt.date(1970, 1, 1) + dt.timedelta(days=int(days))
@@ -569,12 +620,14 @@ def hotspot_forecast(
                 "score": row["score"],
                 "lat": row["centroid_lat"],
                 "lon": row["centroid_lon"],
+                "place": nearest_place(row["centroid_lat"], row["centroid_lon"]),
                 "past": int(train_counts[cell_index[int(row["cell_id"])]]),
             }
         )
     geojson = hotspots.to_geojson(shown.select("cell_id", "rank", "score", "polygon"))
     plan_rows = [
         {
+            "place": nearest_place(r["centroid_lat"], r["centroid_lon"]),
             "rank": r["rank"],
             "cell_id": r["cell_id"],
             "lat": r["centroid_lat"],

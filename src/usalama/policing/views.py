@@ -13,11 +13,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.policing import charts, services
-from usalama.policing.response import DIMENSIONS, WEEKDAYS, parse_standards
+from usalama.policing.response import DIMENSIONS, parse_standards
 
 DEFAULT_STANDARDS = "P1=15"
 METHODS = ("best", "etas", "kde", "naive")
@@ -95,7 +96,7 @@ def _charts(view: services.ResponseView) -> list[dict[str, str]]:
             {
                 "title": _("Response time by day of week"),
                 "svg": charts.bars(
-                    [WEEKDAYS[d - 1] for d in by_day["weekday"].to_list()],
+                    [_weekday(d) for d in by_day["weekday"].to_list()],
                     {
                         _("median"): [_num(v) for v in by_day["median"].to_list()],
                         _("90th percentile"): [_num(v) for v in by_day["p90"].to_list()],
@@ -108,11 +109,16 @@ def _charts(view: services.ResponseView) -> list[dict[str, str]]:
     return out
 
 
+def _weekday(iso_day: int) -> str:
+    """1 = Monday … 7 = Sunday, in the reader's language (Django's own translated names)."""
+    return str(WEEKDAYS_ABBR[(int(iso_day) - 1) % 7])
+
+
 def _group_label(dimension: str, value: Any) -> str:
     if value is None or value == "":
         return "—"
     if dimension == "weekday":
-        return WEEKDAYS[int(value) - 1]
+        return _weekday(int(value))
     if dimension == "hour":
         return f"{int(value):02d}:00"
     return str(value)
@@ -200,8 +206,41 @@ def _number(request: HttpRequest, name: str, default: float) -> float:
 
 @login_required
 def hotspots(request: HttpRequest) -> HttpResponse:
+    """The page answers at once with the form and a progress note; the forecast (seconds of
+    work on a large collection) arrives as a fragment (``part=1``, fetched by htmx). Without
+    JavaScript the note links to ``sync=1``, which computes it in the page itself."""
     available = services.incident_collections(request.user)
     key = _collection_key(request, available)
+    if request.GET.get("part") != "1" and request.GET.get("sync") != "1":
+        try:
+            services.get_incident_collection(request.user, key)
+        except NotFound as missing:
+            raise Http404 from missing
+        query = request.GET.copy()
+        query["part"] = "1"
+        sync = request.GET.copy()
+        sync["sync"] = "1"
+        return render(
+            request,
+            "policing/hotspots.html",
+            {
+                "available": available,
+                "key": key,
+                "params": {
+                    "method": request.GET.get("method", "best"),
+                    "units": request.GET.get("units", "ft"),
+                    **{
+                        k: request.GET[k]
+                        for k in ("cell", "train", "horizon", "shift")
+                        if k in request.GET
+                    },
+                },
+                "methods": METHODS,
+                "pending": True,
+                "part_url": f"{request.path}?{query.urlencode()}",
+                "sync_url": f"{request.path}?{sync.urlencode()}",
+            },
+        )
     method = request.GET.get("method", "best")
     units = request.GET.get("units", "ft")
     params: dict[str, Any] = {"method": method, "units": units}
@@ -241,7 +280,10 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         "methods": METHODS,
         "error": error,
         "tiles": _tiles(),
+        "few_incidents": services.FEW_INCIDENTS,
     }
+    if request.GET.get("part") == "1":
+        return render(request, "policing/_forecast.html", context)
     return render(request, "policing/hotspots.html", context)
 
 

@@ -224,14 +224,18 @@ def run_resolution(
     for family in Family.values:
         counts[family]["candidates"] = sum(1 for r in rows if r["family"] == family)
     tracker(PHASES[6])
+    # Pairs and statuses are written in short transactions (see storing.WRITE_SLICE) so that a
+    # run never holds SQLite's write lock for long; the merges are one transaction; the run is
+    # marked done last, so a run stopped half-way stays unfinished and the next run redoes it.
+    stored, scored = storing.store_pairs(rows, scope.info, run)
+    tracker(PHASES[7])
     with transaction.atomic():
-        stored, scored = storing.store_pairs(rows, scope.info, run)
-        tracker(PHASES[7])
         merges_made, merged_pairs = merging.reconcile_merges(
             stored, judged, scope.info, upper, actor, run
         )
-        tracker(PHASES[8])
-        queued, merged = storing.update_statuses(stored, scored, merged_pairs, upper)
+    tracker(PHASES[8])
+    queued, merged = storing.update_statuses(stored, scored, merged_pairs, upper)
+    with transaction.atomic():
         result.candidates, result.merged, result.merges, result.queued = (
             len(scored),
             merged,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from usalama.resolve.models import CandidatePair, Family, PairStatus, ResolutionRun, Verdict
@@ -88,9 +89,16 @@ def store_pairs(
                 setattr(pair, name, value)
             changed.append(pair)
         scored[(left, right)] = pair
-    CandidatePair.objects.bulk_create(fresh, batch_size=1000)
-    if changed:
-        CandidatePair.objects.bulk_update(changed, STORED_FIELDS, batch_size=1000)
+    # New pairs wait below the queue until ``update_statuses`` places them, so that a run
+    # stopped half-way shows nothing half-scored in the review queue.
+    for pair in fresh:
+        pair.status = PairStatus.BELOW
+    for batch in _slices(fresh):
+        with transaction.atomic():
+            CandidatePair.objects.bulk_create(batch)
+    for batch in _slices(changed):
+        with transaction.atomic():
+            CandidatePair.objects.bulk_update(batch, STORED_FIELDS)
     # Pairs stored earlier but not scored above ``lower`` now stay, with their judgements.
     return {**existing, **scored}, set(scored)
 
@@ -119,6 +127,7 @@ def update_statuses(
 ) -> tuple[int, int]:
     """Set each pair's status; returns (queued, merged) counts."""
     queued = merged_count = 0
+    before = {pair.pk: pair.status for pair in pairs.values()}
     for key, pair in pairs.items():
         if pair.verdict:
             status = PairStatus.JUDGED
@@ -131,5 +140,18 @@ def update_statuses(
         else:
             status = PairStatus.BELOW
         pair.status = status
-    CandidatePair.objects.bulk_update(list(pairs.values()), ["status"], batch_size=1000)
+    moved = [pair for pair in pairs.values() if pair.status != before.get(pair.pk)]
+    for batch in _slices(moved):
+        with transaction.atomic():
+            CandidatePair.objects.bulk_update(batch, ["status"])
     return queued, merged_count
+
+
+# Rows written per transaction. On SQLite a transaction holds the one write lock; a run that
+# wrote all its pairs in one transaction held it for 20 s and more, and a login waiting
+# behind it failed with "database is locked". Short slices let other writers in between.
+WRITE_SLICE = 500
+
+
+def _slices(items: list[CandidatePair]) -> list[list[CandidatePair]]:
+    return [items[i : i + WRITE_SLICE] for i in range(0, len(items), WRITE_SLICE)]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("entities/<str:entity_id>/", views.entity, name="entity"),
     path("account/tokens/", views.tokens, name="tokens"),
+    path("geo/basemap.json", views.basemap_data, name="basemap_data"),
 ]

@@ -5,6 +5,9 @@ Views only translate between HTTP and the services; access checks and audit happ
 
 from __future__ import annotations
 
+import functools
+import json
+from importlib import resources
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +18,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -130,3 +134,33 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "web/500.html", status=500)
+
+
+@cache_control(public=True, max_age=86_400)
+def basemap_data(request: HttpRequest) -> HttpResponse:
+    """The offline base map's layers (county shapes, towns): public reference data, no login."""
+    return HttpResponse(_basemap_json(), content_type="application/json")
+
+
+@functools.cache
+def _basemap_json() -> bytes:
+    from usalama.data.geo import read_geo_csv
+
+    counties = json.loads(
+        resources.files("usalama.data").joinpath("geo", "kenya_counties.geojson").read_text()
+    )
+    places = [
+        [row["name"], round(float(row["lat"]), 5), round(float(row["lon"]), 5), row["country"]]
+        for row in read_geo_csv("east_africa_places.csv")
+    ]
+    return json.dumps(
+        {
+            "counties": counties,
+            "places": places,
+            "attribution": [
+                ["© OpenStreetMap contributors (ODbL)", "https://www.openstreetmap.org/copyright"],
+                ["GeoNames (CC BY 4.0)", "https://www.geonames.org/"],
+            ],
+        },
+        separators=(",", ":"),
+    ).encode()

@@ -132,3 +132,31 @@ def test_bad_arguments_raise_invalid_input() -> None:
         trace(MIXED, ["nobody"])
     with pytest.raises(InvalidInput, match="model"):
         trace(MIXED, ["S"], model="lifo")  # type: ignore[arg-type]
+
+
+def test_moves_between_one_holders_accounts_are_not_counted_twice() -> None:
+    # S (seed holder) tops up its bank account from its own wallet, then pays P 100; P moves
+    # the money bank → exchange → crypto (all P's) and the crypto wallet pays Q 100.
+    rows = transfers(
+        [
+            ("wallet:S", "bank:S", 100.0, 1.0),
+            ("bank:S", "bank:P", 100.0, 2.0),
+            ("bank:P", "exchange:P", 100.0, 3.0),
+            ("exchange:P", "crypto:P", 100.0, 4.0),
+            ("crypto:P", "Q", 100.0, 5.0),
+        ]
+    )
+    holders = {
+        "wallet:S": "S",
+        "bank:S": "S",
+        "bank:P": "P",
+        "exchange:P": "P",
+        "crypto:P": "P",
+    }
+    for model in ("poison", "haircut", "fifo"):
+        result = trace(rows, ["bank:S"], model=model, holders=holders)  # type: ignore[arg-type]
+        assert tainted_by_target(result) == {"bank:P": 100.0, "Q": 100.0}, model
+        hops = {r["hop"]: (r["transfers"], r["tainted"]) for r in result.hops.to_dicts()}
+        assert hops == {1: (1, 100.0), 2: (1, 100.0)}, model
+        seed_sent = result.accounts.filter(pl.col("account") == "bank:S")["tainted"].sum()
+        assert seed_sent == 100.0, model

@@ -207,6 +207,11 @@ class _Walker:
 
     def step(self, transfer: int, source: str, target: str, amount: float, time: float) -> None:
         payer, payee = self.holder(source), self.holder(target)
+        if payer == payee:
+            # one holder moving money between their own accounts: the pooled balance and its
+            # taint do not change, and counting it as a tainted transfer would count the same
+            # money twice (once here, once when it leaves the holder)
+            return
         taint = self._taint_out(payer, amount, time)
         if taint > self.min_taint and taint > _EPSILON:
             hop = self.hop[payer] + 1

@@ -163,7 +163,7 @@
   function showNode(node) {
     getJSON(D.urlNode.replace("NODE", encodeURIComponent(node.id()))).then(function (info) {
       var html = "<h3>" + esc(info.caption) + "</h3><p><span class='schema'>" + esc(info.schema) + "</span> · " +
-        esc(info.links) + " " + esc(D.sLinks) + "</p>";
+        esc(info.links) + " " + esc(Number(info.links) === 1 ? D.sLink : D.sLinks) + "</p>";
       if (node.data("community") != null) { html += "<p>" + esc(D.sCommunity) + " " + esc(node.data("community")) + "</p>"; }
       html += "<div class='lc-buttons'><button type='button' data-act='expand'>" + esc(D.sExpand) +
         "</button><button type='button' data-act='pin'>" + esc(D.sPin) + "</button><button type='button' data-act='hide'>" +
