@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "usalama.web",
     "usalama.intake",
     "usalama.resolve",
+    "usalama.sharing",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("money/", include("usalama.money.urls")),
     path("resolve/", include("usalama.resolve.urls")),
     path("records/", include("usalama.records.urls")),
+    path("sharing/", include("usalama.sharing.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",
         desk_views.convert,
