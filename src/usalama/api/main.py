@@ -129,6 +129,9 @@ def _register_routers() -> None:
     from usalama.resolve.api import router as resolve_router
 
     api.add_router("/", resolve_router)
+    from usalama.sharing.api import router as sharing_router
+
+    api.add_router("/", sharing_router)  # federation: peers, by token and signature
 
 
 _register_routers()

@@ -419,9 +419,7 @@ def decide_request(
 ) -> InformationRequest:
     """The originator approves (a grant of the chosen collection), narrows (the same, noted
     as a part of what was asked) or refuses. Only a supervisor of the originator decides."""
-    rfi = InformationRequest.objects.filter(
-        id=request_id, originator_id=_agency_of(user)
-    ).first()
+    rfi = InformationRequest.objects.filter(id=request_id, originator_id=_agency_of(user)).first()
     if rfi is None or not may_share(user):
         error: Exception = NotFound(f"request {request_id} not found")
         _refuse(user, "sharing.decide", error, request=request_id)
