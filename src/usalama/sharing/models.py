@@ -188,3 +188,78 @@ class HitCheckLog(models.Model):
 
     def __str__(self) -> str:
         return f"hitcheck {self.peer_id} ({self.asked})"
+
+
+class OperationQuerySet(models.QuerySet["Operation"]):
+    def visible_to(self, user: Any) -> OperationQuerySet:
+        """Only the registering agency sees its operations (deconfliction tells others only
+        who to call)."""
+        if not getattr(user, "is_authenticated", False) or not user.agency_id:
+            return self.none()
+        return self.filter(agency_id=user.agency_id)
+
+
+class Operation(models.Model):
+    """A planned intelligence-led operation, registered for deconfliction."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    place = models.CharField(max_length=200, help_text=_("Ward or place name."))
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    radius_m = models.PositiveIntegerField(default=500)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    targets = models.JSONField(default=list, blank=True)  # entity ids
+    intelligence = models.JSONField(default=list, blank=True)  # collection keys that led to it
+    contact = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    contact_phone = models.CharField(max_length=32)
+    arrests = models.PositiveIntegerField(null=True, blank=True)
+    seizures = models.CharField(max_length=500, blank=True)
+    outcome_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OperationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvestigationSubject(models.Model):
+    """An agency works this (resolved) subject; another agency working it is told who to call."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    entity_id = models.CharField(max_length=200)
+    canonical_id = models.CharField(max_length=200, db_index=True)
+    contact = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    contact_phone = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "canonical_id"], name="unique_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.canonical_id}"
+
+
+class DeconflictionAlert(models.Model):
+    """Two agencies' work overlaps; each side's contact was given the other's only."""
+
+    class Reason(models.TextChoices):
+        PLACE_AND_TIME = "place_time", _("Same place and time")
+        SUBJECT = "subject", _("Same subject")
+
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    first_agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    second_agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    # "operation:<id>" or "subject:<id>" on each side: one alert per overlapping pair.
+    pair = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.pair

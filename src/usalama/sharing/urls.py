@@ -15,4 +15,6 @@ urlpatterns = [
     path("requests/<int:request_id>/decide/", views.decide, name="decide"),
     path("holders/", views.holders, name="holders"),
     path("log/", views.log, name="log"),
+    path("operations/", views.operations, name="operations"),
+    path("operations/<int:operation_id>/outcome/", views.outcome, name="outcome"),
 ]

@@ -212,3 +212,98 @@ def log(request: HttpRequest) -> HttpResponse:
     if not services.may_request(request.user):
         raise Http404
     return render(request, "sharing/log.html", {"events": services.dissemination_log(request.user)})
+
+
+def _float(value: str | None, field: str) -> float:
+    try:
+        return float(value or "")
+    except ValueError as bad:
+        raise InvalidInput(f"{field}: not a number") from bad
+
+
+def _moment(value: str | None, field: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError as bad:
+        raise InvalidInput(f"{field}: not a date and time") from bad
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _lines(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").replace(",", "\n").splitlines() if part.strip()]
+
+
+@login_required
+def operations(request: HttpRequest) -> HttpResponse:
+    from usalama.sharing import deconfliction
+    from usalama.sharing.models import Operation
+
+    if not services.may_request(request.user):
+        raise Http404
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "subject":
+                _subject, alerts = deconfliction.register_subject(
+                    request.user,
+                    entity_id=request.POST.get("entity_id", "").strip(),
+                    contact_phone=request.POST.get("contact_phone", ""),
+                )
+            else:
+                _operation, alerts = deconfliction.register_operation(
+                    request.user,
+                    name=request.POST.get("name", ""),
+                    place=request.POST.get("place", ""),
+                    latitude=_float(request.POST.get("latitude"), _("Latitude")),
+                    longitude=_float(request.POST.get("longitude"), _("Longitude")),
+                    radius_m=int(_float(request.POST.get("radius_m"), _("Radius"))),
+                    starts_at=_moment(request.POST.get("starts_at"), _("Starts")),
+                    ends_at=_moment(request.POST.get("ends_at"), _("Ends")),
+                    contact_phone=request.POST.get("contact_phone", ""),
+                    targets=_lines(request.POST.get("targets")),
+                    intelligence=request.POST.getlist("intelligence"),
+                )
+        except NotFound as missing:
+            messages.error(request, missing.message)
+        except InvalidInput as bad:
+            messages.error(request, bad.message)
+        else:
+            if alerts:
+                messages.warning(
+                    request,
+                    _("Another agency is working the same ground: see your notifications."),
+                )
+            else:
+                messages.success(request, _("Registered. No overlap with another agency."))
+            return redirect("sharing:operations")
+    return render(
+        request,
+        "sharing/operations.html",
+        {
+            "operations": Operation.objects.visible_to(request.user),
+            "collections": Collection.objects.visible_to(request.user).order_by("label"),
+            "results": deconfliction.results_by_intelligence(request.user),
+            "notices": services.notifications(request.user, limit=10),
+        },
+    )
+
+
+@login_required
+@require_POST
+def outcome(request: HttpRequest, operation_id: int) -> HttpResponse:
+    from usalama.sharing import deconfliction
+
+    try:
+        deconfliction.record_outcome(
+            request.user,
+            operation_id,
+            arrests=int(_float(request.POST.get("arrests"), _("Arrests"))),
+            seizures=request.POST.get("seizures", ""),
+            note=request.POST.get("note", ""),
+        )
+    except NotFound as missing:
+        raise Http404 from missing
+    except InvalidInput as bad:
+        messages.error(request, bad.message)
+    else:
+        messages.success(request, _("Outcome recorded."))
+    return redirect("sharing:operations")
