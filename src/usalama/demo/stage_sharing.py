@@ -13,14 +13,14 @@ from django.utils import timezone
 
 from usalama.demo.stages import DemoContext, Tip
 from usalama.records.models import CollectionGrant, EntityRecord
-from usalama.sharing import services
-from usalama.sharing.models import InformationRequest
+from usalama.sharing import deconfliction, services
+from usalama.sharing.models import InformationRequest, Operation
 
 
 def _caption(collection_key: str, offset: int) -> str:
-    names = EntityRecord.objects.filter(
-        collection__key=collection_key, schema="Person"
-    ).order_by("entity_id")
+    names = EntityRecord.objects.filter(collection__key=collection_key, schema="Person").order_by(
+        "entity_id"
+    )
     row = names[offset : offset + 1].first()
     return row.caption if row else collection_key
 
@@ -32,9 +32,7 @@ def populate(context: DemoContext) -> list[Tip]:
     if analyst is None or supervisor is None or collection is None:
         return []
     approved_subject = _caption("dci-investigations", 0)
-    if not InformationRequest.objects.filter(
-        requester=analyst, subject=approved_subject
-    ).exists():
+    if not InformationRequest.objects.filter(requester=analyst, subject=approved_subject).exists():
         earlier = services.send_request(
             analyst,
             originator_code="DCI",
@@ -54,9 +52,7 @@ def populate(context: DemoContext) -> list[Tip]:
                 note="Shared for 30 days.",
             )
     pending_subject = _caption("dci-serious-crime", 0)
-    if not InformationRequest.objects.filter(
-        requester=analyst, subject=pending_subject
-    ).exists():
+    if not InformationRequest.objects.filter(requester=analyst, subject=pending_subject).exists():
         services.send_request(
             analyst,
             originator_code="DCI",
@@ -64,7 +60,46 @@ def populate(context: DemoContext) -> list[Tip]:
             purpose="Named by an informant in an extortion case in Eastleigh.",
             due_by=timezone.now() + timedelta(days=3),
         )
+    tips = _operations(context)
     return [
+        *tips,
         Tip("nps.analyst", "Sharing → Who holds it?: search a name, then ask for it."),
         Tip("dci.supervisor", "Requests for information: approve or refuse the NPS request."),
     ]
+
+
+def _operations(context: DemoContext) -> list[Tip]:
+    """Two agencies planning raids in the same ward on the same night: both were told."""
+    commander = context.users.get("nps.commander")
+    supervisor = context.users.get("dci.supervisor")
+    if commander is None or supervisor is None:
+        return []
+    night = timezone.now().replace(hour=21, minute=0, second=0, microsecond=0) + timedelta(days=2)
+    plans = [
+        (commander, "Operation Kimbunga", -1.2741, 36.8510, "0711 000 222", "nps-occurrence-book"),
+        (
+            supervisor,
+            "Operation Siri Nzito",
+            -1.2768,
+            36.8522,
+            "0722 000 333",
+            "dci-investigations",
+        ),
+    ]
+    for user, name, lat, lon, phone, intelligence in plans:
+        if Operation.objects.filter(agency=user.agency, name=name).exists():
+            continue
+        visible = context.collections.get(intelligence)
+        deconfliction.register_operation(
+            user,
+            name=name,
+            place="Eastleigh North",
+            latitude=lat,
+            longitude=lon,
+            radius_m=400,
+            starts_at=night,
+            ends_at=night + timedelta(hours=5),
+            contact_phone=phone,
+            intelligence=[intelligence] if visible is not None else [],
+        )
+    return [Tip("nps.commander", "Deconfliction: see whom to call before Operation Kimbunga.")]
