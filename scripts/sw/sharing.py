@@ -70,7 +70,9 @@ SW = {
     "Nothing yet.": "Bado hakuna kitu.",
     "New request for information": "Ombi jipya la taarifa",
     "Ask agency": "Omba taasisi",
-    "Subject (the hit: a name, number or search)": "Mhusika (kilichopatikana: jina, nambari au utafutaji)",
+    "Subject (the hit: a name, number or search)": (
+        "Mhusika (kilichopatikana: jina, nambari au utafutaji)"
+    ),
     "Answer needed by": "Jibu linahitajika kabla ya",
     "Send request": "Tuma ombi",
     "Register operations and subjects before you act. If another agency works the same place "
