@@ -263,3 +263,35 @@ def test_pages_request_approve_revoke(people: Any, world: Any) -> None:
     for path in ("/sharing/", "/sharing/requests/", f"/sharing/requests/{rfi.pk}/"):
         assert analyst.get(path).status_code == 200
     assert _login("odpp.prosecutor").get(f"/sharing/requests/{rfi.pk}/").status_code == 404
+
+
+def test_oversight_files_never_answer_a_hit_notice(people: Any, world: Any) -> None:
+    from usalama.accounts import services as accounts
+    from usalama.audit.services import Actor
+    from usalama.records import services as records
+    from usalama.records.models import Source
+    from usalama.sharing import services
+
+    actor = Actor(name="test")
+    ipoa = accounts.ensure_agency(actor, code="IPOA", name="IPOA", country="KE", kind="oversight")
+    accounts.create_user(
+        actor, username="ipoa.x", agency=ipoa, roles=["oversight_investigator"], password=PASSWORD
+    )
+    complaints = records.ensure_collection(actor, key="ipoa-c", agency=ipoa, label="Complaints")
+    source = records.ensure_source(
+        complaints,
+        kind=Source.Kind.MANUAL,
+        name="c",
+        sha256="1" * 64,
+        importer="t",
+        importer_version="1",
+        created_by="t",
+    )
+    records.ingest_entities(
+        actor,
+        complaints,
+        source,
+        [({"id": "ipoa-p1", "schema": "Person", "properties": {"name": ["Wanjiku Kamau"]}}, "1")],
+    )
+    found = services.holders(people["dci.analyst"], "Wanjiku Kamau")
+    assert [h.agency_code for h in found] == ["NPS"]

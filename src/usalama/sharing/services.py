@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from usalama.accounts.models import Agency, User
+from usalama.accounts.models import Agency, AgencyKind, User
 from usalama.accounts.roles import Role
 from usalama.audit.services import record
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -316,8 +316,11 @@ def holders(user: Any, query: str) -> list[Holder]:
         return []
     query = _text(query, "query", limit=200)
     visible = set(Collection.objects.visible_to(user).values_list("id", flat=True))
+    # Oversight files (complaints against police, their complainants and witnesses) never
+    # answer a hit notice: the count alone would tell an officer that a complaint exists.
     hidden = list(
         Collection.objects.exclude(id__in=visible)
+        .exclude(agency__kind=AgencyKind.OVERSIGHT)
         .filter(agency__country__in=_home_countries())
         .values_list("id", flat=True)
     )
