@@ -34,6 +34,7 @@ for rec in EntityRecord.objects.filter(collection__key="dci-serious-crime", sche
 
 def _log_in(chromium: Any, demo_server: Any, username: str) -> Any:
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(180_000)  # a shared 2-core machine can be slow to answer
     page = context.new_page()
     page.goto(demo_server.base + "/login/")
     log_in(page, demo_server.base, username, demo_server.secret(username))

@@ -407,6 +407,7 @@ def get_request(user: Any, request_id: int) -> InformationRequest:
     )
     if rfi is None:
         raise NotFound(f"request {request_id} not found")
+    record(user, "sharing.request.read", object_type="request", object_id=rfi.pk)
     return rfi
 
 
