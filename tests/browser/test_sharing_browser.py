@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+import urllib.request
 from datetime import date, timedelta
 from typing import Any
 
@@ -32,6 +34,17 @@ for rec in EntityRecord.objects.filter(collection__key="dci-serious-crime", sche
 """
 
 
+def _wait_for(base: str) -> None:
+    """The shared harness waits 60 s for the server; a loaded 2-core machine needs longer."""
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(base + "/api/v1/health", timeout=5):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"no server at {base}")
+
+
 def _log_in(chromium: Any, demo_server: Any, username: str) -> Any:
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(180_000)  # a shared 2-core machine can be slow to answer
@@ -44,6 +57,7 @@ def _log_in(chromium: Any, demo_server: Any, username: str) -> Any:
 def test_request_approve_read_revoke(chromium: Any, demo_server: Any) -> None:
     target = json.loads(run_checked([sys.executable, "-c", _TARGET], demo_server.env, 300))
     base = demo_server.base
+    _wait_for(base)
     analyst = _log_in(chromium, demo_server, "nps.analyst")
     supervisor = _log_in(chromium, demo_server, "dci.supervisor")
     entity_url = f"{base}/entities/{target['id']}/"
