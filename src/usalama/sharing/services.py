@@ -460,6 +460,7 @@ def decide_request(
             recipient_id=rfi.requesting_agency_id,
             request_id=rfi.pk,
             grant_id=rfi.grant_id,
+            collection=rfi.grant.collection if rfi.grant else None,
             actor=user.get_username(),
             note=note,
         )
