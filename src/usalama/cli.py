@@ -42,6 +42,9 @@ def _register() -> None:
     app.add_typer(__import__("usalama.commands.intake", fromlist=["app"]).app, name="intake")
     app.add_typer(__import__("usalama.commands.justice", fromlist=["app"]).app, name="justice")
     app.add_typer(__import__("usalama.commands.evidence", fromlist=["app"]).app, name="evidence")
+    app.add_typer(
+        __import__("usalama.commands.federation", fromlist=["app"]).app, name="federation"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "usalama.cases",
     "usalama.watchlists",
     "usalama.administration",
+    "usalama.sharing",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +258,8 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 USALAMA_SEARCH_MAX_RESULTS = 200
+# Hit/no-hit checks a federation peer may ask of this installation per hour.
+USALAMA_HITCHECK_PER_HOUR = int(os.environ.get("USALAMA_HITCHECK_PER_HOUR", "30"))
 
 # --- intake (community reports and tips): docs/intake.md ----------------------------------------
 USALAMA_GATEWAY_SECRET = os.environ.get("USALAMA_GATEWAY_SECRET", "")  # empty: webhooks off (404)

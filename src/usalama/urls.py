@@ -16,6 +16,7 @@ urlpatterns = [
     path("watchlists/", include("usalama.watchlists.urls")),
     path("records/", include("usalama.records.urls")),
     path("", include("usalama.administration.urls")),
+    path("sharing/", include("usalama.sharing.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",
         desk_views.convert,

@@ -135,6 +135,9 @@ def _register_routers() -> None:
     from usalama.watchlists.api import router as watchlists_router
 
     api.add_router("/", watchlists_router)
+    from usalama.sharing.api import router as sharing_router
+
+    api.add_router("/", sharing_router)  # federation: peers, by token and signature
 
 
 _register_routers()

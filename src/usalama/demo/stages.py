@@ -42,6 +42,7 @@ STAGES: list[tuple[str, str]] = [
     ("cases and the justice chain", "usalama.demo.stage_cases:populate"),
     ("watchlists and alerts", "usalama.demo.stage_watchlists:populate"),
     ("administration and audit log", "usalama.demo.stage_admin:populate"),
+    ("sharing between agencies", "usalama.demo.stage_sharing:populate"),
 ]
 
 

@@ -20,12 +20,30 @@ if TYPE_CHECKING:
     from usalama.accounts.models import User
 
 
+def active_grants(now: Any = None) -> Any:
+    """Grants in force now: not revoked and not past their expiry (checked at every read)."""
+    now = now or timezone.now()
+    return CollectionGrant.objects.filter(revoked_at__isnull=True).filter(
+        models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+    )
+
+
 def visible_collection_ids(user: User | Any) -> Any:
-    """The single access gate: ids of collections the user's agency owns or was given."""
+    """The single access gate: ids of collections the user's agency owns or was given.
+
+    A grant counts while it is neither revoked nor expired. A grant of an H3 collection
+    (restrictions stated by the originator) counts for a user only once that user has
+    acknowledged the grant's conditions (``GrantAcknowledgement``).
+    """
     if not getattr(user, "is_authenticated", False) or not getattr(user, "sees_records", False):
         return []
+    grants = active_grants().filter(agency_id=user.agency_id)
+    open_grants = grants.exclude(collection__handling="H3")
+    acknowledged = grants.filter(collection__handling="H3", acknowledgements__user_id=user.pk)
     owned = models.Q(agency_id=user.agency_id)
-    granted = models.Q(grants__agency_id=user.agency_id, grants__revoked_at__isnull=True)
+    granted = models.Q(id__in=open_grants.values("collection_id")) | models.Q(
+        id__in=acknowledged.values("collection_id")
+    )
     return Collection.objects.filter(owned | granted).values_list("id", flat=True).distinct()
 
 
@@ -58,12 +76,22 @@ class Collection(models.Model):
 
 
 class CollectionGrant(models.Model):
-    """Another agency may read this collection. Created only by the sharing services."""
+    """Another agency may read this collection. Created only by the sharing services.
+
+    Read-only: a grant never lets the recipient write. It stops counting at once when
+    revoked or when ``expires_at`` passes.
+    """
 
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="grants")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="granted_collections")
     granted_by = models.CharField(max_length=150)
+    granted_by_user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     granted_at = models.DateTimeField(default=timezone.now)
+    purpose = models.TextField(blank=True)
+    conditions = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -73,6 +101,28 @@ class CollectionGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collection} → {self.agency}"
+
+    def is_active(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class GrantAcknowledgement(models.Model):
+    """A user of the recipient agency has read and accepted an H3 grant's conditions."""
+
+    grant = models.ForeignKey(
+        CollectionGrant, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "user"], name="unique_grant_acknowledgement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} acknowledged {self.grant_id}"
 
 
 class Source(models.Model):

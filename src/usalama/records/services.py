@@ -26,7 +26,7 @@ from usalama.records.indexing import entity_from_rows, schema_label
 from usalama.records.labels import translate_label
 from usalama.records.models import Collection, EntityRecord, Source, Statement
 from usalama.records.search import matching_record_ids
-from usalama.records.signals import entities_ingested
+from usalama.records.signals import entities_ingested, entity_read
 from usalama.records.writing import IngestResult, Target, prepared_chunks, store_chunk
 
 BASE_PROP = "id"
@@ -338,6 +338,12 @@ def get_entity(user: Any, entity_id: str) -> EntityView:
         object_type="entity",
         object_id=entity_id,
         details={"statements": len(rows)},
+    )
+    entity_read.send(
+        sender=Statement,
+        user=user,
+        entity_id=entity_id,
+        collection_ids=sorted({r.collection_id for r in rows}),
     )
     return view
 

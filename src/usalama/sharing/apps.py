@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SharingConfig(AppConfig):
+    name = "usalama.sharing"
+    label = "sharing"
+    verbose_name = "Sharing across agencies and borders"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from usalama.records.signals import entity_read
+        from usalama.sharing.log import log_read_under_grant
+
+        # Reads of another agency's entities (only possible under a grant) go to the
+        # originator's dissemination log.
+        entity_read.connect(log_read_under_grant, dispatch_uid="sharing.read_under_grant")

@@ -1,0 +1,589 @@
+"""Use cases of sharing inside one installation: grants, requests for information, the
+dissemination log, H3 acknowledgements, H1 evidence permissions and notifications.
+
+The only code that writes these rows. Every write checks that the caller's agency owns what
+it shares (a grant is read-only: a recipient can never pass material on), and every refusal
+is audited under the acting user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from usalama.accounts.models import Agency, AgencyKind, User
+from usalama.accounts.roles import Role
+from usalama.audit.services import record
+from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
+from usalama.core.text import clean_text
+from usalama.records.models import (
+    Collection,
+    CollectionGrant,
+    EntityRecord,
+    GrantAcknowledgement,
+    Statement,
+    active_grants,
+)
+from usalama.records.search import matching_record_ids
+from usalama.sharing.log import log_event
+from usalama.sharing.models import (
+    DisseminationEvent,
+    DisseminationKind,
+    EvidencePermission,
+    InformationRequest,
+    Notification,
+    RequestStatus,
+)
+
+SHARING_ROLES = (Role.SUPERVISOR, Role.COMMANDER)
+DEFAULT_DUE = timedelta(days=7)
+MAX_TEXT = 2000
+
+
+def _agency_of(user: Any) -> int:
+    """The user's agency id, or 0 (matches nothing) for a user without one."""
+    return int(getattr(user, "agency_id", None) or 0)
+
+
+def may_share(user: Any) -> bool:
+    """Supervisors and commanders decide what their agency shares."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.sees_records
+        and user.has_role(*SHARING_ROLES)
+    )
+
+
+def may_request(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.sees_records)
+
+
+def _text(value: str, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    cleaned = clean_text(value or "").strip()
+    if required and not cleaned:
+        raise InvalidInput(f"{field} is required")
+    if len(cleaned) > limit:
+        raise InvalidInput(f"{field} is longer than {limit} characters")
+    return cleaned
+
+
+def _future(value: datetime | None, field: str) -> datetime | None:
+    if value is not None and value <= timezone.now():
+        raise InvalidInput(f"{field} must be in the future")
+    return value
+
+
+def _refuse(user: Any, action: str, error: Exception, **details: Any) -> None:
+    record(user, f"{action}.refused", details={"reason": str(error)[:300], **details})
+
+
+# --- grants -----------------------------------------------------------------------------------
+
+
+def owned_collection(user: Any, collection_id: int, action: str) -> Collection:
+    """The collection if the caller's agency owns it. Another agency's collection the caller
+    sees under a grant is refused naming the originator (H2: ask them); one it does not see
+    at all is NotFound. Refusals are audited."""
+    collection = Collection.objects.select_related("agency").filter(id=collection_id).first()
+    seen = Collection.objects.visible_to(user).filter(id=collection_id).exists()
+    if collection is None or not seen:
+        error: Exception = NotFound(f"collection {collection_id} not found")
+    elif collection.agency_id != user.agency_id:
+        error = PermissionDenied(
+            f"{collection.label} belongs to {collection.agency.code} and is handled "
+            f"{collection.handling}: only {collection.agency.code} may pass it on; ask them"
+        )
+        log_event(
+            DisseminationKind.REFUSED_ONWARD,
+            originator_id=collection.agency_id,
+            recipient_id=user.agency_id,
+            collection=collection,
+            actor=user.get_username(),
+            note=action,
+        )
+    else:
+        return collection
+    _refuse(user, action, error, collection=collection_id)
+    raise error
+
+
+def grant_collection(
+    user: Any,
+    *,
+    collection_id: int,
+    agency_code: str,
+    purpose: str,
+    conditions: str = "",
+    expires_at: datetime | None = None,
+    request: InformationRequest | None = None,
+) -> CollectionGrant:
+    """Let another agency read one of ours, for a purpose, until an expiry, under conditions."""
+    if not may_share(user):
+        error = PermissionDenied("only a supervisor or commander may share")
+        _refuse(user, "sharing.grant", error, collection=collection_id)
+        raise error
+    collection = owned_collection(user, collection_id, "sharing.grant")
+    purpose = _text(purpose, "purpose")
+    conditions = _text(conditions, "conditions", required=False)
+    _future(expires_at, "expiry")
+    recipient = Agency.objects.filter(code=agency_code).first()
+    if recipient is None:
+        raise InvalidInput(f"no agency with code {agency_code!r}")
+    if recipient.pk == user.agency_id:
+        raise InvalidInput("an agency does not need a grant for its own collection")
+    with transaction.atomic():
+        grant, _created = CollectionGrant.objects.update_or_create(
+            collection=collection,
+            agency=recipient,
+            defaults={
+                "granted_by": user.get_username(),
+                "granted_by_user": user,
+                "granted_at": timezone.now(),
+                "purpose": purpose,
+                "conditions": conditions,
+                "expires_at": expires_at,
+                "revoked_at": None,
+            },
+        )
+        # New terms: every user acknowledges them again at first access.
+        GrantAcknowledgement.objects.filter(grant=grant).delete()
+        log_event(
+            DisseminationKind.GRANTED,
+            originator_id=collection.agency_id,
+            recipient_id=recipient.pk,
+            collection=collection,
+            grant_id=grant.pk,
+            request_id=request.pk if request else None,
+            actor=user.get_username(),
+            note=purpose,
+        )
+        record(
+            user,
+            "sharing.grant",
+            object_type="collection",
+            object_id=collection.pk,
+            details={
+                "grant": grant.pk,
+                "to": recipient.code,
+                "expires_at": expires_at.isoformat() if expires_at else "",
+                "handling": collection.handling,
+            },
+        )
+        for recipient_user in _data_users(recipient):
+            notify(
+                recipient_user,
+                f"{collection.agency.code} shared {collection.label} with your agency",
+                reverse("sharing:index"),
+            )
+    return grant
+
+
+def revoke_grant(user: Any, grant_id: int) -> CollectionGrant:
+    """Revocation takes effect at once (the read gate checks ``revoked_at`` on every read)."""
+    grant = (
+        CollectionGrant.objects.select_related("collection", "agency")
+        .filter(id=grant_id, collection__agency_id=_agency_of(user))
+        .first()
+    )
+    if grant is None or not may_share(user):
+        error = NotFound(f"grant {grant_id} not found")
+        _refuse(user, "sharing.revoke", error, grant=grant_id)
+        raise error
+    if grant.revoked_at is not None:
+        return grant
+    with transaction.atomic():
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+        log_event(
+            DisseminationKind.REVOKED,
+            originator_id=grant.collection.agency_id,
+            recipient_id=grant.agency_id,
+            collection=grant.collection,
+            grant_id=grant.pk,
+            actor=user.get_username(),
+        )
+        record(
+            user,
+            "sharing.revoke",
+            object_type="collection",
+            object_id=grant.collection_id,
+            details={"grant": grant.pk, "to": grant.agency.code},
+        )
+    return grant
+
+
+def grants_given(user: Any) -> list[CollectionGrant]:
+    if not may_request(user):
+        return []
+    return list(
+        CollectionGrant.objects.filter(collection__agency_id=user.agency_id)
+        .select_related("collection", "agency")
+        .order_by("-granted_at")
+    )
+
+
+@dataclass(frozen=True)
+class ReceivedGrant:
+    grant: CollectionGrant
+    active: bool
+    needs_acknowledgement: bool
+
+
+def grants_received(user: Any) -> list[ReceivedGrant]:
+    if not may_request(user):
+        return []
+    acknowledged = set(
+        GrantAcknowledgement.objects.filter(user_id=user.pk).values_list("grant_id", flat=True)
+    )
+    now = timezone.now()
+    rows = (
+        CollectionGrant.objects.filter(agency_id=user.agency_id)
+        .select_related("collection__agency")
+        .order_by("-granted_at")
+    )
+    return [
+        ReceivedGrant(
+            grant=g,
+            active=g.is_active(now),
+            needs_acknowledgement=g.is_active(now)
+            and g.collection.handling == "H3"
+            and g.pk not in acknowledged,
+        )
+        for g in rows
+    ]
+
+
+def acknowledge(user: Any, grant_id: int) -> None:
+    """H3: the user has read the originator's conditions; the collection opens for them."""
+    grant = (
+        active_grants()
+        .select_related("collection")
+        .filter(id=grant_id, agency_id=_agency_of(user))
+        .first()
+    )
+    if grant is None or not may_request(user):
+        error = NotFound(f"grant {grant_id} not found")
+        _refuse(user, "sharing.acknowledge", error, grant=grant_id)
+        raise error
+    _ack, created = GrantAcknowledgement.objects.get_or_create(grant=grant, user=user)
+    if created:
+        log_event(
+            DisseminationKind.ACKNOWLEDGED,
+            originator_id=grant.collection.agency_id,
+            recipient_id=grant.agency_id,
+            collection=grant.collection,
+            grant_id=grant.pk,
+            actor=user.get_username(),
+        )
+        record(user, "sharing.acknowledge", object_type="grant", object_id=grant.pk)
+
+
+def dissemination_log(user: Any, limit: int = 500) -> list[DisseminationEvent]:
+    """What left the user's agency, who read it, who asked: the originator's view. Audited."""
+    if not may_request(user):
+        return []
+    rows = list(
+        DisseminationEvent.objects.filter(originator_id=user.agency_id).select_related(
+            "recipient", "collection"
+        )[:limit]
+    )
+    record(user, "sharing.log.read", details={"rows": len(rows)})
+    return rows
+
+
+# --- hit notices and requests for information -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holder:
+    agency_code: str
+    agency_name: str
+    count: int
+
+
+def holders(user: Any, query: str) -> list[Holder]:
+    """Which other agencies hold entities matching the query, with counts only (no content).
+
+    This is the hit notice an analyst acts on with a request for information. Audited.
+    """
+    if not may_request(user):
+        return []
+    query = _text(query, "query", limit=200)
+    visible = set(Collection.objects.visible_to(user).values_list("id", flat=True))
+    # Oversight files (complaints against police, their complainants and witnesses) never
+    # answer a hit notice: the count alone would tell an officer that a complaint exists.
+    hidden = list(
+        Collection.objects.exclude(id__in=visible)
+        .exclude(agency__kind=AgencyKind.OVERSIGHT)
+        .filter(agency__country__in=_home_countries())
+        .values_list("id", flat=True)
+    )
+    if not hidden:
+        record(user, "sharing.holders", query=query, details={"agencies": 0})
+        return []
+    ids = matching_record_ids(query, hidden, 500)
+    counts: dict[int, set[str]] = {}
+    for agency_id, entity_id in EntityRecord.objects.filter(id__in=ids).values_list(
+        "collection__agency_id", "entity_id"
+    ):
+        counts.setdefault(agency_id, set()).add(entity_id)
+    agencies = Agency.objects.in_bulk(list(counts))
+    found = sorted(
+        (Holder(agencies[a].code, agencies[a].name, len(e)) for a, e in counts.items()),
+        key=lambda h: h.agency_code,
+    )
+    record(user, "sharing.holders", query=query, details={"agencies": len(found)})
+    return found
+
+
+def _home_countries() -> list[str]:
+    """Countries of agencies with users here: foreign agencies of imported bundles are
+    federation peers, asked through federation, not through an in-house request."""
+    return list(Agency.objects.filter(users__isnull=False).values_list("country", flat=True))
+
+
+def send_request(
+    user: Any,
+    *,
+    originator_code: str,
+    subject: str,
+    purpose: str,
+    due_by: datetime | None = None,
+) -> InformationRequest:
+    if not may_request(user):
+        error = PermissionDenied("only users who read records may ask for information")
+        _refuse(user, "sharing.request", error)
+        raise error
+    originator = Agency.objects.filter(code=originator_code).first()
+    if originator is None:
+        raise InvalidInput(f"no agency with code {originator_code!r}")
+    if originator.pk == user.agency_id:
+        raise InvalidInput("ask another agency, not your own")
+    subject = _text(subject, "subject", limit=200)
+    purpose = _text(purpose, "purpose")
+    due = _future(due_by, "deadline") or timezone.now() + DEFAULT_DUE
+    with transaction.atomic():
+        rfi = InformationRequest.objects.create(
+            requester=user,
+            requesting_agency_id=user.agency_id,
+            originator=originator,
+            subject=subject,
+            purpose=purpose,
+            due_by=due,
+        )
+        log_event(
+            DisseminationKind.REQUESTED,
+            originator_id=originator.pk,
+            recipient_id=user.agency_id,
+            request_id=rfi.pk,
+            actor=user.get_username(),
+            note=purpose,
+        )
+        record(
+            user,
+            "sharing.request",
+            object_type="request",
+            object_id=rfi.pk,
+            details={"to": originator.code},
+        )
+        url = reverse("sharing:request", args=[rfi.pk])
+        for supervisor in _data_users(originator, SHARING_ROLES):
+            notify(supervisor, f"{user.agency.code} asks for information: {subject}", url)
+    return rfi
+
+
+def get_request(user: Any, request_id: int) -> InformationRequest:
+    rfi = (
+        InformationRequest.objects.visible_to(user)
+        .select_related("requester", "requesting_agency", "originator", "grant__collection")
+        .filter(id=request_id)
+        .first()
+    )
+    if rfi is None:
+        raise NotFound(f"request {request_id} not found")
+    record(user, "sharing.request.read", object_type="request", object_id=rfi.pk)
+    return rfi
+
+
+def decide_request(
+    user: Any,
+    request_id: int,
+    *,
+    decision: str,
+    collection_id: int | None = None,
+    conditions: str = "",
+    expires_at: datetime | None = None,
+    note: str = "",
+) -> InformationRequest:
+    """The originator approves (a grant of the chosen collection), narrows (the same, noted
+    as a part of what was asked) or refuses. Only a supervisor of the originator decides."""
+    rfi = InformationRequest.objects.filter(id=request_id, originator_id=_agency_of(user)).first()
+    if rfi is None or not may_share(user):
+        error: Exception = NotFound(f"request {request_id} not found")
+        _refuse(user, "sharing.decide", error, request=request_id)
+        raise error
+    if rfi.status != RequestStatus.PENDING:
+        raise InvalidInput("this request has already been decided")
+    if decision not in (RequestStatus.APPROVED, RequestStatus.NARROWED, RequestStatus.REFUSED):
+        raise InvalidInput(f"unknown decision {decision!r}")
+    note = _text(note, "note", required=decision == RequestStatus.REFUSED)
+    with transaction.atomic():
+        if decision != RequestStatus.REFUSED:
+            if collection_id is None:
+                raise InvalidInput("choose the collection to share")
+            rfi.grant = grant_collection(
+                user,
+                collection_id=collection_id,
+                agency_code=rfi.requesting_agency.code,
+                purpose=rfi.purpose,
+                conditions=conditions,
+                expires_at=expires_at,
+                request=rfi,
+            )
+            rfi.collection_id = collection_id
+        rfi.status = decision
+        rfi.decided_by = user
+        rfi.decided_at = timezone.now()
+        rfi.decision_note = note
+        rfi.save()
+        log_event(
+            DisseminationKind.REFUSED
+            if decision == RequestStatus.REFUSED
+            else DisseminationKind.APPROVED,
+            originator_id=rfi.originator_id,
+            recipient_id=rfi.requesting_agency_id,
+            request_id=rfi.pk,
+            grant_id=rfi.grant_id,
+            collection=rfi.grant.collection if rfi.grant else None,
+            actor=user.get_username(),
+            note=note,
+        )
+        record(
+            user,
+            "sharing.decide",
+            object_type="request",
+            object_id=rfi.pk,
+            details={"decision": decision, "grant": rfi.grant_id or ""},
+        )
+        notify(
+            rfi.requester,
+            f"{rfi.originator.code}: {RequestStatus(decision).label} — {rfi.subject}",
+            reverse("sharing:request", args=[rfi.pk]),
+        )
+    return rfi
+
+
+@dataclass
+class Inbox:
+    incoming: list[InformationRequest]
+    outgoing: list[InformationRequest]
+
+
+def inbox(user: Any) -> Inbox:
+    if not may_request(user):
+        return Inbox([], [])
+    base = InformationRequest.objects.select_related("requester", "requesting_agency", "originator")
+    return Inbox(
+        incoming=list(base.filter(originator_id=user.agency_id)),
+        outgoing=list(base.filter(requesting_agency_id=user.agency_id)),
+    )
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def _data_users(agency: Agency, roles: tuple[str, ...] = ()) -> list[User]:
+    users = User.objects.filter(agency=agency, is_active=True)
+    if roles:
+        users = users.filter(roles__role__in=roles)
+    return [u for u in users.distinct() if u.sees_records]
+
+
+def notify(user: Any, message: str, url: str = "") -> Notification:
+    return Notification.objects.create(user=user, message=message[:500], url=url[:300])
+
+
+def notifications(user: Any, limit: int = 50) -> list[Notification]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Notification.objects.filter(user_id=user.pk)[:limit])
+
+
+def mark_read(user: Any) -> int:
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- H1: evidence use -------------------------------------------------------------------------
+
+
+def permit_evidence_use(user: Any, *, collection_id: int, agency_code: str, note: str = "") -> None:
+    """The originator records its permission to use its H1 material as evidence."""
+    if not may_share(user):
+        error = PermissionDenied("only a supervisor or commander may permit evidence use")
+        _refuse(user, "sharing.evidence", error, collection=collection_id)
+        raise error
+    collection = owned_collection(user, collection_id, "sharing.evidence")
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        raise InvalidInput(f"no agency with code {agency_code!r}")
+    note = _text(note, "note", required=False)
+    with transaction.atomic():
+        EvidencePermission.objects.update_or_create(
+            collection=collection, agency=agency, defaults={"granted_by": user, "note": note}
+        )
+        log_event(
+            DisseminationKind.EVIDENCE,
+            originator_id=collection.agency_id,
+            recipient_id=agency.pk,
+            collection=collection,
+            actor=user.get_username(),
+            note=note,
+        )
+        record(
+            user,
+            "sharing.evidence",
+            object_type="collection",
+            object_id=collection.pk,
+            details={"to": agency.code},
+        )
+
+
+@dataclass(frozen=True)
+class EvidenceVerdict:
+    allowed: bool
+    ask: list[str]  # codes of the originators whose permission is missing
+
+
+def may_use_as_evidence(user: Any, entity_id: str) -> EvidenceVerdict:
+    """May the user attach this entity to a case's evidence or a disclosure bundle?
+
+    Per statement: every statement the user sees whose effective handling is H1 and whose
+    collection belongs to another agency needs that agency's recorded permission
+    (``permit_evidence_use``). The verdict names the originators to ask. An entity the user
+    does not see is NotFound. For the cases branch to call before attaching evidence.
+    """
+    rows = list(
+        Statement.objects.visible_to(user)
+        .filter(entity_id=entity_id)
+        .exclude(collection__agency_id=_agency_of(user))
+        .filter(Q(handling="H1") | Q(handling="", collection__handling="H1"))
+        .values_list("collection_id", "collection__agency__code")
+        .distinct()
+    )
+    if not rows and not Statement.objects.visible_to(user).filter(entity_id=entity_id).exists():
+        raise NotFound("entity not found")
+    permitted = set(
+        EvidencePermission.objects.filter(
+            agency_id=user.agency_id, collection_id__in=[c for c, _a in rows]
+        ).values_list("collection_id", flat=True)
+    )
+    ask = sorted({code for cid, code in rows if cid not in permitted})
+    return EvidenceVerdict(allowed=not ask, ask=ask)

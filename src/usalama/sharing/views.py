@@ -1,0 +1,309 @@
+"""Sharing pages: grants given and received, requests for information, hit notices and the
+dissemination log. Views translate HTTP to the services; checks and audit happen there."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from usalama.accounts.models import Agency
+from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
+from usalama.records.models import Collection
+from usalama.sharing import services
+from usalama.sharing.models import RequestStatus
+
+
+def _day_end(value: str, field: str) -> datetime | None:
+    """A date from a form (YYYY-MM-DD) as the end of that day, in the server's time zone."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as bad:
+        raise InvalidInput(f"{field}: not a date (YYYY-MM-DD)") from bad
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _agency_id(request: HttpRequest) -> int:
+    return int(getattr(request.user, "agency_id", None) or 0)
+
+
+def _agencies(request: HttpRequest) -> list[Agency]:
+    return list(Agency.objects.exclude(id=_agency_id(request)).order_by("code"))
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    if not services.may_request(request.user):
+        raise Http404
+    user = request.user
+    context = {
+        "notices": services.notifications(user),
+        "received": services.grants_received(user),
+        "given": services.grants_given(user),
+        "may_share": services.may_share(user),
+        "own_collections": Collection.objects.filter(agency_id=_agency_id(request)),
+        "agencies": _agencies(request),
+    }
+    services.mark_read(user)
+    return render(request, "sharing/index.html", context)
+
+
+@login_required
+@require_POST
+def grant(request: HttpRequest) -> HttpResponse:
+    try:
+        services.grant_collection(
+            request.user,
+            collection_id=_int(request.POST.get("collection")) or 0,
+            agency_code=request.POST.get("agency", ""),
+            purpose=request.POST.get("purpose", ""),
+            conditions=request.POST.get("conditions", ""),
+            expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
+        )
+    except NotFound as missing:
+        raise Http404 from missing
+    except PermissionDenied as refused:
+        return HttpResponseForbidden(refused.message)
+    except InvalidInput as bad:
+        messages.error(request, bad.message)
+    else:
+        messages.success(request, _("Shared. The other agency can read it now."))
+    return redirect("sharing:index")
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
+    try:
+        services.revoke_grant(request.user, grant_id)
+    except NotFound as missing:
+        raise Http404 from missing
+    messages.success(request, _("Revoked. The other agency can no longer read it."))
+    return redirect("sharing:index")
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, grant_id: int) -> HttpResponse:
+    try:
+        services.acknowledge(request.user, grant_id)
+    except NotFound as missing:
+        raise Http404 from missing
+    messages.success(request, _("Conditions acknowledged. The collection is open to you."))
+    return redirect("sharing:index")
+
+
+@login_required
+def requests(request: HttpRequest) -> HttpResponse:
+    if not services.may_request(request.user):
+        raise Http404
+    box = services.inbox(request.user)
+    return render(request, "sharing/requests.html", {"inbox": box, "now": timezone.now()})
+
+
+@login_required
+def new_request(request: HttpRequest) -> HttpResponse:
+    if not services.may_request(request.user):
+        raise Http404
+    if request.method == "POST":
+        try:
+            rfi = services.send_request(
+                request.user,
+                originator_code=request.POST.get("agency", ""),
+                subject=request.POST.get("subject", ""),
+                purpose=request.POST.get("purpose", ""),
+                due_by=_day_end(request.POST.get("due", ""), _("Deadline")),
+            )
+        except (InvalidInput, PermissionDenied) as bad:
+            messages.error(request, bad.message)
+        else:
+            messages.success(request, _("Request sent."))
+            return redirect("sharing:request", rfi.pk)
+    return render(
+        request,
+        "sharing/new_request.html",
+        {
+            "agencies": _agencies(request),
+            "agency": request.POST.get("agency") or request.GET.get("agency", ""),
+            "subject": request.POST.get("subject") or request.GET.get("subject", ""),
+            "purpose": request.POST.get("purpose", ""),
+        },
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        rfi = services.get_request(request.user, request_id)
+    except NotFound as missing:
+        raise Http404 from missing
+    deciding = (
+        rfi.status == RequestStatus.PENDING
+        and rfi.originator_id == _agency_id(request)
+        and services.may_share(request.user)
+    )
+    return render(
+        request,
+        "sharing/request.html",
+        {
+            "rfi": rfi,
+            "deciding": deciding,
+            "own_collections": Collection.objects.filter(agency_id=_agency_id(request)),
+            "decisions": RequestStatus.choices[1:],
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        services.decide_request(
+            request.user,
+            request_id,
+            decision=request.POST.get("decision", ""),
+            collection_id=_int(request.POST.get("collection")),
+            conditions=request.POST.get("conditions", ""),
+            expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
+            note=request.POST.get("note", ""),
+        )
+    except NotFound as missing:
+        raise Http404 from missing
+    except PermissionDenied as refused:
+        return HttpResponseForbidden(refused.message)
+    except InvalidInput as bad:
+        messages.error(request, bad.message)
+    else:
+        messages.success(request, _("Decision recorded; the requester has been told."))
+    return redirect("sharing:request", request_id)
+
+
+@login_required
+def holders(request: HttpRequest) -> HttpResponse:
+    if not services.may_request(request.user):
+        raise Http404
+    query = request.GET.get("q", "").strip()
+    found: list[services.Holder] = []
+    if query:
+        try:
+            found = services.holders(request.user, query)
+        except InvalidInput as bad:
+            messages.error(request, bad.message)
+    return render(request, "sharing/holders.html", {"query": query, "holders": found})
+
+
+@login_required
+def log(request: HttpRequest) -> HttpResponse:
+    if not services.may_request(request.user):
+        raise Http404
+    return render(request, "sharing/log.html", {"events": services.dissemination_log(request.user)})
+
+
+def _float(value: str | None, field: str) -> float:
+    try:
+        return float(value or "")
+    except ValueError as bad:
+        raise InvalidInput(f"{field}: not a number") from bad
+
+
+def _moment(value: str | None, field: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError as bad:
+        raise InvalidInput(f"{field}: not a date and time") from bad
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _lines(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").replace(",", "\n").splitlines() if part.strip()]
+
+
+@login_required
+def operations(request: HttpRequest) -> HttpResponse:
+    from usalama.sharing import deconfliction
+    from usalama.sharing.models import Operation
+
+    if not services.may_request(request.user):
+        raise Http404
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "subject":
+                _subject, alerts = deconfliction.register_subject(
+                    request.user,
+                    entity_id=request.POST.get("entity_id", "").strip(),
+                    contact_phone=request.POST.get("contact_phone", ""),
+                )
+            else:
+                _operation, alerts = deconfliction.register_operation(
+                    request.user,
+                    name=request.POST.get("name", ""),
+                    place=request.POST.get("place", ""),
+                    latitude=_float(request.POST.get("latitude"), _("Latitude")),
+                    longitude=_float(request.POST.get("longitude"), _("Longitude")),
+                    radius_m=int(_float(request.POST.get("radius_m"), _("Radius"))),
+                    starts_at=_moment(request.POST.get("starts_at"), _("Starts")),
+                    ends_at=_moment(request.POST.get("ends_at"), _("Ends")),
+                    contact_phone=request.POST.get("contact_phone", ""),
+                    targets=_lines(request.POST.get("targets")),
+                    intelligence=request.POST.getlist("intelligence"),
+                )
+        except NotFound as missing:
+            messages.error(request, missing.message)
+        except InvalidInput as bad:
+            messages.error(request, bad.message)
+        else:
+            if alerts:
+                messages.warning(
+                    request,
+                    _("Another agency is working the same ground: see your notifications."),
+                )
+            else:
+                messages.success(request, _("Registered. No overlap with another agency."))
+            return redirect("sharing:operations")
+    return render(
+        request,
+        "sharing/operations.html",
+        {
+            "operations": Operation.objects.visible_to(request.user),
+            "collections": Collection.objects.visible_to(request.user).order_by("label"),
+            "results": deconfliction.results_by_intelligence(request.user),
+            "notices": services.notifications(request.user, limit=10),
+        },
+    )
+
+
+@login_required
+@require_POST
+def outcome(request: HttpRequest, operation_id: int) -> HttpResponse:
+    from usalama.sharing import deconfliction
+
+    try:
+        deconfliction.record_outcome(
+            request.user,
+            operation_id,
+            arrests=int(_float(request.POST.get("arrests"), _("Arrests"))),
+            seizures=request.POST.get("seizures", ""),
+            note=request.POST.get("note", ""),
+        )
+    except NotFound as missing:
+        raise Http404 from missing
+    except InvalidInput as bad:
+        messages.error(request, bad.message)
+    else:
+        messages.success(request, _("Outcome recorded."))
+    return redirect("sharing:operations")
