@@ -11,8 +11,10 @@ import importlib.util
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -86,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "usalama.api.limits.ApiUploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,6 +99,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "usalama.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "usalama.web.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -182,8 +186,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _env_bool("USALAMA_SECURE_COOKIES", False)
+# --- served over TLS (USALAMA_TLS=1): secure cookies and HSTS; docs/security-headers.md -------
+USALAMA_TLS = _env_bool("USALAMA_TLS", False)
+SESSION_COOKIE_SECURE = USALAMA_TLS or _env_bool("USALAMA_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Django's SecurityMiddleware sends HSTS only on a request that arrived over HTTPS.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("USALAMA_HSTS_SECONDS", str(365 * 24 * 3600) if USALAMA_TLS else "0")
+)
+if _env_bool("USALAMA_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -224,6 +236,31 @@ LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (-0.02, 37.9),
     "DEFAULT_ZOOM": 6,
     "RESET_VIEW": False,
+}
+
+
+# --- Content-Security-Policy (django-csp): scripts only from our own static files, or an
+# inline block carrying the request's nonce. Styles may be inline (matplotlib's SVG charts and
+# Leaflet set style attributes); no script, frame, object or form target on another host.
+def _tile_origin(template: str) -> list[str]:
+    parts = urlsplit(template.split("{", 1)[0] if template else "")
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_tile_origin(str(LEAFLET_CONFIG["TILES"]))],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

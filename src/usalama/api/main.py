@@ -42,7 +42,11 @@ def _error(
 
 @api.exception_handler(UsalamaError)
 def _usalama_error(request: HttpRequest, exc: UsalamaError) -> HttpResponse:
-    return _error(request, exc.http_status, exc.code, exc.message)
+    response = _error(request, exc.http_status, exc.code, exc.message)
+    retry_after = getattr(exc, "retry_after", 0)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

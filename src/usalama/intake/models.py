@@ -140,7 +140,7 @@ class LocalLeader(models.Model):
 class Report(Submission):
     """An identified report: a reference the reporter can quote; contact only if they chose it."""
 
-    reference = models.CharField(max_length=20, unique=True)
+    reference = models.CharField(max_length=32, unique=True)
     contact_ok = models.BooleanField(default=False)
     contact_name = models.CharField(max_length=200, blank=True)
     contact_phone = models.CharField(max_length=20, blank=True)

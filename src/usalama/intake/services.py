@@ -24,13 +24,13 @@ from usalama.accounts.models import Agency
 from usalama.audit.services import Actor, record
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import clean_text, normalise_phone
-from usalama.intake import codes, places
+from usalama.intake import codes, places, throttle
 from usalama.intake.categories import BY_CODE
 from usalama.intake.classify import suggest
 from usalama.intake.errors import RateLimited, Replayed
 from usalama.intake.models import (
     Attachment,
-    CodeThrottle,
+    Channel,
     LocalLeader,
     Message,
     PhoneHash,
@@ -49,10 +49,7 @@ MAX_MESSAGE = 2000
 MAX_SHORT = 300
 PHONE_WINDOW = timedelta(hours=1)
 PHONE_LIMIT = 30
-THROTTLE_WINDOW = timedelta(minutes=15)
-BUCKET_FAILURES = 10
-GLOBAL_FAILURES = 300
-GLOBAL_BUCKET = "*"
+THROTTLE_WINDOW = timedelta(minutes=15)  # a local leader's PIN lock
 
 
 # --- keys and small helpers --------------------------------------------------------------------
@@ -222,7 +219,8 @@ def _store_photos(photos: list[CleanPhoto], **owner: Any) -> None:
 def submit_tip(data: SubmissionInput) -> tuple[Tip, str]:
     """Store an anonymous tip; return it and its code (the only time the code exists)."""
     fields = _validated(data)
-    code = codes.new_tip_code()
+    # A USSD menu takes digits only: its tipsters get the numeric format (codes.py).
+    code = codes.new_tip_code(numeric=data.channel == Channel.USSD)
     digits = codes.normalise_code(code)
     assert digits is not None
     # Argon2 is slow on purpose: hash before taking the (serialised) write transaction.
@@ -294,43 +292,23 @@ def submit_report(
     raise InvalidInput("could not allocate a reference; try again")
 
 
-# --- code lookups with brute-force protection --------------------------------------------------
-def _throttle_locked(bucket: str, now: datetime) -> bool:
-    return CodeThrottle.objects.filter(
-        bucket__in=[bucket, GLOBAL_BUCKET], locked_until__gt=now
-    ).exists()
-
-
-def _throttle_fail(bucket: str, now: datetime) -> None:
-    for key, limit, lock in (
-        (bucket, BUCKET_FAILURES, THROTTLE_WINDOW),
-        (GLOBAL_BUCKET, GLOBAL_FAILURES, timedelta(minutes=1)),
-    ):
-        with transaction.atomic():
-            row, _ = CodeThrottle.objects.select_for_update().get_or_create(bucket=key)
-            if now - row.window_start > THROTTLE_WINDOW:
-                row.window_start, row.failures, row.locked_until = now, 0, None
-            row.failures += 1
-            if row.failures >= limit:
-                row.locked_until = now + lock
-            row.save()
-
-
-def find_tip(raw_code: str) -> Tip:
-    """The tip with this code, or NotFound. Failed guesses are slowed and counted per bucket."""
-    digits = codes.normalise_code(raw_code)
-    if digits is None:
-        raise NotFound("no tip with that code")
-    bucket = codes.bucket(_key("tip-bucket"), digits)
-    now = timezone.now()
-    if _throttle_locked(bucket, now):
-        raise RateLimited("too many wrong codes; try again in 15 minutes")
-    for tip in Tip.objects.filter(code_bucket=bucket):
-        if codes.verify_code(tip.code_hash, digits):
-            return tip  # type: ignore[no-any-return]
-    _throttle_fail(bucket, now)
-    time.sleep(_lookup_delay())
+# --- code lookups: the guesser is throttled, never the code (throttle.py) ----------------------
+def find_tip(raw_code: str, *, client: throttle.Client) -> Tip:
+    """The tip with this code, or NotFound. A locked client is refused before any check."""
+    throttle.check(client)
+    canonical = codes.normalise_code(raw_code)
+    if canonical is not None:
+        code_bucket = codes.bucket(_key("tip-bucket"), canonical)
+        for tip in Tip.objects.filter(code_bucket=code_bucket):
+            if codes.verify_code(tip.code_hash, canonical):
+                return tip  # type: ignore[no-any-return]
+    _failed_lookup(client)
     raise NotFound("no tip with that code")
+
+
+def _failed_lookup(client: throttle.Client) -> None:
+    throttle.failed(client)
+    time.sleep(_lookup_delay())
 
 
 @dataclass(frozen=True)
@@ -363,8 +341,8 @@ def _status_label(status: str, language: str) -> str:
         return str(Status(status).label)
 
 
-def tip_status(raw_code: str, language: str = "sw") -> PublicStatus:
-    tip = find_tip(raw_code)
+def tip_status(raw_code: str, language: str = "sw", *, client: throttle.Client) -> PublicStatus:
+    tip = find_tip(raw_code, client=client)
     messages = [PublicMessage(m.author, m.text, m.created_at) for m in tip.messages.all()]
     return PublicStatus(
         "tip",
@@ -377,14 +355,14 @@ def tip_status(raw_code: str, language: str = "sw") -> PublicStatus:
     )
 
 
-def report_status(raw_reference: str, language: str = "sw") -> PublicStatus:
+def report_status(
+    raw_reference: str, language: str = "sw", *, client: throttle.Client
+) -> PublicStatus:
+    throttle.check(client)
     reference = codes.normalise_reference(raw_reference, timezone.now().year)
-    if reference is None:
-        raise NotFound("no report with that reference")
-    report = Report.objects.filter(reference=reference).first()
+    report = Report.objects.filter(reference=reference).first() if reference else None
     if report is None:
-        _throttle_fail("ref", timezone.now())
-        time.sleep(_lookup_delay())
+        _failed_lookup(client)
         raise NotFound("no report with that reference")
     return PublicStatus(
         "report",
@@ -397,15 +375,17 @@ def report_status(raw_reference: str, language: str = "sw") -> PublicStatus:
     )
 
 
-def status_for(raw: str, language: str = "sw") -> PublicStatus:
+def status_for(raw: str, language: str = "sw", *, client: throttle.Client) -> PublicStatus:
     """A tip code or a report reference, whichever ``raw`` is."""
     if codes.normalise_code(raw) is not None:
-        return tip_status(raw, language)
-    return report_status(raw, language)
+        return tip_status(raw, language, client=client)
+    return report_status(raw, language, client=client)
 
 
-def add_tipster_message(raw_code: str, text: str, channel: str) -> Message:
-    tip = find_tip(raw_code)
+def add_tipster_message(
+    raw_code: str, text: str, channel: str, *, client: throttle.Client
+) -> Message:
+    tip = find_tip(raw_code, client=client)
     body = clean_field(text, "text", max_length=MAX_MESSAGE)
     with transaction.atomic():
         message = Message.objects.create(

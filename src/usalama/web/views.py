@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -26,6 +28,16 @@ from usalama.records import services as records
 from usalama.web.forms import OtpForm, SearchForm, TokenForm
 
 
+def safe_next(request: HttpRequest) -> str:
+    """Where to go after login or the second factor: ``next`` only if it stays on this host."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("web:dashboard")
+
+
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -36,9 +48,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user: Any = form.get_user()
             login(request, user)
             if user.needs_second_factor and not settings.USALAMA_DEMO_SKIP_2FA:
-                return redirect("web:otp")
+                return redirect(f"{reverse('web:otp')}?{urlencode({'next': safe_next(request)})}")
             accounts.audit_login(user, second_factor=False)
-            return redirect("web:dashboard")
+            return redirect(safe_next(request))
         accounts.audit_login_failed(request.POST.get("username", ""))
     return render(request, "web/login.html", {"form": form})
 
@@ -56,7 +68,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             accounts.audit_login(user, second_factor=True)
-            return redirect(request.GET.get("next") or "web:dashboard")
+            return redirect(safe_next(request))
         accounts.audit_login_failed(user.username)
         form.add_error("token", _("That code is not valid. Codes change every 30 seconds."))
     return render(request, "web/otp.html", {"form": form, "has_device": has_device})
