@@ -40,6 +40,7 @@ def _register() -> None:
     app.add_typer(__import__("usalama.commands.policing", fromlist=["app"]).app, name="incidents")
     app.add_typer(__import__("usalama.commands.ledger", fromlist=["app"]).app, name="ledger")
     app.add_typer(__import__("usalama.commands.intake", fromlist=["app"]).app, name="intake")
+    app.add_typer(__import__("usalama.commands.keys", fromlist=["app"]).app, name="keys")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -57,6 +58,11 @@ def main(argv: list[str] | None = None) -> None:
         raise
     except Exception as error:  # click usage errors and friends
         import click
+        from django.core.exceptions import ImproperlyConfigured
+
+        if isinstance(error, ImproperlyConfigured):
+            typer.echo(f"usalama: configuration: {error}", err=True)
+            sys.exit(2)
 
         if isinstance(error, click.exceptions.ClickException):
             error.show()

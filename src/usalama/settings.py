@@ -7,6 +7,7 @@ Everything an operator sets comes from ``USALAMA_*`` environment variables (docu
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import secrets
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -292,4 +294,25 @@ USALAMA_SEARCH_MAX_RESULTS = 200
 
 # --- intake (community reports and tips): docs/intake.md ----------------------------------------
 USALAMA_GATEWAY_SECRET = os.environ.get("USALAMA_GATEWAY_SECRET", "")  # empty: webhooks off (404)
-USALAMA_PHONE_HMAC_KEY = os.environ.get("USALAMA_PHONE_HMAC_KEY", "")  # empty: from SECRET_KEY
+
+
+# Keys that protect data at rest live OUTSIDE the data directory (accounts/sealing.py): the
+# phone-number HMAC key and the field-encryption keys. Refused at start if inside it.
+def _keys_dir() -> Path:
+    configured = os.environ.get("USALAMA_KEYS_DIR")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    installation = hashlib.sha256(str(VAR_DIR).encode()).hexdigest()[:12]
+    return (base / "usalama" / "keys" / installation).resolve()
+
+
+USALAMA_KEYS_DIR = _keys_dir()
+if USALAMA_KEYS_DIR.is_relative_to(VAR_DIR):
+    raise ImproperlyConfigured(
+        f"USALAMA_KEYS_DIR ({USALAMA_KEYS_DIR}) is inside the data directory ({VAR_DIR}): a "
+        "copy of the data would carry the keys that protect it. Set USALAMA_KEYS_DIR to a "
+        "folder outside it, or give the keys as USALAMA_PHONE_HMAC_KEY and USALAMA_FIELD_KEYS."
+    )
+USALAMA_PHONE_HMAC_KEY = os.environ.get("USALAMA_PHONE_HMAC_KEY", "")  # empty: keys dir
+USALAMA_FIELD_KEYS = os.environ.get("USALAMA_FIELD_KEYS", "")  # empty: keys dir

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
+from usalama.accounts import sealing
 from usalama.accounts.models import Agency
 from usalama.audit.services import Actor, record
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -47,21 +48,41 @@ PUBLIC = Actor(name="public")  # every anonymous or public submission is audited
 MAX_DESCRIPTION = 4000
 MAX_MESSAGE = 2000
 MAX_SHORT = 300
-PHONE_WINDOW = timedelta(hours=1)
 PHONE_LIMIT = 30
 THROTTLE_WINDOW = timedelta(minutes=15)  # a local leader's PIN lock
 
 
 # --- keys and small helpers --------------------------------------------------------------------
-def _key(purpose: str) -> bytes:
-    base = settings.USALAMA_PHONE_HMAC_KEY or settings.SECRET_KEY
+def _derive(base: str, purpose: str) -> bytes:
     return hmac.new(base.encode(), b"usalama.intake:" + purpose.encode(), hashlib.sha256).digest()
+
+
+def _key(purpose: str) -> bytes:
+    # Outside the data directory (accounts/sealing.py): a copied database cannot be turned
+    # back into phone numbers by trying every number.
+    return _derive(sealing.phone_hmac_key(), purpose)
+
+
+def _legacy_key(purpose: str) -> bytes | None:
+    """The key of before (derived from SECRET_KEY, which sits in the data directory), so that
+    codes and leaders' phones stored under it keep working; None once nothing needs it."""
+    if settings.USALAMA_PHONE_HMAC_KEY:
+        return None  # an operator-set key was already the key
+    legacy = _derive(settings.SECRET_KEY, purpose)
+    return None if legacy == _key(purpose) else legacy
 
 
 def phone_digest(msisdn: str) -> str:
     """Keyed HMAC of the E.164 digits (or of the raw string if it is not a phone number)."""
-    canonical = normalise_phone(msisdn) or msisdn.strip()
-    return hmac.new(_key("phone"), canonical.encode(), hashlib.sha256).hexdigest()
+    return phone_digests(msisdn)[0]
+
+
+def phone_digests(msisdn: str) -> list[str]:
+    """The digest under the current key, then under the key of before if there was one (a
+    leader registered, or a number blocked, before the key moved out of the data directory)."""
+    canonical = (normalise_phone(msisdn) or msisdn.strip()).encode()
+    keys = [_key("phone"), _legacy_key("phone")]
+    return [hmac.new(k, canonical, hashlib.sha256).hexdigest() for k in keys if k is not None]
 
 
 def _lookup_delay() -> float:
@@ -298,8 +319,9 @@ def find_tip(raw_code: str, *, client: throttle.Client) -> Tip:
     throttle.check(client)
     canonical = codes.normalise_code(raw_code)
     if canonical is not None:
-        code_bucket = codes.bucket(_key("tip-bucket"), canonical)
-        for tip in Tip.objects.filter(code_bucket=code_bucket):
+        keys = [_key("tip-bucket"), _legacy_key("tip-bucket")]
+        buckets = [codes.bucket(key, canonical) for key in keys if key is not None]
+        for tip in Tip.objects.filter(code_bucket__in=buckets):
             if codes.verify_code(tip.code_hash, canonical):
                 return tip  # type: ignore[no-any-return]
     _failed_lookup(client)
@@ -403,16 +425,25 @@ def add_tipster_message(
 
 
 # --- phones and gateways -------------------------------------------------------------------------
+def phone_window(now: datetime) -> datetime:
+    """The clock hour ``now`` falls in. A rate window starts on the hour, never at a sender's
+    first message: an exact start could be matched to the gateway's log of who sent what
+    when, and name the number behind a hash without the key (issue #20, finding 5)."""
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
 def check_phone(msisdn: str) -> None:
     """Count a message from this number (as an HMAC); refuse blocked or too-busy numbers."""
-    digest = phone_digest(msisdn)
-    now = timezone.now()
+    digests = phone_digests(msisdn)
+    window = phone_window(timezone.now())
     with transaction.atomic():
-        row, _ = PhoneHash.objects.select_for_update().get_or_create(digest=digest)
-        if row.blocked:
+        row, _ = PhoneHash.objects.select_for_update().get_or_create(
+            digest=digests[0], defaults={"window_start": window}
+        )
+        if row.blocked or PhoneHash.objects.filter(digest__in=digests[1:], blocked=True).exists():
             raise RateLimited("this number is blocked")
-        if now - row.window_start > PHONE_WINDOW:
-            row.window_start, row.window_count = now, 0
+        if row.window_start != window:
+            row.window_start, row.window_count = window, 0
         row.window_count += 1
         row.total += 1
         row.save()
@@ -485,7 +516,7 @@ def register_leader(
 def leader_by_pin(msisdn: str, pin: str) -> LocalLeader:
     """The active leader with this phone and PIN (5 wrong PINs lock it for 15 minutes)."""
     now = timezone.now()
-    leader = LocalLeader.objects.filter(phone_hmac=phone_digest(msisdn), active=True).first()
+    leader = LocalLeader.objects.filter(phone_hmac__in=phone_digests(msisdn), active=True).first()
     if leader is None:
         raise PermissionDenied("not a registered local leader")
     if leader.locked_until and leader.locked_until > now:

@@ -36,7 +36,8 @@ def _category_menu(language: str) -> str:
 
 
 def _is_leader_phone(phone: str) -> bool:
-    return LocalLeader.objects.filter(phone_hmac=services.phone_digest(phone), active=True).exists()
+    digests = services.phone_digests(phone)
+    return LocalLeader.objects.filter(phone_hmac__in=digests, active=True).exists()
 
 
 def _final(session_id: str, phone: str, text: str) -> None:
