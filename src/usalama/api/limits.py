@@ -58,7 +58,11 @@ class ApiUploadLimitMiddleware:
 
     def _refuse(self, request: HttpRequest, declared: int, limit: int) -> HttpResponse:
         if request.path.startswith(API_PREFIX):
-            message = f"the request body is {declared:,} bytes; the limit here is {limit:,}"
+            if request.path.startswith(PHOTO_PATHS):
+                allowed = f"the limit here is {limit:,}"
+            else:
+                allowed = f"the upload limit is {settings.USALAMA_MAX_UPLOAD_BYTES:,}"
+            message = f"the request body is {declared:,} bytes; {allowed}"
             response: HttpResponse = JsonResponse(
                 {"code": "too_large", "message": message}, status=413
             )
