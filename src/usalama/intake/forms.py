@@ -127,8 +127,16 @@ class ReportForm(IncidentFields):
             raise forms.ValidationError(_("Leave this empty"))
         return ""
 
+    CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("identity") != self.CONTACT:
+            # Staying anonymous: whatever is in the contact fields (typed before choosing,
+            # or visible with CSS off) is ignored, neither checked nor kept.
+            for name in self.CONTACT_FIELDS:
+                self._errors.pop(name, None)
+                data[name] = ""
         if data.get("identity") == self.CONTACT and not (
             data.get("contact_phone") or data.get("contact_email")
         ):

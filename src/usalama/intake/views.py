@@ -64,21 +64,38 @@ def report_form(request: HttpRequest) -> HttpResponse:
     county = (request.POST.get("county") or request.GET.get("county") or "").strip()
     if county and not places.is_county(county):
         county = ""
+    showing_wards = request.method == "POST" and bool(request.POST.get("show_wards"))
     with translation.override(language):
-        form = ReportForm(
-            request.POST or None,
-            request.FILES or None,
-            language=language,
-            county=county,
-            initial={"form_token": new_form_token(), "county": county},
-        )
-        if request.method == "POST" and form.is_valid():
+        if showing_wards:
+            # "Show wards" posts the whole form: give back what was typed, with the ward
+            # list of the chosen county, and check nothing yet.
+            typed = {
+                name: request.POST.get(name)
+                for name in ReportForm.base_fields
+                if name not in {"form_token", "website", "photos", "place"}
+                and request.POST.get(name)
+            }
+            form = ReportForm(
+                language=language,
+                county=county,
+                initial={**typed, "form_token": new_form_token(), "county": county},
+            )
+        else:
+            form = ReportForm(
+                request.POST or None,
+                request.FILES or None,
+                language=language,
+                county=county,
+                initial={"form_token": new_form_token(), "county": county},
+            )
+        if request.method == "POST" and not showing_wards and form.is_valid():
             try:
                 return _submit(request, form, language)
             except InvalidInput as bad:
                 form.add_error(None, bad.message)
-        status = 400 if request.method == "POST" else 200
+        status = 400 if request.method == "POST" and not showing_wards else 200
         context = {
+            "kept_typing": showing_wards,
             "form": form,
             "lang": language,
             "county": county,
