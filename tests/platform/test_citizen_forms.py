@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -77,5 +78,5 @@ def test_the_contact_fields_are_hidden_by_css_when_anonymous() -> None:
 
     css_path = finders.find("intake/public.css")
     assert css_path is not None
-    css = open(css_path, encoding="utf-8").read()
+    css = Path(css_path).read_text(encoding="utf-8")
     assert ':has(input[value="anonymous"]:checked) .contact-fields{display:none}' in css

@@ -135,7 +135,7 @@ class ReportForm(IncidentFields):
             # Staying anonymous: whatever is in the contact fields (typed before choosing,
             # or visible with CSS off) is ignored, neither checked nor kept.
             for name in self.CONTACT_FIELDS:
-                self._errors.pop(name, None)
+                self.errors.pop(name, None)
                 data[name] = ""
         if data.get("identity") == self.CONTACT and not (
             data.get("contact_phone") or data.get("contact_email")
