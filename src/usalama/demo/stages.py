@@ -38,7 +38,9 @@ class DemoContext:
 
 
 # (label shown while it runs, "module:function"). Add a line for a new area's stage.
-STAGES: list[tuple[str, str]] = []
+STAGES: list[tuple[str, str]] = [
+    ("a tipster's conversation, keys outside the data", "usalama.demo.stage_citizen:populate"),
+]
 
 
 def _resolve(target: str) -> Callable[[DemoContext], list[Tip]]:

@@ -237,11 +237,14 @@ def _store_photos(photos: list[CleanPhoto], **owner: Any) -> None:
         )
 
 
-def submit_tip(data: SubmissionInput) -> tuple[Tip, str]:
-    """Store an anonymous tip; return it and its code (the only time the code exists)."""
+def submit_tip(data: SubmissionInput, *, code: str | None = None) -> tuple[Tip, str]:
+    """Store an anonymous tip; return it and its code (the only time the code exists).
+
+    ``code`` is for the demo only (a code derived from its seed, so that a second run finds
+    the tip again instead of adding one); every real tip gets a fresh random code."""
     fields = _validated(data)
     # A USSD menu takes digits only: its tipsters get the numeric format (codes.py).
-    code = codes.new_tip_code(numeric=data.channel == Channel.USSD)
+    code = code or codes.new_tip_code(numeric=data.channel == Channel.USSD)
     digits = codes.normalise_code(code)
     assert digits is not None
     # Argon2 is slow on purpose: hash before taking the (serialised) write transaction.

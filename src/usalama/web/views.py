@@ -48,7 +48,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user: Any = form.get_user()
             login(request, user)
             if user.needs_second_factor and not settings.USALAMA_DEMO_SKIP_2FA:
-                return redirect(f"{reverse('web:otp')}?{urlencode({'next': safe_next(request)})}")
+                wanted = safe_next(request)
+                if wanted == reverse("web:dashboard"):
+                    return redirect("web:otp")
+                return redirect(f"{reverse('web:otp')}?{urlencode({'next': wanted})}")
             accounts.audit_login(user, second_factor=False)
             return redirect(safe_next(request))
         accounts.audit_login_failed(request.POST.get("username", ""))
