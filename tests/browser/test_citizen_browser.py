@@ -25,15 +25,18 @@ def test_pages_with_scripts_run_under_the_policy(page: Any, demo_server: DemoSer
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            or "Content-Security-Policy" in message.text
+            else None
+        ),
     )
     base = demo_server.base
     page.goto(base + "/login/")
-    assert "script-src 'self'" in (page.context.request.get(base + "/login/").headers.get(
-        "content-security-policy"
-    ) or "")
+    assert "script-src 'self'" in (
+        page.context.request.get(base + "/login/").headers.get("content-security-policy") or ""
+    )
     log_in(page, base, "nps.analyst", demo_server.secret("nps.analyst"))
     for path in ("/network/", "/policing/hotspots/", "/resolve/review/", "/records/imports/"):
         response = page.goto(base + path)
@@ -47,7 +50,9 @@ def test_pages_with_scripts_run_under_the_policy(page: Any, demo_server: DemoSer
 def test_without_javascript_anonymity_hides_contact_and_wards_keep_typing(
     chromium: Any, demo_server: DemoServer
 ) -> None:
-    context = chromium.new_context(java_script_enabled=False, viewport={"width": 420, "height": 900})
+    context = chromium.new_context(
+        java_script_enabled=False, viewport={"width": 420, "height": 900}
+    )
     page = context.new_page()
     try:
         page.goto(demo_server.base + "/report/?lang=en")
