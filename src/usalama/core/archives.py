@@ -57,7 +57,9 @@ def check_xlsx(path: Path, limits: XlsxLimits | None = None) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise InvalidInput(f"{name}: not an XLSX workbook (not a ZIP archive)") from error
+        raise InvalidInput(
+            f"{name}: not a readable spreadsheet (not an XLSX workbook: not a ZIP archive)"
+        ) from error
     with archive:
         parts = archive.infolist()
         if len(parts) > limits.max_parts:
