@@ -87,6 +87,13 @@ def test_the_guesser_is_locked_with_back_off_and_the_message_says_how_long(
     assert page.status_code == 429
     assert int(page["Retry-After"]) <= seconds
     assert "Try again in 1 minute" in page.content.decode()
+    # every refused attempt is audited, as the public (nothing about the guesser is kept)
+    from usalama.audit.models import AuditEvent
+
+    refused = AuditEvent.objects.filter(action="intake.lookup.refused")
+    assert refused.count() == throttle.FREE_FAILURES + 1
+    assert AuditEvent.objects.filter(action="intake.lookup.locked").count() >= 3
+    assert GUESSER["REMOTE_ADDR"] not in str(list(refused.values()))
     # back-off: the next failure after the lock doubles it
     key = throttle.for_address(GUESSER["REMOTE_ADDR"])
     throttle.forget(key)

@@ -317,9 +317,22 @@ def submit_report(
 
 
 # --- code lookups: the guesser is throttled, never the code (throttle.py) ----------------------
+def _check_client(client: throttle.Client, kind: str) -> None:
+    try:
+        throttle.check(client)
+    except RateLimited as locked:
+        record(
+            PUBLIC,
+            "intake.lookup.locked",
+            object_type=kind,
+            details={"retry_after": locked.retry_after},
+        )
+        raise
+
+
 def find_tip(raw_code: str, *, client: throttle.Client) -> Tip:
     """The tip with this code, or NotFound. A locked client is refused before any check."""
-    throttle.check(client)
+    _check_client(client, "tip")
     canonical = codes.normalise_code(raw_code)
     if canonical is not None:
         keys = [_key("tip-bucket"), _legacy_key("tip-bucket")]
@@ -327,12 +340,20 @@ def find_tip(raw_code: str, *, client: throttle.Client) -> Tip:
         for tip in Tip.objects.filter(code_bucket__in=buckets):
             if codes.verify_code(tip.code_hash, canonical):
                 return tip  # type: ignore[no-any-return]
-    _failed_lookup(client)
+    _failed_lookup(client, "tip")
     raise NotFound("no tip with that code")
 
 
-def _failed_lookup(client: throttle.Client) -> None:
-    throttle.failed(client)
+def _failed_lookup(client: throttle.Client, kind: str) -> None:
+    """Count a wrong code or reference against the client, audit it (as the public: nothing
+    about the client is kept), and slow the answer down."""
+    lock = throttle.failed(client)
+    record(
+        PUBLIC,
+        "intake.lookup.refused",
+        object_type=kind,
+        details={"locked_for": int(lock)},
+    )
     time.sleep(_lookup_delay())
 
 
@@ -383,11 +404,11 @@ def tip_status(raw_code: str, language: str = "sw", *, client: throttle.Client) 
 def report_status(
     raw_reference: str, language: str = "sw", *, client: throttle.Client
 ) -> PublicStatus:
-    throttle.check(client)
+    _check_client(client, "report")
     reference = codes.normalise_reference(raw_reference, timezone.now().year)
     report = Report.objects.filter(reference=reference).first() if reference else None
     if report is None:
-        _failed_lookup(client)
+        _failed_lookup(client, "report")
         raise NotFound("no report with that reference")
     return PublicStatus(
         "report",
