@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    "ninja",  # the API docs page from the package's own static files, not a CDN (CSP, offline)
     "django_tasks",
     "django_tasks_db",
     "usalama.accounts",
