@@ -45,6 +45,7 @@ def _register() -> None:
     app.add_typer(
         __import__("usalama.commands.federation", fromlist=["app"]).app, name="federation"
     )
+    app.add_typer(__import__("usalama.commands.keys", fromlist=["app"]).app, name="keys")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -62,6 +63,11 @@ def main(argv: list[str] | None = None) -> None:
         raise
     except Exception as error:  # click usage errors and friends
         import click
+        from django.core.exceptions import ImproperlyConfigured
+
+        if isinstance(error, ImproperlyConfigured):
+            typer.echo(f"usalama: configuration: {error}", err=True)
+            sys.exit(2)
 
         if isinstance(error, click.exceptions.ClickException):
             error.show()

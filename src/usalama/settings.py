@@ -7,12 +7,16 @@ Everything an operator sets comes from ``USALAMA_*`` environment variables (docu
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -91,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "usalama.api.limits.ApiUploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +106,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "usalama.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "usalama.web.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -188,8 +194,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _env_bool("USALAMA_SECURE_COOKIES", False)
+# --- served over TLS (USALAMA_TLS=1): secure cookies and HSTS; docs/citizen-safety.md --------
+USALAMA_TLS = _env_bool("USALAMA_TLS", False)
+SESSION_COOKIE_SECURE = USALAMA_TLS or _env_bool("USALAMA_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Django's SecurityMiddleware sends HSTS only on a request that arrived over HTTPS.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("USALAMA_HSTS_SECONDS", str(365 * 24 * 3600) if USALAMA_TLS else "0")
+)
+if _env_bool("USALAMA_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -232,6 +246,31 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+
+# --- Content-Security-Policy (django-csp): scripts only from our own static files, or an
+# inline block carrying the request's nonce. Styles may be inline (matplotlib's SVG charts and
+# Leaflet set style attributes); no script, frame, object or form target on another host.
+def _tile_origin(template: str) -> list[str]:
+    parts = urlsplit(template.split("{", 1)[0] if template else "")
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_tile_origin(str(LEAFLET_CONFIG["TILES"]))],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- logging: to stderr, no request bodies, no secrets -----------------------------------------
@@ -263,7 +302,28 @@ USALAMA_HITCHECK_PER_HOUR = int(os.environ.get("USALAMA_HITCHECK_PER_HOUR", "30"
 
 # --- intake (community reports and tips): docs/intake.md ----------------------------------------
 USALAMA_GATEWAY_SECRET = os.environ.get("USALAMA_GATEWAY_SECRET", "")  # empty: webhooks off (404)
-USALAMA_PHONE_HMAC_KEY = os.environ.get("USALAMA_PHONE_HMAC_KEY", "")  # empty: from SECRET_KEY
+
+
+# Keys that protect data at rest live OUTSIDE the data directory (accounts/sealing.py): the
+# phone-number HMAC key and the field-encryption keys. Refused at start if inside it.
+def _keys_dir() -> Path:
+    configured = os.environ.get("USALAMA_KEYS_DIR")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    installation = hashlib.sha256(str(VAR_DIR).encode()).hexdigest()[:12]
+    return (base / "usalama" / "keys" / installation).resolve()
+
+
+USALAMA_KEYS_DIR = _keys_dir()
+if USALAMA_KEYS_DIR.is_relative_to(VAR_DIR):
+    raise ImproperlyConfigured(
+        f"USALAMA_KEYS_DIR ({USALAMA_KEYS_DIR}) is inside the data directory ({VAR_DIR}): a "
+        "copy of the data would carry the keys that protect it. Set USALAMA_KEYS_DIR to a "
+        "folder outside it, or give the keys as USALAMA_PHONE_HMAC_KEY and USALAMA_FIELD_KEYS."
+    )
+USALAMA_PHONE_HMAC_KEY = os.environ.get("USALAMA_PHONE_HMAC_KEY", "")  # empty: keys dir
+USALAMA_FIELD_KEYS = os.environ.get("USALAMA_FIELD_KEYS", "")  # empty: keys dir
 
 # --- cases: evidence files live outside the database; the ODPP waiting clock -----------------
 EVIDENCE_DIR = Path(os.environ.get("USALAMA_EVIDENCE_DIR", VAR_DIR / "evidence")).resolve()

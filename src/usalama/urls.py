@@ -22,7 +22,7 @@ urlpatterns = [
         desk_views.convert,
         name="desk_convert",
     ),
-    # /report/, /tip/<code>/, /intake/triage/ and /webhooks/<gateway>/<secret>/
+    # /report/, /tip/ (codes by POST only), /intake/triage/ and /webhooks/<gateway>/
     path("", include("usalama.intake.urls")),
     path("", include("usalama.web.urls")),
 ]

@@ -15,7 +15,15 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from tests.platform.intake_helpers import SMS_URL, SMSSYNC_URL, configure, ussd
+from tests.platform.intake_helpers import (
+    GATEWAY,
+    SMS_URL,
+    SMSSYNC_URL,
+    api_status,
+    configure,
+    ussd,
+    web_status,
+)
 
 IP = "203.0.113.77"
 FORWARDED = "198.51.100.23"
@@ -57,7 +65,7 @@ def flows(
     caplog.set_level(logging.DEBUG)
     for name in ("django.request", "django.server", "django.security", "axes", "usalama"):
         caplog.set_level(logging.DEBUG, logger=name)
-    client = Client(**META)
+    client = Client(**META, **GATEWAY)
     responses = []
     # web: the form, an anonymous submission, the tip page, a reply, a wrong code
     page = client.get("/report/?lang=sw")
@@ -75,11 +83,11 @@ def flows(
     )
     assert done.status_code == 201
     responses.append(done)
-    code = re.search(rb"\d{5}(?:-\d{5}){4}", done.content)[0].decode()  # type: ignore[index]
-    responses.append(client.get(f"/tip/{code}/"))
-    responses.append(client.post(f"/tip/{code}/", {"form_token": token, "text": "Walikuwa watatu"}))
-    responses.append(client.get("/tip/11111-22222-33333-44444-55555/"))
-    responses.append(client.get("/tip/?code=" + code))
+    code = re.search(rb"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){3}", done.content)[0].decode()  # type: ignore[index]
+    responses.append(web_status(client, code))
+    responses.append(web_status(client, code, text="Walikuwa watatu"))
+    responses.append(web_status(client, "1111-2222-3333-4444"))
+    responses.append(client.get("/tip/"))
     # API
     api = client.post(
         "/api/v1/public/tips",
@@ -87,8 +95,8 @@ def flows(
         content_type="application/json",
     )
     responses.append(api)
-    responses.append(client.get(f"/api/v1/public/tips/{api.json()['tip_code']}"))
-    responses.append(client.get("/api/v1/public/tips/99999-99999-99999-99999-99999"))
+    responses.append(api_status(client, api.json()["tip_code"]))
+    responses.append(api_status(client, "9999-9999-9999-9999"))
     # SMS, SMSSync, USSD from the tipster's phone
     responses.append(
         client.post(
@@ -117,9 +125,7 @@ def flows(
     for step in ("", "2", "2*Gari la wizi limefichwa gereji"):
         responses.append(ussd(client, "sess-anon", PHONE, step, **META))
     responses.append(ussd(client, "sess-anon2", PHONE, "3*" + code.replace("-", ""), **META))
-    responses.append(
-        client.post("/webhooks/africastalking/sms/wrong-secret/", {"from": PHONE, "text": "x"})
-    )
+    responses.append(Client(**META).post(SMS_URL, {"from": PHONE, "text": "x"}))
     # a desk officer converts the web tip into an incident; the tipster checks the status again
     from usalama.desk.services import convert_to_incident
     from usalama.intake import staff
@@ -129,7 +135,7 @@ def flows(
     web_tip = Tip.objects.get(description="Majambazi walivamia duka usiku")
     staff.triage(officer, "tip", web_tip.pk, priority="high")
     convert_to_incident(officer, "tip", web_tip.pk, station="Central Police Station")
-    responses.append(client.get(f"/tip/{code}/"))
+    responses.append(web_status(client, code))
     responses.append(ussd(client, "sess-anon3", PHONE, "3*" + code.replace("-", ""), **META))
     return {"responses": responses, "caplog": caplog}
 

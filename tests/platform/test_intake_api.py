@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from typing import Any
@@ -9,7 +10,18 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.platform.intake_helpers import SECRET, SMS_URL, SMSSYNC_URL, configure
+from tests.platform.intake_helpers import (
+    GATEWAY,
+    SECRET,
+    SMS_URL,
+    SMSSYNC_URL,
+    USSD_URL,
+    api_message,
+    api_report_status,
+    api_status,
+    configure,
+    web_status,
+)
 from usalama.intake import staff
 from usalama.intake.models import Attachment, Message, Report, Tip
 
@@ -19,7 +31,7 @@ PHONE = "+254722333444"
 @pytest.fixture
 def client(db: Any, settings: Any) -> Client:
     configure(settings)
-    return Client()
+    return Client(**GATEWAY)
 
 
 def _tip(client: Client, **extra: Any) -> str:
@@ -41,16 +53,12 @@ def test_tip_conversation_with_staff_reply(
     client: Client, world: dict[str, Any], token_for: Any
 ) -> None:
     code = _tip(client, location_text="Moi Avenue", occurred_at="2026-01-05T20:00:00+03:00")
-    assert re.fullmatch(r"\d{5}(-\d{5}){4}", code)
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code)
     tip = Tip.objects.get()
     assert code.replace("-", "") not in tip.code_hash and tip.code_hash.startswith("$argon2id$")
-    status = client.get(f"/api/v1/public/tips/{code}").json()
+    status = api_status(client, code).json()
     assert status["status"] == "new" and status["messages"] == []
-    sent = client.post(
-        f"/api/v1/public/tips/{code}/messages",
-        {"text": "They had a gun"},
-        content_type="application/json",
-    )
+    sent = api_message(client, code, "They had a gun")
     assert sent.status_code == 201
     auth = {"HTTP_AUTHORIZATION": "Bearer " + token_for("nps.analyst")}
     queue = client.get("/api/v1/intake/queue", **auth).json()
@@ -76,7 +84,7 @@ def test_tip_conversation_with_staff_reply(
         **auth,
     ).json()
     assert triaged["status"] == "assigned" and triaged["assigned_agency"] == "DCI"
-    public = client.get(f"/api/v1/public/tips/{code}?lang=en").json()
+    public = api_status(client, code, "en").json()
     assert [m["author"] for m in public["messages"]] == ["tipster", "staff"]
     assert public["messages"][1]["text"] == "Which way did they go?"
     assert public["note"] == "An officer is looking into it."
@@ -114,7 +122,7 @@ def test_identified_report_keeps_contact_only_when_given(
         content_type="application/json",
     )
     assert plain.status_code == 201, plain.content
-    assert re.fullmatch(r"RPT-\d{4}-\d{6}", plain.json()["reference"])
+    assert re.fullmatch(r"RPT-\d{4}-\d{4}-\d{4}-\d{4}", plain.json()["reference"])
     withc = client.post(
         "/api/v1/public/reports",
         {
@@ -131,7 +139,7 @@ def test_identified_report_keeps_contact_only_when_given(
         not first.contact_ok and first.contact_phone == "" and first.ward == "Parklands/Highridge"
     )
     assert second.contact_ok and second.contact_phone == "254712345678"
-    assert client.get(f"/api/v1/public/reports/{first.reference}").json()["status"] == "new"
+    assert api_report_status(client, first.reference).json()["status"] == "new"
 
 
 @pytest.mark.parametrize(
@@ -171,46 +179,46 @@ def test_binary_and_malformed_bodies(client: Client) -> None:
 
 def test_script_injection_is_stored_as_text_and_escaped(client: Client) -> None:
     code = _tip(client, description="<script>alert(1)</script> wizi")
-    page = client.get(f"/tip/{code}/?lang=en")
+    page = web_status(client, code, "en")
     assert page.status_code == 200
-    client.post(
-        f"/api/v1/public/tips/{code}/messages",
-        {"text": "<img src=x onerror=alert(1)>"},
-        content_type="application/json",
-    )
-    page = client.get(f"/tip/{code}/")
+    api_message(client, code, "<img src=x onerror=alert(1)>")
+    page = web_status(client, code)
     assert b"<img src=x" not in page.content and b"&lt;img src=x" in page.content
 
 
-def test_wrong_code_is_404_and_brute_force_is_throttled(client: Client, settings: Any) -> None:
-    from usalama.intake import services
-
+def test_wrong_code_is_404_and_old_code_paths_are_gone(client: Client) -> None:
     code = _tip(client)
-    assert client.get("/api/v1/public/tips/12345-12345-12345-12345-12345").status_code == 404
-    assert client.get("/api/v1/public/tips/not-a-code").status_code == 404
-    monkey_bucket = "00000"
-    settings.USALAMA_INTAKE_LOOKUP_DELAY = 0
-    from usalama.intake.models import CodeThrottle
-
-    now = services.timezone.now()
-    for _ in range(services.BUCKET_FAILURES):
-        services._throttle_fail(monkey_bucket, now)
-    assert CodeThrottle.objects.get(bucket=monkey_bucket).locked_until is not None
-    # a locked global counter refuses every lookup for a while, even the right code
-    CodeThrottle.objects.update_or_create(
-        bucket="*", defaults={"locked_until": now + services.THROTTLE_WINDOW}
-    )
-    assert client.get(f"/api/v1/public/tips/{code}").status_code == 429
+    assert api_status(client, "1234-5678-9ABC-DEFG").status_code == 404
+    assert api_status(client, "not-a-code").status_code == 404
+    # the code is never accepted in a path (proxies' logs, browser history)
+    assert client.get(f"/api/v1/public/tips/{code}").status_code in (404, 405)
+    assert client.get(f"/tip/{code}/").status_code == 404
+    assert api_status(client, code).status_code == 200
 
 
 def test_webhook_secret(client: Client, settings: Any) -> None:
     sms = {"from": PHONE, "to": "22384", "text": "siri test", "id": "m1", "date": "2026-01-01"}
-    assert client.post("/webhooks/africastalking/sms/wrong/", sms).status_code == 404
-    assert client.post("/webhooks/smssync/wrong/", sms).status_code == 404
-    settings.USALAMA_GATEWAY_SECRET = ""
-    assert client.post("/webhooks/africastalking/sms//", sms).status_code == 404
-    assert client.post("/webhooks/africastalking/ussd/x/", sms).status_code == 404
+    wrong = {"HTTP_X_USALAMA_GATEWAY_SECRET": "wrong"}
+    assert Client().post(SMS_URL, sms).status_code == 404  # no secret at all
+    assert Client().post(SMS_URL, sms, **wrong).status_code == 404
+    assert Client().post(SMSSYNC_URL, sms, **wrong).status_code == 404
+    # the secret in the path (the old URLs, logged by every proxy) is not accepted any more
+    assert Client().post(f"/webhooks/africastalking/sms/{SECRET}/", sms).status_code == 404
+    assert Client().post(f"/webhooks/smssync/{SECRET}/", sms).status_code == 404
     assert Tip.objects.count() == 0
+    # Bearer, HTTP Basic (password) and SMSSync's own form field carry it too
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {SECRET}")
+    assert bearer.post(SMS_URL, {**sms, "id": "m2"}).status_code == 200
+    basic = base64.b64encode(f"gateway:{SECRET}".encode()).decode()
+    basic_client = Client(HTTP_AUTHORIZATION=f"Basic {basic}")
+    assert basic_client.post(SMS_URL, {**sms, "id": "m3"}).status_code == 200
+    sync = {"from": PHONE, "message": "siri test", "message_id": "s9", "secret": SECRET}
+    assert Client().post(SMSSYNC_URL, sync).status_code == 200
+    assert Tip.objects.count() == 3
+    settings.USALAMA_GATEWAY_SECRET = ""  # not configured: webhooks are off
+    assert client.post(SMS_URL, {**sms, "id": "m4"}).status_code == 404
+    assert client.post(USSD_URL, sms).status_code == 404
+    assert Tip.objects.count() == 3
 
 
 def test_sms_tip_conversation_and_replay(client: Client, world: dict[str, Any]) -> None:
@@ -231,7 +239,7 @@ def test_sms_tip_conversation_and_replay(client: Client, world: dict[str, Any]) 
     assert response.status_code == 200
     to, text = outbox[-1]
     assert to == PHONE and "Nambari yako ya siri" in text
-    code = re.search(r"\d{5}(-\d{5}){4}", text)[0]  # type: ignore[index]
+    code = re.search(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", text)[0]  # type: ignore[index]
     assert Tip.objects.get().channel == "sms" and Tip.objects.get().category == "theft_of_stock"
     replay = client.post(
         SMS_URL,
@@ -249,6 +257,11 @@ def test_sms_tip_conversation_and_replay(client: Client, world: dict[str, Any]) 
     assert "Ni ng'ombe wangapi?" in outbox[-1][1]
     client.post(SMS_URL, {"from": PHONE, "to": "22384", "text": f"{code} Ni kumi", "id": "ATXid_3"})
     assert Message.objects.filter(author="tipster", text="Ni kumi").exists()
+    # typed in lower case, without dashes, with O for 0: still the tipster's code
+    typed = code.replace("-", "").lower().replace("0", "o")
+    sms = {"from": PHONE, "to": "22384", "text": f"{typed} Kumi na moja", "id": "A5"}
+    client.post(SMS_URL, sms)
+    assert Message.objects.filter(author="tipster", text="Kumi na moja").exists()
     malformed = client.post(SMS_URL, {"from": PHONE, "text": "", "id": "ATXid_4"})
     assert malformed.status_code == 400
 

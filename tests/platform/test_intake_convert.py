@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.platform.intake_helpers import configure, ussd
+from tests.platform.intake_helpers import GATEWAY, api_report_status, configure, ussd, web_status
 from usalama.audit.models import AuditEvent
 from usalama.audit.services import verify_chain
 from usalama.core.errors import InvalidInput, NotFound
@@ -21,7 +21,7 @@ from usalama.policing.models import Incident
 @pytest.fixture
 def client(db: Any, settings: Any) -> Client:
     configure(settings)
-    return Client()
+    return Client(**GATEWAY)
 
 
 def _report() -> Report:
@@ -72,7 +72,7 @@ def test_convert_report_keeps_the_link_both_ways(client: Client, world: dict[str
     assert "incident.open" in actions and actions.count("intake.convert") == 2
     assert verify_chain().ok
     # the reporter sees status and station, nothing internal
-    public = client.get(f"/api/v1/public/reports/{report.reference}?lang=en").json()
+    public = api_report_status(client, report.reference, "en").json()
     assert public["status"] == "in_progress"
     assert public["status_label"] == "Under investigation"
     assert public["station"] == "Kilimani Police Station"
@@ -155,7 +155,7 @@ def test_convert_tip_on_the_triage_page_and_status_by_web_and_ussd(
     assert b'id="incident-link"' in page.content and b'id="convert"' not in page.content
     assert Incident.objects.get().external_id == f"intake:tip:{tip.pk}"
     # the tipster, with the code only
-    status_page = client.get(f"/tip/{code}/?lang=sw")
+    status_page = web_status(client, code, "sw")
     assert status_page.status_code == 200
     body = status_page.content.decode()
     assert "Kasarani" in body and "Asante, tunafuatilia." in body

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -42,7 +43,11 @@ def _error(
 
 @api.exception_handler(UsalamaError)
 def _usalama_error(request: HttpRequest, exc: UsalamaError) -> HttpResponse:
-    return _error(request, exc.http_status, exc.code, exc.message)
+    response = _error(request, exc.http_status, exc.code, exc.message)
+    retry_after = getattr(exc, "retry_after", 0)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -77,6 +82,11 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return _error(request, 413, "too_large", "request body is larger than the configured limit")
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _error(request, 400, "bad_request", "malformed multipart body: send a valid form upload")
 
 
 @api.exception_handler(SuspiciousOperation)

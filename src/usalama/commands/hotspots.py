@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from usalama.core.errors import InvalidInput
+from usalama.core.spreadsheets import defuse_frame
 
 if TYPE_CHECKING:
     from usalama.analysis.hotspots import HotspotData
@@ -299,7 +300,7 @@ def patrol(
         if out.suffix.lower() == ".json":
             out.write_text(json.dumps(plan.to_dicts(), indent=2), encoding="utf-8")
         else:
-            plan.with_columns(plan["visit_times"].list.join(" ")).write_csv(out)
+            defuse_frame(plan.with_columns(plan["visit_times"].list.join(" "))).write_csv(out)
     if as_json:
         typer.echo(
             json.dumps(

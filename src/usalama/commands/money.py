@@ -8,6 +8,8 @@ from typing import Any
 
 import typer
 
+from usalama.core.spreadsheets import defuse_frame
+
 app = typer.Typer(
     help=(
         "Money and crypto tracing on transaction files: typologies, taint tracing, "
@@ -198,7 +200,7 @@ def cluster(
     chain = read_block_file(blocks, block_format)  # type: ignore[arg-type]
     clusters = cluster_addresses(chain.inputs, chain.outputs, use_change=change)
     try:
-        clusters.write_csv(out)
+        defuse_frame(clusters).write_csv(out)
     except OSError as error:
         raise InvalidInput(f"{out}: cannot write ({error})") from error
     typer.echo(

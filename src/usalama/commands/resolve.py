@@ -15,6 +15,8 @@ from typing import Annotated, Any
 
 import typer
 
+from usalama.core.spreadsheets import defuse_frame
+
 app = typer.Typer(
     help="Entity resolution: link or dedupe plain files, or run resolution over the database.",
     no_args_is_help=True,
@@ -88,7 +90,7 @@ def _write_csv(frame: Any, out: Path) -> None:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".part")
-        frame.write_csv(tmp)
+        defuse_frame(frame).write_csv(tmp)
         tmp.replace(out)  # never leave a half-written result behind
     except OSError as error:
         raise InvalidInput(f"{out}: cannot write ({error.strerror})") from None

@@ -43,6 +43,7 @@ STAGES: list[tuple[str, str]] = [
     ("watchlists and alerts", "usalama.demo.stage_watchlists:populate"),
     ("administration and audit log", "usalama.demo.stage_admin:populate"),
     ("sharing between agencies", "usalama.demo.stage_sharing:populate"),
+    ("a tipster's conversation, keys outside the data", "usalama.demo.stage_citizen:populate"),
 ]
 
 

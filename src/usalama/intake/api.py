@@ -1,6 +1,7 @@
 """JSON API: the public router (no login, fixed interface) and the staff router (token auth).
 
-Public endpoints never read the session, cookies, the client address or the user agent.
+Public endpoints never read the session, cookies or the user agent; the client address
+becomes only an opaque in-memory throttle key (throttle.py), never stored or logged.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from usalama.core.errors import InvalidInput
-from usalama.intake import services, staff
+from usalama.intake import services, staff, throttle
 from usalama.intake.categories import CATEGORIES
 from usalama.intake.models import Channel
 
@@ -56,6 +57,21 @@ class ReportCreated(Schema):
 
 class MessageIn(Schema):
     text: str
+
+
+class CodeIn(Schema):
+    code: str
+    lang: str = "sw"
+
+
+class CodeMessageIn(Schema):
+    code: str
+    text: str
+
+
+class ReferenceIn(Schema):
+    reference: str
+    lang: str = "sw"
 
 
 class MessageOut(Schema):
@@ -116,14 +132,23 @@ def _status(status: services.PublicStatus) -> dict[str, Any]:
     }
 
 
-@public_router.get("/public/tips/{code}", response=StatusOut)
-def tip_status(request: HttpRequest, code: str, lang: str = "sw") -> dict[str, Any]:
-    return _status(services.tip_status(code, lang))
+def _client(request: HttpRequest) -> throttle.Client:
+    # The address becomes an opaque, per-process key held in memory only (throttle.py).
+    return throttle.for_address(throttle.client_address(request.META))
 
 
-@public_router.post("/public/tips/{code}/messages", response={201: MessageOut})
-def tip_message(request: HttpRequest, code: str, payload: MessageIn) -> tuple[int, Any]:
-    message = services.add_tipster_message(code, payload.text, Channel.API)
+# A tip code or a reference travels in the request body, never in the path: a path sits in
+# proxies' access logs and in the history of whatever made the call.
+@public_router.post("/public/tips/status", response=StatusOut)
+def tip_status(request: HttpRequest, payload: CodeIn) -> dict[str, Any]:
+    return _status(services.tip_status(payload.code, payload.lang, client=_client(request)))
+
+
+@public_router.post("/public/tips/messages", response={201: MessageOut})
+def tip_message(request: HttpRequest, payload: CodeMessageIn) -> tuple[int, Any]:
+    message = services.add_tipster_message(
+        payload.code, payload.text, Channel.API, client=_client(request)
+    )
     return 201, {"author": message.author, "text": message.text, "created_at": message.created_at}
 
 
@@ -140,9 +165,9 @@ def create_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[st
     return 201, {"reference": report.reference}
 
 
-@public_router.get("/public/reports/{reference}", response=StatusOut)
-def report_status(request: HttpRequest, reference: str, lang: str = "sw") -> dict[str, Any]:
-    return _status(services.report_status(reference, lang))
+@public_router.post("/public/reports/status", response=StatusOut)
+def report_status(request: HttpRequest, payload: ReferenceIn) -> dict[str, Any]:
+    return _status(services.report_status(payload.reference, payload.lang, client=_client(request)))
 
 
 # --- staff ------------------------------------------------------------------------------------

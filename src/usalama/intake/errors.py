@@ -9,6 +9,7 @@ class RateLimited(UsalamaError):
     code = "rate_limited"
     http_status = 429
     exit_code = 7
+    retry_after: int = 0  # seconds, when known: the same number the message states
 
 
 class Replayed(Conflict):

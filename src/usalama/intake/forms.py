@@ -7,12 +7,13 @@ from typing import Any, cast
 
 from django import forms
 from django.core import signing
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from usalama.intake import places
 from usalama.intake.categories import choices as category_choices
 from usalama.intake.models import Priority, Status
-from usalama.intake.photos import MAX_PHOTOS
+from usalama.intake.photos import MAX_PHOTO_BYTES, MAX_PHOTOS
 
 FORM_TOKEN_SALT = "usalama.intake.form"  # noqa: S105 - a salt, not a secret
 FORM_TOKEN_MAX_AGE = 6 * 3600
@@ -48,6 +49,13 @@ class PhotosField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data]
         if len(files) > MAX_PHOTOS:
             raise forms.ValidationError(_("At most %(n)s photos.") % {"n": MAX_PHOTOS})
+        for upload in files:
+            # Refused by its size before it is read (it waits on disk, streamed there).
+            if getattr(upload, "size", 0) > MAX_PHOTO_BYTES:
+                raise forms.ValidationError(
+                    _("Each photo may be at most %(size)s.")
+                    % {"size": filesizeformat(MAX_PHOTO_BYTES)}
+                )
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
@@ -119,8 +127,16 @@ class ReportForm(IncidentFields):
             raise forms.ValidationError(_("Leave this empty"))
         return ""
 
+    CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("identity") != self.CONTACT:
+            # Staying anonymous: whatever is in the contact fields (typed before choosing,
+            # or visible with CSS off) is ignored, neither checked nor kept.
+            for name in self.CONTACT_FIELDS:
+                self.errors.pop(name, None)
+                data[name] = ""
         if data.get("identity") == self.CONTACT and not (
             data.get("contact_phone") or data.get("contact_email")
         ):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from usalama.accounts.models import Agency, User
 from usalama.accounts.roles import Role
+from usalama.accounts.sealing import EncryptedTextField
 from usalama.records.grading import Handling
 
 # Roles that work the intake queue.
@@ -140,11 +141,12 @@ class LocalLeader(models.Model):
 class Report(Submission):
     """An identified report: a reference the reporter can quote; contact only if they chose it."""
 
-    reference = models.CharField(max_length=20, unique=True)
+    reference = models.CharField(max_length=32, unique=True)
     contact_ok = models.BooleanField(default=False)
-    contact_name = models.CharField(max_length=200, blank=True)
-    contact_phone = models.CharField(max_length=20, blank=True)
-    contact_email = models.CharField(max_length=200, blank=True)
+    # Encrypted at rest with keys kept outside the data directory (accounts/sealing.py).
+    contact_name = EncryptedTextField(blank=True)
+    contact_phone = EncryptedTextField(blank=True)
+    contact_email = EncryptedTextField(blank=True)
     leader = models.ForeignKey(
         LocalLeader, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )

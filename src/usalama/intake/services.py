@@ -20,17 +20,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
+from usalama.accounts import sealing
 from usalama.accounts.models import Agency
 from usalama.audit.services import Actor, record
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import clean_text, normalise_phone
-from usalama.intake import codes, places
+from usalama.intake import codes, places, throttle
 from usalama.intake.categories import BY_CODE
 from usalama.intake.classify import suggest
 from usalama.intake.errors import RateLimited, Replayed
 from usalama.intake.models import (
     Attachment,
-    CodeThrottle,
+    Channel,
     LocalLeader,
     Message,
     PhoneHash,
@@ -47,24 +48,41 @@ PUBLIC = Actor(name="public")  # every anonymous or public submission is audited
 MAX_DESCRIPTION = 4000
 MAX_MESSAGE = 2000
 MAX_SHORT = 300
-PHONE_WINDOW = timedelta(hours=1)
 PHONE_LIMIT = 30
-THROTTLE_WINDOW = timedelta(minutes=15)
-BUCKET_FAILURES = 10
-GLOBAL_FAILURES = 300
-GLOBAL_BUCKET = "*"
+THROTTLE_WINDOW = timedelta(minutes=15)  # a local leader's PIN lock
 
 
 # --- keys and small helpers --------------------------------------------------------------------
-def _key(purpose: str) -> bytes:
-    base = settings.USALAMA_PHONE_HMAC_KEY or settings.SECRET_KEY
+def _derive(base: str, purpose: str) -> bytes:
     return hmac.new(base.encode(), b"usalama.intake:" + purpose.encode(), hashlib.sha256).digest()
+
+
+def _key(purpose: str) -> bytes:
+    # Outside the data directory (accounts/sealing.py): a copied database cannot be turned
+    # back into phone numbers by trying every number.
+    return _derive(sealing.phone_hmac_key(), purpose)
+
+
+def _legacy_key(purpose: str) -> bytes | None:
+    """The key of before (derived from SECRET_KEY, which sits in the data directory), so that
+    codes and leaders' phones stored under it keep working; None once nothing needs it."""
+    if settings.USALAMA_PHONE_HMAC_KEY:
+        return None  # an operator-set key was already the key
+    legacy = _derive(settings.SECRET_KEY, purpose)
+    return None if legacy == _key(purpose) else legacy
 
 
 def phone_digest(msisdn: str) -> str:
     """Keyed HMAC of the E.164 digits (or of the raw string if it is not a phone number)."""
-    canonical = normalise_phone(msisdn) or msisdn.strip()
-    return hmac.new(_key("phone"), canonical.encode(), hashlib.sha256).hexdigest()
+    return phone_digests(msisdn)[0]
+
+
+def phone_digests(msisdn: str) -> list[str]:
+    """The digest under the current key, then under the key of before if there was one (a
+    leader registered, or a number blocked, before the key moved out of the data directory)."""
+    canonical = (normalise_phone(msisdn) or msisdn.strip()).encode()
+    keys = [_key("phone"), _legacy_key("phone")]
+    return [hmac.new(k, canonical, hashlib.sha256).hexdigest() for k in keys if k is not None]
 
 
 def _lookup_delay() -> float:
@@ -219,10 +237,14 @@ def _store_photos(photos: list[CleanPhoto], **owner: Any) -> None:
         )
 
 
-def submit_tip(data: SubmissionInput) -> tuple[Tip, str]:
-    """Store an anonymous tip; return it and its code (the only time the code exists)."""
+def submit_tip(data: SubmissionInput, *, code: str | None = None) -> tuple[Tip, str]:
+    """Store an anonymous tip; return it and its code (the only time the code exists).
+
+    ``code`` is for the demo only (a code derived from its seed, so that a second run finds
+    the tip again instead of adding one); every real tip gets a fresh random code."""
     fields = _validated(data)
-    code = codes.new_tip_code()
+    # A USSD menu takes digits only: its tipsters get the numeric format (codes.py).
+    code = code or codes.new_tip_code(numeric=data.channel == Channel.USSD)
     digits = codes.normalise_code(code)
     assert digits is not None
     # Argon2 is slow on purpose: hash before taking the (serialised) write transaction.
@@ -294,43 +316,45 @@ def submit_report(
     raise InvalidInput("could not allocate a reference; try again")
 
 
-# --- code lookups with brute-force protection --------------------------------------------------
-def _throttle_locked(bucket: str, now: datetime) -> bool:
-    return CodeThrottle.objects.filter(
-        bucket__in=[bucket, GLOBAL_BUCKET], locked_until__gt=now
-    ).exists()
+# --- code lookups: the guesser is throttled, never the code (throttle.py) ----------------------
+def _check_client(client: throttle.Client, kind: str) -> None:
+    try:
+        throttle.check(client)
+    except RateLimited as locked:
+        record(
+            PUBLIC,
+            "intake.lookup.locked",
+            object_type=kind,
+            details={"retry_after": locked.retry_after},
+        )
+        raise
 
 
-def _throttle_fail(bucket: str, now: datetime) -> None:
-    for key, limit, lock in (
-        (bucket, BUCKET_FAILURES, THROTTLE_WINDOW),
-        (GLOBAL_BUCKET, GLOBAL_FAILURES, timedelta(minutes=1)),
-    ):
-        with transaction.atomic():
-            row, _ = CodeThrottle.objects.select_for_update().get_or_create(bucket=key)
-            if now - row.window_start > THROTTLE_WINDOW:
-                row.window_start, row.failures, row.locked_until = now, 0, None
-            row.failures += 1
-            if row.failures >= limit:
-                row.locked_until = now + lock
-            row.save()
-
-
-def find_tip(raw_code: str) -> Tip:
-    """The tip with this code, or NotFound. Failed guesses are slowed and counted per bucket."""
-    digits = codes.normalise_code(raw_code)
-    if digits is None:
-        raise NotFound("no tip with that code")
-    bucket = codes.bucket(_key("tip-bucket"), digits)
-    now = timezone.now()
-    if _throttle_locked(bucket, now):
-        raise RateLimited("too many wrong codes; try again in 15 minutes")
-    for tip in Tip.objects.filter(code_bucket=bucket):
-        if codes.verify_code(tip.code_hash, digits):
-            return tip  # type: ignore[no-any-return]
-    _throttle_fail(bucket, now)
-    time.sleep(_lookup_delay())
+def find_tip(raw_code: str, *, client: throttle.Client) -> Tip:
+    """The tip with this code, or NotFound. A locked client is refused before any check."""
+    _check_client(client, "tip")
+    canonical = codes.normalise_code(raw_code)
+    if canonical is not None:
+        keys = [_key("tip-bucket"), _legacy_key("tip-bucket")]
+        buckets = [codes.bucket(key, canonical) for key in keys if key is not None]
+        for tip in Tip.objects.filter(code_bucket__in=buckets):
+            if codes.verify_code(tip.code_hash, canonical):
+                return tip  # type: ignore[no-any-return]
+    _failed_lookup(client, "tip")
     raise NotFound("no tip with that code")
+
+
+def _failed_lookup(client: throttle.Client, kind: str) -> None:
+    """Count a wrong code or reference against the client, audit it (as the public: nothing
+    about the client is kept), and slow the answer down."""
+    lock = throttle.failed(client)
+    record(
+        PUBLIC,
+        "intake.lookup.refused",
+        object_type=kind,
+        details={"locked_for": int(lock)},
+    )
+    time.sleep(_lookup_delay())
 
 
 @dataclass(frozen=True)
@@ -363,8 +387,8 @@ def _status_label(status: str, language: str) -> str:
         return str(Status(status).label)
 
 
-def tip_status(raw_code: str, language: str = "sw") -> PublicStatus:
-    tip = find_tip(raw_code)
+def tip_status(raw_code: str, language: str = "sw", *, client: throttle.Client) -> PublicStatus:
+    tip = find_tip(raw_code, client=client)
     messages = [PublicMessage(m.author, m.text, m.created_at) for m in tip.messages.all()]
     return PublicStatus(
         "tip",
@@ -377,14 +401,14 @@ def tip_status(raw_code: str, language: str = "sw") -> PublicStatus:
     )
 
 
-def report_status(raw_reference: str, language: str = "sw") -> PublicStatus:
+def report_status(
+    raw_reference: str, language: str = "sw", *, client: throttle.Client
+) -> PublicStatus:
+    _check_client(client, "report")
     reference = codes.normalise_reference(raw_reference, timezone.now().year)
-    if reference is None:
-        raise NotFound("no report with that reference")
-    report = Report.objects.filter(reference=reference).first()
+    report = Report.objects.filter(reference=reference).first() if reference else None
     if report is None:
-        _throttle_fail("ref", timezone.now())
-        time.sleep(_lookup_delay())
+        _failed_lookup(client, "report")
         raise NotFound("no report with that reference")
     return PublicStatus(
         "report",
@@ -397,15 +421,17 @@ def report_status(raw_reference: str, language: str = "sw") -> PublicStatus:
     )
 
 
-def status_for(raw: str, language: str = "sw") -> PublicStatus:
+def status_for(raw: str, language: str = "sw", *, client: throttle.Client) -> PublicStatus:
     """A tip code or a report reference, whichever ``raw`` is."""
     if codes.normalise_code(raw) is not None:
-        return tip_status(raw, language)
-    return report_status(raw, language)
+        return tip_status(raw, language, client=client)
+    return report_status(raw, language, client=client)
 
 
-def add_tipster_message(raw_code: str, text: str, channel: str) -> Message:
-    tip = find_tip(raw_code)
+def add_tipster_message(
+    raw_code: str, text: str, channel: str, *, client: throttle.Client
+) -> Message:
+    tip = find_tip(raw_code, client=client)
     body = clean_field(text, "text", max_length=MAX_MESSAGE)
     with transaction.atomic():
         message = Message.objects.create(
@@ -423,16 +449,25 @@ def add_tipster_message(raw_code: str, text: str, channel: str) -> Message:
 
 
 # --- phones and gateways -------------------------------------------------------------------------
+def phone_window(now: datetime) -> datetime:
+    """The clock hour ``now`` falls in. A rate window starts on the hour, never at a sender's
+    first message: an exact start could be matched to the gateway's log of who sent what
+    when, and name the number behind a hash without the key (issue #20, finding 5)."""
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
 def check_phone(msisdn: str) -> None:
     """Count a message from this number (as an HMAC); refuse blocked or too-busy numbers."""
-    digest = phone_digest(msisdn)
-    now = timezone.now()
+    digests = phone_digests(msisdn)
+    window = phone_window(timezone.now())
     with transaction.atomic():
-        row, _ = PhoneHash.objects.select_for_update().get_or_create(digest=digest)
-        if row.blocked:
+        row, _ = PhoneHash.objects.select_for_update().get_or_create(
+            digest=digests[0], defaults={"window_start": window}
+        )
+        if row.blocked or PhoneHash.objects.filter(digest__in=digests[1:], blocked=True).exists():
             raise RateLimited("this number is blocked")
-        if now - row.window_start > PHONE_WINDOW:
-            row.window_start, row.window_count = now, 0
+        if row.window_start != window:
+            row.window_start, row.window_count = window, 0
         row.window_count += 1
         row.total += 1
         row.save()
@@ -505,7 +540,7 @@ def register_leader(
 def leader_by_pin(msisdn: str, pin: str) -> LocalLeader:
     """The active leader with this phone and PIN (5 wrong PINs lock it for 15 minutes)."""
     now = timezone.now()
-    leader = LocalLeader.objects.filter(phone_hmac=phone_digest(msisdn), active=True).first()
+    leader = LocalLeader.objects.filter(phone_hmac__in=phone_digests(msisdn), active=True).first()
     if leader is None:
         raise PermissionDenied("not a registered local leader")
     if leader.locked_until and leader.locked_until > now:

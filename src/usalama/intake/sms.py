@@ -13,11 +13,15 @@ from __future__ import annotations
 import re
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
-from usalama.intake import services
+from usalama.intake import codes, services, throttle
 from usalama.intake.errors import RateLimited
 from usalama.intake.texts import t
 
-_CODE_FIRST = re.compile(r"^\s*((?:\d[\s-]*){25})(.*)$", re.DOTALL)
+# A code first: 25 digits (spaces or dashes allowed), or 16 base32 characters written
+# together or in dashed groups (not with spaces: four short words must stay a tip).
+_CODE_FIRST = re.compile(
+    r"^\s*((?:\d[\s-]*){24}\d|[0-9A-Za-z]{4}(?:-?[0-9A-Za-z]{4}){3})(?=\s|$)(.*)$", re.DOTALL
+)
 _KEYWORDS = {
     "siri": ("tip", "sw"),
     "tip": ("tip", "en"),
@@ -37,7 +41,9 @@ def handle(phone: str, text: str, channel: str) -> str:
     command, language = _KEYWORDS.get(first.lower(), ("", "sw"))
     try:
         return _dispatch(phone, body, command, rest.strip(), language, channel)
-    except RateLimited:
+    except RateLimited as busy:
+        if busy.retry_after:
+            return t("code_locked", language, minutes=str(throttle.minutes(busy.retry_after)))
         return t("busy", language)
     except NotFound:
         return t("not_found", language)
@@ -46,15 +52,16 @@ def handle(phone: str, text: str, channel: str) -> str:
 
 
 def _dispatch(phone: str, body: str, command: str, rest: str, language: str, channel: str) -> str:
+    client = throttle.for_phone_digest(services.phone_digest(phone))
     code_first = _CODE_FIRST.match(body) if not command else None
-    if code_first:
+    if code_first and codes.normalise_code(code_first[1]) is not None:
         code, message = code_first[1], code_first[2].strip()
         if not message:
-            return _status_text(code, language)
-        services.add_tipster_message(code, message, channel)
+            return _status_text(code, language, client)
+        services.add_tipster_message(code, message, channel, client=client)
         return t("message_received", language)
     if command == "status":
-        return _status_text(rest, language)
+        return _status_text(rest, language, client)
     if command == "report":
         data = services.SubmissionInput(
             category="", description=rest, channel=channel, language=language
@@ -77,8 +84,8 @@ def _dispatch(phone: str, body: str, command: str, rest: str, language: str, cha
     return t("tip_done", language, code=code)
 
 
-def _status_text(raw: str, language: str) -> str:
-    status = services.status_for(raw, language)
+def _status_text(raw: str, language: str, client: throttle.Client) -> str:
+    status = services.status_for(raw, language, client=client)
     parts = [t("status", language, status=status.status_label)]
     if status.station:
         parts.append(t("station", language, station=status.station))

@@ -56,6 +56,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "sw": "Majaribio mengi mno. Jaribu tena baadaye.",
         "en": "Too many attempts. Try again later.",
     },
+    "code_locked": {
+        "sw": "Nambari nyingi zisizo sahihi. Jaribu tena baada ya dakika {minutes}.",
+        "en": "Too many wrong codes. Try again in {minutes} minutes.",
+    },
     "pin_wrong": {"sw": "PIN si sahihi.", "en": "Wrong PIN."},
     "message_received": {
         "sw": "Ujumbe wako umepokelewa. Angalia majibu kwa nambari yako ya siri.",

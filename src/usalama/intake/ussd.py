@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
-from usalama.intake import codes, services
+from usalama.intake import codes, services, throttle
 from usalama.intake.categories import BY_CODE, USSD_CATEGORIES
 from usalama.intake.errors import RateLimited
 from usalama.intake.models import Channel, LocalLeader
@@ -36,7 +36,8 @@ def _category_menu(language: str) -> str:
 
 
 def _is_leader_phone(phone: str) -> bool:
-    return LocalLeader.objects.filter(phone_hmac=services.phone_digest(phone), active=True).exists()
+    digests = services.phone_digests(phone)
+    return LocalLeader.objects.filter(phone_hmac__in=digests, active=True).exists()
 
 
 def _final(session_id: str, phone: str, text: str) -> None:
@@ -47,6 +48,9 @@ def _final(session_id: str, phone: str, text: str) -> None:
 
 def _error_reply(error: Exception, language: str) -> str:
     if isinstance(error, RateLimited):
+        if error.retry_after:
+            minutes = str(throttle.minutes(error.retry_after))
+            return end(t("code_locked", language, minutes=minutes))
         return end(t("busy", language))
     if isinstance(error, NotFound):
         return end(t("not_found", language))
@@ -93,7 +97,8 @@ def _route(session_id: str, phone: str, text: str, inputs: list[str], language: 
     if choice == "3":
         if not rest:
             return con(t("check_prompt", language))
-        status = services.status_for("*".join(rest), language)
+        client = throttle.for_phone_digest(services.phone_digest(phone))
+        status = services.status_for("*".join(rest), language, client=client)
         parts = [t("status", language, status=status.status_label)]
         if status.station:
             parts.append(t("station", language, station=status.station[:60]))

@@ -13,13 +13,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
-from usalama.intake import codes, places, services, staff
+from usalama.intake import codes, places, services, staff, throttle
 from usalama.intake.categories import BY_CODE
 from usalama.intake.errors import RateLimited
 from usalama.intake.forms import (
@@ -65,21 +64,38 @@ def report_form(request: HttpRequest) -> HttpResponse:
     county = (request.POST.get("county") or request.GET.get("county") or "").strip()
     if county and not places.is_county(county):
         county = ""
+    showing_wards = request.method == "POST" and bool(request.POST.get("show_wards"))
     with translation.override(language):
-        form = ReportForm(
-            request.POST or None,
-            request.FILES or None,
-            language=language,
-            county=county,
-            initial={"form_token": new_form_token(), "county": county},
-        )
-        if request.method == "POST" and form.is_valid():
+        if showing_wards:
+            # "Show wards" posts the whole form: give back what was typed, with the ward
+            # list of the chosen county, and check nothing yet.
+            typed = {
+                name: request.POST.get(name)
+                for name in ReportForm.base_fields
+                if name not in {"form_token", "website", "photos", "place"}
+                and request.POST.get(name)
+            }
+            form = ReportForm(
+                language=language,
+                county=county,
+                initial={**typed, "form_token": new_form_token(), "county": county},
+            )
+        else:
+            form = ReportForm(
+                request.POST or None,
+                request.FILES or None,
+                language=language,
+                county=county,
+                initial={"form_token": new_form_token(), "county": county},
+            )
+        if request.method == "POST" and not showing_wards and form.is_valid():
             try:
                 return _submit(request, form, language)
             except InvalidInput as bad:
                 form.add_error(None, bad.message)
-        status = 400 if request.method == "POST" else 200
+        status = 400 if request.method == "POST" and not showing_wards else 200
         context = {
+            "kept_typing": showing_wards,
             "form": form,
             "lang": language,
             "county": county,
@@ -107,7 +123,7 @@ def _submit(request: HttpRequest, form: ReportForm, language: str) -> HttpRespon
     )
     if data["identity"] == ReportForm.ANONYMOUS:
         _tip, code = services.submit_tip(submission)
-        context = {"lang": language, "tip_code": code}
+        context = {"lang": language, "tip_code": code, "form_token": new_form_token()}
     else:
         contact = services.Contact(
             name=data.get("contact_name") or "",
@@ -115,61 +131,75 @@ def _submit(request: HttpRequest, form: ReportForm, language: str) -> HttpRespon
             email=data.get("contact_email") or "",
         )
         report = services.submit_report(submission, contact=contact)
-        context = {"lang": language, "reference": report.reference}
+        context = {
+            "lang": language,
+            "reference": report.reference,
+            "form_token": new_form_token(),
+        }
     return _public(request, "intake/submitted.html", context, 201)
 
 
-@require_http_methods(["GET"])
-def tip_lookup(request: HttpRequest) -> HttpResponse:
-    language = _language(request)
-    form = CodeForm(request.GET or None)
-    if form.is_valid():
-        raw = form.cleaned_data["code"]
-        digits = codes.normalise_code(raw)
-        target = codes.format_code(digits) if digits else raw.strip().upper().replace(" ", "")
-        return redirect(reverse("intake:tip", args=[target]) + f"?lang={language}")
-    return _public(request, "intake/lookup.html", {"lang": language, "form": form})
+def _client(request: HttpRequest) -> throttle.Client:
+    # The address becomes an opaque, per-process key held in memory only (throttle.py).
+    return throttle.for_address(throttle.client_address(request.META))
 
 
 @csrf_exempt  # the signed form token replaces the CSRF cookie (decision 0005)
 @require_http_methods(["GET", "POST"])
-def tip_page(request: HttpRequest, code: str) -> HttpResponse:
+def tip_lookup(request: HttpRequest) -> HttpResponse:
+    """Check a tip code or reference, read the conversation and answer it — all by POST.
+
+    The code is typed into a form and travels only in request bodies (and in a hidden field
+    of the page that answers): never in an address, so it stays out of the browser's history,
+    of proxies' logs and of Referer headers. The page answers the POST itself (no redirect).
+    """
     language = _language(request)
-    error = ""
-    form = MessageForm(request.POST or None, initial={"form_token": new_form_token()})
-    if request.method == "POST" and codes.normalise_code(code):
-        if not form_token_valid(request.POST.get("form_token", "")):
-            error = "expired"
-        elif form.is_valid():
-            try:
-                services.add_tipster_message(code, form.cleaned_data["text"], Channel.WEB)
-                return redirect(reverse("intake:tip", args=[code]) + f"?lang={language}&sent=1")
-            except InvalidInput as bad:
-                form.add_error("text", bad.message)
-            except (NotFound, RateLimited):
-                pass
+    if request.method == "GET":
+        return _public(request, "intake/lookup.html", _lookup_context(language, CodeForm()))
+    form = CodeForm(request.POST)
+    if not form_token_valid(request.POST.get("form_token", "")):
+        context = _lookup_context(language, form, expired=True)
+        return _public(request, "intake/lookup.html", context, 400)
+    if not form.is_valid():
+        return _public(request, "intake/lookup.html", _lookup_context(language, form), 400)
+    raw = form.cleaned_data["code"]
+    client = _client(request)
+    message_form = MessageForm(request.POST if request.POST.get("send") else None)
+    sent = False
     try:
-        status = services.status_for(code, language)
+        if message_form.is_bound and message_form.is_valid():
+            try:
+                services.add_tipster_message(
+                    raw, message_form.cleaned_data["text"], Channel.WEB, client=client
+                )
+                sent, message_form = True, MessageForm()
+            except InvalidInput as bad:
+                message_form.add_error("text", bad.message)
+        status = services.status_for(raw, language, client=client)
     except NotFound:
-        return _public(
-            request,
-            "intake/lookup.html",
-            {"lang": language, "form": CodeForm(), "missing": True},
-            404,
+        context = _lookup_context(language, form, missing=True)
+        return _public(request, "intake/lookup.html", context, 404)
+    except RateLimited as busy:
+        context = _lookup_context(
+            language, form, busy_minutes=throttle.minutes(busy.retry_after or 60)
         )
-    except RateLimited:
-        return _public(
-            request, "intake/lookup.html", {"lang": language, "form": CodeForm(), "busy": True}, 429
-        )
+        response = _public(request, "intake/lookup.html", context, 429)
+        response["Retry-After"] = str(busy.retry_after or 60)
+        return response
+    digits = codes.normalise_code(raw)
     context = {
         "lang": language,
-        "code": code,
+        "code": codes.format_code(digits) if digits else raw.strip().upper(),
         "status": status,
-        "form": form,
-        "error": error,
-        "sent": request.GET.get("sent") == "1",
+        "form": message_form,
+        "form_token": new_form_token(),
+        "sent": sent,
     }
-    return _public(request, "intake/tip.html", context, 400 if error else 200)
+    return _public(request, "intake/tip.html", context, 400 if message_form.errors else 200)
+
+
+def _lookup_context(language: str, form: CodeForm, **flags: Any) -> dict[str, Any]:
+    return {"lang": language, "form": form, "form_token": new_form_token(), **flags}
 
 
 # --- staff ----------------------------------------------------------------------------------------

@@ -1,13 +1,19 @@
 """Gateway webhooks: Africa's Talking SMS and USSD, and SMSSync.
 
-The URL carries the shared secret (``USALAMA_GATEWAY_SECRET``); a wrong secret, or none
-configured, answers 404 exactly like an unknown path. Malformed posts get a 400, replayed
-message ids a 409, and nothing is stored for either. No session, cookie, IP address or user
-agent is read or kept; the sender's number goes no further than ``services``/``sms``/``ussd``.
+The shared secret (``USALAMA_GATEWAY_SECRET``) travels in a header, never in the URL (a path
+sits in proxies' access logs): ``Authorization: Bearer <secret>``, ``X-Usalama-Gateway-Secret``,
+or HTTP Basic with the secret as password (``https://gateway:<secret>@host/...`` for a gateway
+that takes only a URL; the client turns it into a header); SMSSync sends its own ``secret``
+form field. A wrong secret, or none configured, answers 404 exactly like an unknown path.
+Malformed posts get a 400, replayed message ids a 409, and nothing is stored for either.
+No session, cookie, IP address or user agent is read or kept; the sender's number goes no
+further than ``services``/``sms``/``ussd``.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import json
 import uuid
@@ -33,22 +39,46 @@ class _WrongSecret(Exception):
     pass
 
 
+SECRET_HEADER = "HTTP_X_USALAMA_GATEWAY_SECRET"  # noqa: S105 - a header name
+
+
+def presented_secret(request: HttpRequest) -> str:
+    """The secret the gateway sent: a header, HTTP Basic's password, or SMSSync's field."""
+    header = request.META.get(SECRET_HEADER, "")
+    if header:
+        return str(header)
+    scheme, _, value = str(request.META.get("HTTP_AUTHORIZATION", "")).partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip()
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+        return decoded.partition(":")[2]
+    return str(request.POST.get("secret", "")) if request.method == "POST" else ""
+
+
 def _check_secret(secret: str) -> None:
     configured = settings.USALAMA_GATEWAY_SECRET
-    if not configured or not hmac.compare_digest(secret.encode(), configured.encode()):
+    if (
+        not configured
+        or not secret
+        or not hmac.compare_digest(secret.encode(), configured.encode())
+    ):
         raise _WrongSecret
 
 
-def _guarded(view: Callable[[HttpRequest, str], HttpResponse]) -> Callable[..., HttpResponse]:
+def _guarded(view: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
     """A wrong or unset secret answers a bare 404 (no template, so no CSRF cookie either)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, secret: str) -> HttpResponse:
+    def wrapper(request: HttpRequest) -> HttpResponse:
         try:
-            _check_secret(secret)
+            _check_secret(presented_secret(request))
         except _WrongSecret:
             return HttpResponseNotFound("Not Found", content_type="text/plain")
-        return view(request, secret)
+        return view(request)
 
     return wrapper
 
@@ -79,7 +109,7 @@ def _accept_sms(source: str, phone: str, text: str, message_id: str, channel: Ch
 @csrf_exempt
 @_guarded
 @require_POST
-def africastalking_sms(request: HttpRequest, secret: str) -> HttpResponse:
+def africastalking_sms(request: HttpRequest) -> HttpResponse:
     try:
         phone = _field(request, "from")
         text = _field(request, "text")
@@ -98,7 +128,7 @@ def africastalking_sms(request: HttpRequest, secret: str) -> HttpResponse:
 @csrf_exempt
 @_guarded
 @require_POST
-def africastalking_ussd(request: HttpRequest, secret: str) -> HttpResponse:
+def africastalking_ussd(request: HttpRequest) -> HttpResponse:
     try:
         session_id = _field(request, "sessionId")
         phone = _field(request, "phoneNumber")
@@ -120,7 +150,7 @@ def africastalking_ussd(request: HttpRequest, secret: str) -> HttpResponse:
 @csrf_exempt
 @_guarded
 @require_POST
-def smssync(request: HttpRequest, secret: str) -> HttpResponse:
+def smssync(request: HttpRequest) -> HttpResponse:
     """SMSSync (an Android phone as the gateway): the reply rides back in the response."""
     try:
         phone = _field(request, "from")

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from usalama.core.archives import check_xlsx
 from usalama.core.errors import InvalidInput
 
 MPESA = "M-Pesa (Safaricom)"
@@ -121,6 +122,7 @@ def _read_table(path: Path) -> list[dict[str, str]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         import openpyxl
 
+        check_xlsx(path)  # a compression bomb is refused before the reader opens it
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises several unrelated types

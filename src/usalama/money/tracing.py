@@ -8,13 +8,13 @@ analyst sees the money go bank → M-Pesa → exchange → crypto.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from usalama.core import spreadsheets
 from usalama.money.charts import Edge, Node, flow_svg, sankey_svg
 from usalama.money.models import Account, Transfer
 
@@ -286,7 +286,7 @@ CSV_HEADER = (
 
 def trace_csv(view: TraceView) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheets.writer(buffer)
     writer.writerow(CSV_HEADER)
     for s in view.steps:
         t = s.transfer

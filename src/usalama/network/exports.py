@@ -6,13 +6,13 @@ with ``<`` or ``&`` cannot break the file. Provenance travels as statement ids.
 
 from __future__ import annotations
 
-import csv
 import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from usalama.analysis import graph
+from usalama.core import spreadsheets
 
 _NODE_KEYS = (("caption", "string"), ("schema", "string"))
 _EDGE_KEYS = (
@@ -106,7 +106,7 @@ def gexf(nodes: Sequence[dict[str, Any]], edges: Sequence[graph.Edge]) -> tuple[
 def edge_csv(nodes: Sequence[dict[str, Any]], edges: Sequence[graph.Edge]) -> tuple[str, str, str]:
     captions = {n["id"]: str(n.get("caption", "")) for n in nodes}
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.writer(out)
     writer.writerow(
         ["source", "target", "source_name", "target_name", *[k for k, _t in _EDGE_KEYS]]
     )
@@ -116,27 +116,12 @@ def edge_csv(nodes: Sequence[dict[str, Any]], edges: Sequence[graph.Edge]) -> tu
             [
                 edge.source,
                 edge.target,
-                _defuse(captions.get(edge.source, "")),
-                _defuse(captions.get(edge.target, "")),
-                *[_defuse(fields[k]) for k, _t in _EDGE_KEYS],
+                captions.get(edge.source, ""),
+                captions.get(edge.target, ""),
+                *[fields[k] for k, _t in _EDGE_KEYS],
             ]
         )
     return out.getvalue(), "text/csv; charset=utf-8", "csv"
-
-
-def _defuse(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; quote them out."""
-    if value and value[0] in "=+-@\t\r" and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
 
 
 Writer = Callable[[Sequence[dict[str, Any]], Sequence[graph.Edge]], tuple[str, str, str]]

@@ -17,6 +17,7 @@ import polars as pl
 from pyproj import Transformer
 
 from usalama.analysis.hotspots import parse_crs
+from usalama.core.archives import check_xlsx
 from usalama.core.errors import InvalidInput
 from usalama.policing.mappings import TEXT_FIELDS, TIME_FIELDS, Mapping
 
@@ -83,6 +84,8 @@ def read_table(path: Path) -> pl.DataFrame:
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         from python_calamine import CalamineWorkbook
 
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            check_xlsx(path)  # a compression bomb is refused before the reader opens it
         try:
             rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
         except Exception as error:  # calamine has its own error types for broken files

@@ -5,7 +5,6 @@ Views, the API and the CLI call these; they never touch ``Incident`` directly.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import io
@@ -24,6 +23,7 @@ from django.utils import timezone
 from usalama.accounts.models import Agency
 from usalama.accounts.roles import Role
 from usalama.audit.services import Actor, record
+from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.policing.mappings import Mapping, load_mapping
 from usalama.policing.models import Incident
@@ -436,7 +436,7 @@ def response_times_csv(
         )
     report = response_report(incidents_frame(collection), standards=standards or {})
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheets.writer(buffer)
     writer.writerow(["section", "group", "calls", "measured", "median_min", "p90_min"])
 
     def fmt(value: Any) -> str:

@@ -8,7 +8,6 @@ entity ids as stored, so an export re-imports onto the same entities and stateme
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import tempfile
@@ -20,6 +19,7 @@ from followthemoney.statement import Statement as FtmStatement
 from followthemoney.statement import StatementEntity
 
 from usalama.audit.services import record
+from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.records import services
 from usalama.records.grading import NO_ONWARD_DISSEMINATION
@@ -167,7 +167,7 @@ def _props(user: Any, collection: Collection) -> list[str]:
 
 
 def _write_csv(entities: Iterator[StatementEntity], out: TextIO, props: list[str]) -> int:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheets.writer(out, lineterminator="\n")
     writer.writerow(["id", "schema", "caption", *props])
     count = 0
     for entity in entities:

@@ -14,7 +14,6 @@ search rows from the database, and writes the rest as new.
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 
 from usalama.audit.services import Actor, record
+from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.records import services
 from usalama.records.importers import (
@@ -74,7 +74,7 @@ class ImportReport:
     def errors_csv(self) -> str:
         """The rejected rows as CSV: row, field, reason (what the user downloads)."""
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = spreadsheets.writer(out, lineterminator="\n")
         writer.writerow(["row", "field", "reason"])
         for error in self.errors:
             writer.writerow([error.row, error.field, error.reason])

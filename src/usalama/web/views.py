@@ -17,6 +17,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,6 +32,16 @@ from usalama.records import services as records
 from usalama.web.forms import OtpForm, SearchForm, TokenForm
 
 
+def safe_next(request: HttpRequest) -> str:
+    """Where to go after login or the second factor: ``next`` only if it stays on this host."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("web:dashboard")
+
+
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -40,9 +52,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user: Any = form.get_user()
             login(request, user)
             if user.needs_second_factor and not settings.USALAMA_DEMO_SKIP_2FA:
-                return redirect("web:otp")
+                wanted = safe_next(request)
+                if wanted == reverse("web:dashboard"):
+                    return redirect("web:otp")
+                return redirect(f"{reverse('web:otp')}?{urlencode({'next': wanted})}")
             accounts.audit_login(user, second_factor=False)
-            return redirect("web:dashboard")
+            return redirect(safe_next(request))
         accounts.audit_login_failed(request.POST.get("username", ""))
     return render(request, "web/login.html", {"form": form})
 
@@ -60,7 +75,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             accounts.audit_login(user, second_factor=True)
-            return redirect(request.GET.get("next") or "web:dashboard")
+            return redirect(safe_next(request))
         accounts.audit_login_failed(user.username)
         form.add_error("token", _("That code is not valid. Codes change every 30 seconds."))
     return render(request, "web/otp.html", {"form": form, "has_device": has_device})

@@ -18,6 +18,7 @@ from usalama.analysis.hotspots.backtest import BEST, check_methods, choose_best,
 from usalama.analysis.hotspots.events import HotspotData
 from usalama.analysis.hotspots.metrics import top_cells
 from usalama.core.errors import InvalidInput
+from usalama.core.spreadsheets import defuse_frame
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def write_cells(cells: pl.DataFrame, path: str | Path) -> Path:
         path.write_text(json.dumps(to_geojson(cells)), encoding="utf-8")
     elif suffix == ".csv":
         wkt = [polygon_wkt(ring) for ring in cells["polygon"].to_list()]
-        cells.with_columns(pl.Series("polygon", wkt, dtype=pl.String)).write_csv(path)
+        defuse_frame(cells.with_columns(pl.Series("polygon", wkt, dtype=pl.String))).write_csv(path)
     else:
         raise InvalidInput(f"{path}: output must end in .geojson, .json or .csv")
     return path

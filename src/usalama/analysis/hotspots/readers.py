@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from usalama.core.archives import check_xlsx
 from usalama.core.errors import InvalidInput
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -65,6 +66,8 @@ def _cell_text(value: object) -> str | None:
 def _read_spreadsheet(path: Path) -> pl.DataFrame:
     from python_calamine import CalamineWorkbook
 
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        check_xlsx(path)  # a compression bomb is refused before the reader opens it
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         rows = workbook.get_sheet_by_index(0).to_python()

@@ -23,6 +23,7 @@ from followthemoney.mapping.query import QueryMapping
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 
+from usalama.core.archives import check_xlsx
 from usalama.core.errors import InvalidInput
 from usalama.core.text import clean_text
 from usalama.records.importers import Reader, RowError
@@ -214,6 +215,7 @@ def _cell(value: Any) -> str:
 def xlsx_rows(path: Path, needed: set[str]) -> Iterator[tuple[int, Row] | RowError]:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    check_xlsx(path)  # a compression bomb is refused before the reader opens it
     try:
         book = CalamineWorkbook.from_path(str(path))
         if not book.sheet_names:
