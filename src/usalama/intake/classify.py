@@ -311,10 +311,19 @@ def _fold(text: str) -> str:
     return " " + re.sub(r"[^\w'\- ]+", " ", folded) + " "
 
 
+# Words matched only as whole words, not as the start of a longer one: Swahili "moto" (fire)
+# must not fire on "motorbike" or "motorcycle" (an English report of a stolen motorbike was
+# suggested "urgent" and its Swahili twin "normal").
+_WHOLE_WORDS = frozenset({"moto"})
+
+
 @functools.cache
 def _patterns(words: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     # Compiled once per word list: this runs on every public submission (load benchmark).
-    return tuple((w, re.compile(r"(?<![\w])" + re.escape(w))) for w in words)
+    return tuple(
+        (w, re.compile(r"(?<![\w])" + re.escape(w) + (r"(?![\w])" if w in _WHOLE_WORDS else "")))
+        for w in words
+    )
 
 
 def _hits(text: str, words: tuple[str, ...]) -> list[str]:
