@@ -38,7 +38,9 @@ class DemoContext:
 
 
 # (label shown while it runs, "module:function"). Add a line for a new area's stage.
-STAGES: list[tuple[str, str]] = []
+STAGES: list[tuple[str, str]] = [
+    ("grants between agencies", "usalama.demo.stage_sharing_grants:populate"),
+]
 
 
 def _resolve(target: str) -> Callable[[DemoContext], list[Tip]]:
