@@ -40,6 +40,9 @@ class DemoContext:
 # (label shown while it runs, "module:function"). Add a line for a new area's stage.
 STAGES: list[tuple[str, str]] = [
     ("grants between agencies", "usalama.demo.stage_sharing_grants:populate"),
+    ("money: ledger synced and scanned", "usalama.demo.stage_money:populate"),
+    ("policing: calls for service in Nairobi and Mombasa", "usalama.demo.stage_policing:populate"),
+    ("intake: reports and tips in English and Swahili", "usalama.demo.stage_intake:populate"),
 ]
 
 

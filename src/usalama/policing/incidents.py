@@ -249,3 +249,46 @@ def timeline(incident: Incident) -> list[TimelineEntry]:
     return sorted(
         (TimelineEntry(at, what) for at, what in steps if at is not None), key=lambda e: e.at
     )
+
+
+# --- the book of an imported collection -----------------------------------------------------------
+
+
+def enter_in_books(actor: Actor, collection: Any) -> int:
+    """Give every incident of ``collection`` without an OB number the next entry of its
+    station's book for its day (in the order received), and close those already cleared.
+
+    For a station's own calls loaded from its dispatch system (``usalama demo`` and
+    imports of Kenyan books); returns how many were numbered. Audited as one event.
+    """
+    pending = list(
+        Incident.objects.filter(collection=collection, ob_number="").order_by("received_at", "id")
+    )
+    if not pending:
+        return 0
+    agency_code = collection.agency.code
+    last: dict[tuple[str, dt.date], int] = {}
+    codes = {station_code(i.station, agency_code) for i in pending}
+    for number in Incident.objects.filter(
+        Q(*[Q(ob_number__startswith=f"OB/{c}/") for c in codes], _connector=Q.OR)
+    ).values_list("ob_number", flat=True):
+        code, serial, day = parse_ob(number)
+        last[(code, day)] = max(last.get((code, day), 0), serial)
+    for incident in pending:
+        code = station_code(incident.station, agency_code)
+        day = incident.received_at.astimezone(OB_TIME_ZONE).date()
+        serial = last.get((code, day), 0) + 1
+        last[(code, day)] = serial
+        incident.ob_number = format_ob(code, serial, day)
+        if incident.cleared_at is not None and incident.status != IncidentStatus.CLOSED:
+            incident.status = IncidentStatus.CLOSED
+    with transaction.atomic():
+        Incident.objects.bulk_update(pending, ["ob_number", "status"], batch_size=1000)
+        record(
+            actor,
+            "incidents.enter_in_books",
+            object_type="collection",
+            object_id=collection.pk,
+            details={"numbered": len(pending)},
+        )
+    return len(pending)
