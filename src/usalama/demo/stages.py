@@ -43,6 +43,7 @@ STAGES: list[tuple[str, str]] = [
     ("money: ledger synced and scanned", "usalama.demo.stage_money:populate"),
     ("policing: calls for service in Nairobi and Mombasa", "usalama.demo.stage_policing:populate"),
     ("intake: reports and tips in English and Swahili", "usalama.demo.stage_intake:populate"),
+    ("resolution: a finished run with a review queue", "usalama.demo.stage_resolve:populate"),
 ]
 
 
