@@ -4,7 +4,8 @@ supervisor.
 Run as the DCI analyst (``usalama resolve run --as dci.analyst`` does the same), so it covers
 what the DCI may see: its own collections and those the NPS and the partner forces share
 with it (``stage_sharing_grants`` runs first). Only near-certain matches (``UPPER``) are
-merged on their own; the others wait in the review queue for a person to decide. Measured time: see docs/demo-data.md.
+merged on their own; the others wait in the review queue for a person to decide.
+Measured time: see docs/demo-data.md.
 
 Idempotent: when a run of the DCI analyst has finished, no new run starts.
 """
