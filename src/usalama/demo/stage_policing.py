@@ -327,7 +327,7 @@ def populate(context: DemoContext) -> list[Tip]:
     ]
 
 
-def _assign_some(commander: object, collection: object, officer: object | None) -> None:
+def _assign_some(commander: object, collection: Collection, officer: object | None) -> None:
     """Hand the three oldest waiting calls to the desk officer (as the commander would)."""
     if officer is None:
         return

@@ -2,8 +2,9 @@
 
 Each grant lets an agency read another's collection (read only; writes stay with the owner).
 The NPS reads DCI's investigation files, both FRC collections and the partner police forces'
-cross-border requests; the DCI reads the NPS books and the partners' requests. The UPF and TPF
-collections are therefore visible to NPS and DCI analysts.
+cross-border requests; the DCI reads the NPS books, the partners' requests and the FRC's
+suspicious transaction reports. The UPF and TPF collections are therefore visible to
+NPS and DCI analysts.
 
 One NPS arrest record is added: the cross-agency suspect (the planted man whom DCI, FRC and
 UPF each hold under another spelling) arrested in Eastleigh with two phones on him, his
@@ -35,6 +36,7 @@ GRANTS: tuple[tuple[str, str], ...] = (
     ("upf-cross-border", "DCI"),
     ("tpf-cross-border", "DCI"),
     ("dci-investigations", "FRC"),
+    ("frc-str", "DCI"),
 )
 POOLED_COLLECTION = "nps-arrests"
 POOLED_SOURCE = "demo: pooled suspect arrested in Eastleigh"
