@@ -65,18 +65,26 @@ def test_partner_collections_are_visible_to_someone_and_the_demo_prints_tips(dem
     assert any("Link chart" in t for t in tips["nps.analyst"])
 
 
-def test_the_stage_is_idempotent(demo: Any) -> None:
-    from usalama.demo.load import load_demo
+def _counts() -> dict[str, int]:
+    from usalama.intake.models import Report, Tip
+    from usalama.money.models import Alert, Transfer
+    from usalama.policing.models import Incident
     from usalama.records.models import Source, Statement
+    from usalama.resolve.models import CandidatePair, ResolutionRun
 
-    counts = (
-        CollectionGrant.objects.count(),
-        Source.objects.count(),
-        Statement.objects.count(),
-    )
+    models = (CollectionGrant, Source, Statement, Alert, Transfer, Incident, Report, Tip)
+    counts = {m.__name__: m.objects.count() for m in models}
+    counts |= {m.__name__: m.objects.count() for m in (CandidatePair, ResolutionRun)}
+    counts["numbered"] = Incident.objects.exclude(ob_number="").count()
+    return counts
+
+
+def test_every_stage_leaves_work_and_a_second_run_changes_nothing(demo: Any) -> None:
+    from usalama.demo.load import load_demo
+
+    before = _counts()
+    for name in ("Alert", "Incident", "Report", "Tip", "CandidatePair", "ResolutionRun"):
+        assert before[name] > 0, name
+    assert before["numbered"] == before["Incident"]  # every incident has its OB number
     load_demo(seed=7, people=200, quiet=True)
-    assert (
-        CollectionGrant.objects.count(),
-        Source.objects.count(),
-        Statement.objects.count(),
-    ) == counts
+    assert _counts() == before

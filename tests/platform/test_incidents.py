@@ -150,6 +150,7 @@ def test_list_and_detail_pages(station: dict[str, Any]) -> None:
     body = listing.content.decode()
     assert first.ob_number in body and f'href="/policing/incidents/{first.pk}/"' in body
     assert "Open, waiting" in body and ">open<" not in body
+    assert "<td>High</td>" in body and "<td>high</td>" not in body  # labels, not codes
     filtered = desk.get("/policing/incidents/", {"q": "OB/KILIMANI/2/"}).content.decode()
     assert "OB/KILIMANI/2/06/12/2026" in filtered and "OB/KILIMANI/1/06/12/2026" not in filtered
     assert desk.get("/policing/incidents/", {"status": "nonsense"}).status_code == 400

@@ -8,6 +8,7 @@ the two apps may not do themselves (they never import each other).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.intake import staff
+from usalama.intake.models import Priority
 from usalama.policing import incidents
 from usalama.policing.models import IncidentStatus
 
@@ -46,6 +48,11 @@ def duration(span: dt.timedelta) -> str:
     return _("%(m)d min") % {"m": mins}
 
 
+def priority_label(code: str) -> Any:
+    """An intake priority (``high``) as its translated label; a dispatch code (P1) as is."""
+    return Priority(code).label if code in Priority.values else code
+
+
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
@@ -62,6 +69,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
                 "incident": i,
                 "in_queue": duration(incidents.time_in_queue(i, now)),
                 "waiting": incidents.waiting(i),
+                "priority": priority_label(i.priority),
             }
             for i in rows
         ],
@@ -92,6 +100,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         "timeline": [(e.at, TIMELINE_LABELS[e.what]) for e in incidents.timeline(incident)],
         "linked": staff.linked_to_incident(request.user, incident.pk),
         "may_assign": may_assign,
+        "priority": priority_label(incident.priority),
         "officers": incidents.officers_for(request.user) if may_assign else [],
         "location": location,
         "tiles": _tiles(),
