@@ -2,7 +2,7 @@
 
 Each grant lets an agency read another's collection (read only; writes stay with the owner).
 The NPS reads DCI's investigation files, both FRC collections and the partner police forces'
-cross-border requests; the DCI reads the NPS books, the partners' requests and the FRC's
+cross-border requests; the DCI reads the NPS Occurrence Book, the partners' requests and the FRC's
 suspicious transaction reports. The UPF and TPF collections are therefore visible to
 NPS and DCI analysts.
 
@@ -10,7 +10,9 @@ One NPS arrest record is added: the cross-agency suspect (the planted man whom D
 UPF each hold under another spelling) arrested in Eastleigh with two phones on him, his
 Kenyan and his Ugandan number. From that NPS record the NPS analyst's link chart reaches the
 DCI and FRC records (same Kenyan phone) and the UPF record (same Ugandan phone), each hop
-with its provenance.
+with its provenance. (The NPS arrests stay with the NPS: the DCI's resolution run, which sees
+what the DCI sees, may merge the DCI, FRC and UPF records of that man into one node, and the
+NPS arrest then links to that node by both phones.)
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ GRANTS: tuple[tuple[str, str], ...] = (
     ("upf-cross-border", "NPS"),
     ("tpf-cross-border", "NPS"),
     ("nps-occurrence-book", "DCI"),
-    ("nps-arrests", "DCI"),
     ("upf-cross-border", "DCI"),
     ("tpf-cross-border", "DCI"),
     ("dci-investigations", "FRC"),
