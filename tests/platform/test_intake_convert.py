@@ -118,6 +118,7 @@ def test_convert_by_api(client: Client, world: dict[str, Any], token_for: Any) -
     )
     assert first.status_code == 201, first.content
     incident_id = first.json()["incident_id"]
+    assert first.json()["ob_number"].startswith("OB/CAPITOL-HILL/1/")
     second = client.post(
         f"/api/v1/intake/reports/{report.pk}/incident",
         {},
