@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from usalama.api.main import api
+from usalama.desk import incidents as desk_incidents
 from usalama.desk import views as desk_views
 
 urlpatterns = [
@@ -9,6 +10,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("network/", include("usalama.network.urls")),
+    path("policing/incidents/", desk_incidents.incident_list, name="incidents"),
+    path("policing/incidents/<int:incident_id>/", desk_incidents.incident_detail, name="incident"),
+    path(
+        "policing/incidents/<int:incident_id>/assign/",
+        desk_incidents.incident_assign,
+        name="incident_assign",
+    ),
     path("policing/", include("usalama.policing.urls")),
     path("money/", include("usalama.money.urls")),
     path("resolve/", include("usalama.resolve.urls")),

@@ -389,7 +389,7 @@ def demo(db: Any) -> dict[str, Any]:
     from usalama.demo import generate_world
     from usalama.demo.load import load_demo
 
-    load_demo(seed=7, people=200, quiet=True)
+    load_demo(seed=7, people=200, quiet=True, with_stages=False)
     world = generate_world(seed=7, people=200)
     collection = services.collection_for(None, "frc-str")
     services.sync_from_records(collection)

@@ -37,7 +37,7 @@ def demo(db: Any) -> dict[str, Any]:
     from usalama.demo.load import load_demo
     from usalama.records.models import Collection, CollectionGrant
 
-    load_demo(seed=7, people=PEOPLE, quiet=True)
+    load_demo(seed=7, people=PEOPLE, quiet=True, with_stages=False)
     world = generate_world(seed=7, people=PEOPLE)
     # The FRC shares its suspicious-transaction reports with the DCI for this test.
     CollectionGrant.objects.create(

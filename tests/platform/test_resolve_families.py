@@ -34,7 +34,7 @@ def world(db: Any) -> Any:
     from usalama.demo import generate_world
     from usalama.demo.load import load_demo
 
-    load_demo(seed=7, people=PEOPLE, quiet=True)
+    load_demo(seed=7, people=PEOPLE, quiet=True, with_stages=False)
     return generate_world(seed=7, people=PEOPLE)
 
 

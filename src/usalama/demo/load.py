@@ -91,7 +91,11 @@ def _ensure_user(seed: int, username: str, agency_code: str, role: str) -> DemoL
     return DemoLogin(username, agency_code, role, DEMO_PASSWORD, secret)
 
 
-def load_demo(seed: int = 7, people: int = 5000, quiet: bool = False) -> list[DemoLogin]:
+def load_demo(
+    seed: int = 7, people: int = 5000, quiet: bool = False, with_stages: bool = True
+) -> list[DemoLogin]:
+    """Load the world; ``with_stages=False`` stops after the records (for tests that need
+    the bare world: no grants, ledger, calls, reports or resolution run)."""
     from usalama.demo.generator import generate_world
 
     console = Console(stderr=True, quiet=quiet)
@@ -180,7 +184,7 @@ def load_demo(seed: int = 7, people: int = 5000, quiet: bool = False) -> list[De
         users=_users_by_name(logins),
         console=console,
     )
-    tips = run_stages(context)
+    tips = run_stages(context) if with_stages else []
     return [
         replace(login, tips=tuple(t.text for t in tips if t.username == login.username))
         for login in logins

@@ -39,11 +39,16 @@ class DemoContext:
 
 # (label shown while it runs, "module:function"). Add a line for a new area's stage.
 STAGES: list[tuple[str, str]] = [
+    ("grants between agencies", "usalama.demo.stage_sharing_grants:populate"),
+    ("money: ledger synced and scanned", "usalama.demo.stage_money:populate"),
+    ("policing: calls for service in Nairobi and Mombasa", "usalama.demo.stage_policing:populate"),
+    ("intake: reports and tips in English and Swahili", "usalama.demo.stage_intake:populate"),
+    ("a tipster's conversation, keys outside the data", "usalama.demo.stage_citizen:populate"),
+    ("resolution: a finished run with a review queue", "usalama.demo.stage_resolve:populate"),
+    ("sharing between agencies", "usalama.demo.stage_sharing:populate"),
     ("cases and the justice chain", "usalama.demo.stage_cases:populate"),
     ("watchlists and alerts", "usalama.demo.stage_watchlists:populate"),
     ("administration and audit log", "usalama.demo.stage_admin:populate"),
-    ("sharing between agencies", "usalama.demo.stage_sharing:populate"),
-    ("a tipster's conversation, keys outside the data", "usalama.demo.stage_citizen:populate"),
 ]
 
 

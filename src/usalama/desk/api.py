@@ -19,6 +19,7 @@ class ConvertOut(Schema):
     kind: str
     id: int
     incident_id: int
+    ob_number: str  # how the incident is named (Occurrence Book number)
     already: bool
 
 
@@ -29,5 +30,11 @@ def convert(
     if kind not in {"tip", "report"}:
         raise HttpError(404, "not found")
     done = convert_to_incident(request.user, kind, item_id, station=payload.station or "")
-    body = {"kind": kind, "id": item_id, "incident_id": done.incident_id, "already": done.already}
+    body = {
+        "kind": kind,
+        "id": item_id,
+        "incident_id": done.incident_id,
+        "ob_number": done.number,
+        "already": done.already,
+    }
     return (200 if done.already else 201), body

@@ -17,6 +17,7 @@ class Conversion:
     item_id: int
     incident_id: int
     already: bool  # the item had been converted before: the same incident is returned
+    number: str = ""  # the incident's OB number
 
 
 def convert_to_incident(user: Any, kind: str, item_id: int, *, station: str = "") -> Conversion:
@@ -39,6 +40,13 @@ def convert_to_incident(user: Any, kind: str, item_id: int, *, station: str = ""
             longitude=handover.lon,
         )
         staff.mark_converted(
-            user, kind, item_id, incident_number=incident.pk, station=station or handover.station
+            user,
+            kind,
+            item_id,
+            incident_number=incident.pk,
+            station=station or handover.station,
+            incident_ob=incident.ob_number,
         )
-    return Conversion(kind, item_id, incident.pk, handover.incident_number == incident.pk)
+    return Conversion(
+        kind, item_id, incident.pk, handover.incident_number == incident.pk, incident.number
+    )

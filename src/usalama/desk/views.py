@@ -28,5 +28,5 @@ def convert(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
     except InvalidInput as bad:
         messages.error(request, bad.message)
     else:
-        messages.success(request, _("Converted to incident #%(id)s.") % {"id": done.incident_id})
+        messages.success(request, _("Converted to incident %(number)s.") % {"number": done.number})
     return redirect("intake:triage_item", kind=kind, item_id=item_id)

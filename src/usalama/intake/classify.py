@@ -139,6 +139,15 @@ _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
         "car stolen",
         "carjack",
         "motorbike stolen",
+        "motorbike was stolen",
+        "motorcycle was stolen",
+        "motorcycle stolen",
+        "stole my motorbike",
+        "stole my motorcycle",
+        "stolen motorbike",
+        "pikipiki yangu imeibiwa",
+        "pikipiki yangu imeibwa",
+        "pikipiki imeibwa",
         "boda stolen",
         "gari imeibiwa",
         "pikipiki imeibiwa",
@@ -311,10 +320,19 @@ def _fold(text: str) -> str:
     return " " + re.sub(r"[^\w'\- ]+", " ", folded) + " "
 
 
+# Words matched only as whole words, not as the start of a longer one: Swahili "moto" (fire)
+# must not fire on "motorbike" or "motorcycle" (an English report of a stolen motorbike was
+# suggested "urgent" and its Swahili twin "normal").
+_WHOLE_WORDS = frozenset({"moto"})
+
+
 @functools.cache
 def _patterns(words: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     # Compiled once per word list: this runs on every public submission (load benchmark).
-    return tuple((w, re.compile(r"(?<![\w])" + re.escape(w))) for w in words)
+    return tuple(
+        (w, re.compile(r"(?<![\w])" + re.escape(w) + (r"(?![\w])" if w in _WHOLE_WORDS else "")))
+        for w in words
+    )
 
 
 def _hits(text: str, words: tuple[str, ...]) -> list[str]:
@@ -332,12 +350,19 @@ def model() -> CategoryModel:
     return CategoryModel([*corpus(), *keyword_examples()])
 
 
+_SPECIFIC_THEFTS = ("vehicle_theft", "theft_of_stock", "theft_by_servant")
+
+
 def rule_category(folded: str) -> tuple[str, list[str]]:
     """The category with the most keyword hits (ties: list order), "other" without hits."""
     best, best_hits, best_score = "other", [], 0.0
+    specific_theft = any(_hits(folded, _CATEGORY_WORDS[c]) for c in _SPECIFIC_THEFTS)
     for code, words in _CATEGORY_WORDS.items():
         hits = _hits(folded, words)
-        # "stealing" is the generic theft: a specific theft (stock, vehicle, servant) wins a tie
+        # "stealing" is the generic theft: a specific theft (stock, vehicle, servant) named
+        # in the text wins however often "stolen" is said ("my motorbike was stolen")
+        if code == "stealing" and specific_theft:
+            continue
         score = len(hits) * (0.6 if code == "stealing" else 1.0)
         if score > best_score:
             best, best_hits, best_score = code, hits, score

@@ -1,5 +1,11 @@
 """Grouping likely duplicates for triage: same category, nearby place, close in time, similar text.
 
+Text similarity compares words, so it cannot see that an English and a Swahili report tell the
+same story. Two reports of the same category from the same place within ``SAME_EVENT_WINDOW``
+are grouped whatever their wording: the same motorbike theft reported twice, two minutes
+apart, in English and in Swahili, lands in one group. (A group is a suggestion to the desk
+officer, who decides.)
+
 Pure Python over small dataclasses; the queue passes the recent open submissions.
 """
 
@@ -13,6 +19,7 @@ from datetime import datetime, timedelta
 TIME_WINDOW = timedelta(hours=48)
 NEAR_KM = 3.0
 MIN_JACCARD = 0.25
+SAME_EVENT_WINDOW = timedelta(hours=2)
 _TOKEN = re.compile(r"\w{3,}")
 
 
@@ -63,12 +70,12 @@ def near(a: Item, b: Item) -> bool:
 
 
 def likely_duplicates(a: Item, b: Item) -> bool:
-    return (
-        a.category == b.category
-        and abs(a.when - b.when) <= TIME_WINDOW
-        and near(a, b)
-        and jaccard(tokens(a.text), tokens(b.text)) >= MIN_JACCARD
-    )
+    if a.category != b.category or not near(a, b):
+        return False
+    apart = abs(a.when - b.when)
+    if apart <= SAME_EVENT_WINDOW:
+        return True
+    return apart <= TIME_WINDOW and jaccard(tokens(a.text), tokens(b.text)) >= MIN_JACCARD
 
 
 def group(items: list[Item]) -> list[list[str]]:

@@ -99,6 +99,8 @@ class Submission(models.Model):
     # policing never import each other; the delivery layer (usalama.desk) links the two and
     # the incident points back with its external id ``intake:<kind>:<id>``.
     incident_number = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    # How people name that incident: its Occurrence Book number (shown and linked on the page).
+    incident_ob = models.CharField(max_length=80, blank=True)
     converted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -50,6 +50,27 @@ class QueueItem:
     excerpt: str
     group: int
 
+    # Labels, not codes, on the page (translated when shown).
+    @property
+    def priority_label(self) -> Any:
+        return _label(Priority, self.priority)
+
+    @property
+    def suggested_priority_label(self) -> Any:
+        return _label(Priority, self.suggested_priority) if self.suggested_priority else ""
+
+    @property
+    def status_label(self) -> Any:
+        return _label(Status, self.status)
+
+    @property
+    def channel_label(self) -> Any:
+        return _label(Channel, self.channel)
+
+
+def _label(choices: Any, code: str) -> Any:
+    return choices(code).label if code in choices.values else code
+
 
 def _require_triage(user: Any) -> None:
     if not may_triage(user):
@@ -193,7 +214,10 @@ def triage(
     if status is not None:
         if status not in Status.values:
             raise InvalidInput(f"status: one of {', '.join(Status.values)}")
-        changes["status"] = status
+        # The triage form always sends the status it showed: an unchanged "new" is no
+        # choice, and saving a confirmed category and priority makes the item triaged.
+        if status != item.status:
+            changes["status"] = status
     if assigned_agency:
         agency = Agency.objects.filter(code=assigned_agency).first()
         if agency is None:
@@ -260,12 +284,14 @@ class Handover:
 
 
 def handover(user: Any, kind: str, item_id: int) -> Handover:
-    """The fields of a triaged report or tip that an incident takes over (an audited view)."""
+    """The fields of a report or tip that an incident takes over (an audited view).
+
+    A new item may be converted directly: pressing "convert" accepts the category and
+    priority the page shows (``mark_converted`` records them as confirmed).
+    """
     item = get_item(user, kind, item_id)
     if item.status not in CONVERTIBLE:
         raise InvalidInput("closed or merged items are not converted")
-    if item.status == Status.NEW:
-        raise InvalidInput("triage it first: confirm the category and priority")
     category = BY_CODE.get(item.category)
     return Handover(
         kind=kind,
@@ -283,7 +309,13 @@ def handover(user: Any, kind: str, item_id: int) -> Handover:
 
 
 def mark_converted(
-    user: Any, kind: str, item_id: int, *, incident_number: int, station: str = ""
+    user: Any,
+    kind: str,
+    item_id: int,
+    *,
+    incident_number: int,
+    station: str = "",
+    incident_ob: str = "",
 ) -> Submission:
     """Keep the link to the new incident; the reporter now sees "under investigation".
 
@@ -299,6 +331,8 @@ def mark_converted(
     status_before = item.status
     with transaction.atomic():
         item.incident_number = incident_number
+        item.incident_ob = incident_ob[:80] or item.incident_ob
+        item.category_confirmed = True
         item.converted_at = item.converted_at or timezone.now()
         item.status = Status.IN_PROGRESS
         item.station = station
@@ -310,8 +344,53 @@ def mark_converted(
             "intake.convert",
             object_type=kind,
             object_id=item.pk,
-            details={"incident": incident_number, "station": station},
+            details={"incident": incident_number, "ob": incident_ob, "station": station},
         )
         if status_before != item.status or not was_converted:
             notify.on_status_change(item)
     return item  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class LinkedItem:
+    kind: str
+    id: int
+    label: str
+    status: str
+    status_label: Any
+    channel_label: Any
+    language: str
+    created_at: datetime
+    excerpt: str
+
+
+def linked_to_incident(user: Any, incident_number: int) -> list[LinkedItem]:
+    """The reports and tips the user may see that were converted to this incident."""
+    if not may_triage(user):
+        return []
+    found: list[Submission] = [
+        *Report.objects.visible_to(user).filter(incident_number=incident_number),
+        *Tip.objects.visible_to(user).filter(incident_number=incident_number),
+    ]
+    if found:
+        record(
+            user,
+            "intake.linked.view",
+            object_type="incident",
+            object_id=incident_number,
+            details={"count": len(found)},
+        )
+    return [
+        LinkedItem(
+            kind="report" if isinstance(s, Report) else "tip",
+            id=s.pk,
+            label=s.reference if isinstance(s, Report) else f"TIP-{s.pk}",
+            status=s.status,
+            status_label=_label(Status, s.status),
+            channel_label=_label(Channel, s.channel),
+            language=s.language,
+            created_at=s.created_at,
+            excerpt=s.description[:200],
+        )
+        for s in sorted(found, key=lambda s: s.created_at)
+    ]

@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -30,7 +32,7 @@ from usalama.intake.forms import (
     form_token_valid,
     new_form_token,
 )
-from usalama.intake.models import Channel, Report, Tip
+from usalama.intake.models import Channel, Priority, Report, Tip
 from usalama.intake.photos import clean_photo
 
 
@@ -233,6 +235,7 @@ def triage_item(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
                 return redirect("intake:triage_item", kind=kind, item_id=item_id)
             if "triage" in request.POST and triage_form.is_valid():
                 staff.triage(request.user, kind, item_id, **triage_form.cleaned_data)
+                messages.success(request, _("Saved."))
                 return redirect("intake:triage_item", kind=kind, item_id=item_id)
         item = staff.get_item(request.user, kind, item_id)
     except (NotFound, PermissionDenied) as missing:
@@ -262,6 +265,9 @@ def triage_item(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
         "suggested_name": BY_CODE[item.suggested_category].name(language)
         if item.suggested_category in BY_CODE
         else "",
+        "suggested_priority": Priority(item.suggested_priority).label
+        if item.suggested_priority in Priority.values
+        else item.suggested_priority,
         "messages_list": list(item.messages.all()) if isinstance(item, Tip) else [],
         "attachments": list(item.attachments.all()),
         "triage_form": triage_form,

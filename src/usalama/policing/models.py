@@ -13,12 +13,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from usalama.accounts.models import User
 from usalama.records.models import Collection, visible_collection_ids
 
 
 class IncidentQuerySet(models.QuerySet["Incident"]):
     def visible_to(self, user: Any) -> IncidentQuerySet:
         return self.filter(collection_id__in=visible_collection_ids(user))
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Open, waiting")
+    ASSIGNED = "assigned", _("Assigned to an officer")
+    CLOSED = "closed", _("Closed")
 
 
 class Incident(models.Model):
@@ -44,6 +51,16 @@ class Incident(models.Model):
     source_row = models.PositiveIntegerField()
     imported_by = models.CharField(max_length=150)
     imported_at = models.DateTimeField(default=timezone.now)
+    # The Occurrence Book number of the station's book (``OB/<station>/<serial>/<dd>/<mm>/<yyyy>``,
+    # see docs/policing.md); empty for incidents imported from another system's files.
+    ob_number = models.CharField(max_length=80, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    )
+    assigned_to = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     objects = IncidentQuerySet.as_manager()
 
@@ -51,10 +68,20 @@ class Incident(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["collection", "external_id"], name="unique_incident_per_collection"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["ob_number"],
+                condition=~models.Q(ob_number=""),
+                name="unique_ob_number",
+            ),
         ]
         indexes = [models.Index(fields=["collection", "received_at"])]
         ordering = ["received_at"]
 
     def __str__(self) -> str:
-        return f"{self.external_id} ({self.category or self.call_type})"
+        return f"{self.number} ({self.category or self.call_type})"
+
+    @property
+    def number(self) -> str:
+        """How people name it: the OB number, else the source system's event number."""
+        return self.ob_number or self.external_id

@@ -25,6 +25,7 @@ from usalama.accounts.roles import Role
 from usalama.audit.services import Actor, record
 from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
+from usalama.policing.incidents import number_incident
 from usalama.policing.mappings import Mapping, load_mapping
 from usalama.policing.models import Incident
 from usalama.policing.reading import read_incident_files
@@ -315,12 +316,17 @@ def open_incident(
             },
         )
         if created:
+            number_incident(incident, agency.code)
             record(
                 actor,
                 "incident.open",
                 object_type="incident",
                 object_id=incident.pk,
-                details={"collection": collection.key, "source": source},
+                details={
+                    "collection": collection.key,
+                    "source": source,
+                    "ob": incident.ob_number,
+                },
             )
     return incident
 

@@ -92,7 +92,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     collections = records.visible_collections(request.user)
     counts = records.collection_counts(c.id for c in collections)
     rows = [(c, counts.get(c.id, 0)) for c in collections]
-    return render(request, "web/dashboard.html", {"rows": rows, "form": SearchForm()})
+    from usalama.desk.dashboard import panels  # delivery code: counts across the apps
+
+    context = {"rows": rows, "form": SearchForm(), **panels(request.user)}
+    return render(request, "web/dashboard.html", context)
 
 
 @login_required

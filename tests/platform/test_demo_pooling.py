@@ -1,0 +1,90 @@
+"""Done-means 2 of issue 13: as the demo's NPS analyst, a link chart from an NPS suspect
+reaches FRC and UPF records through grants, each hop with its provenance; and the grants
+are read-only and make the partner forces' collections visible to someone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from usalama.accounts.models import User
+from usalama.core.errors import NotFound
+from usalama.demo.stage_sharing_grants import pooled_suspect_id
+from usalama.network import services as network
+from usalama.records.models import Collection, CollectionGrant
+
+
+@pytest.fixture
+def demo(db: Any) -> Any:
+    from usalama.demo import generate_world
+    from usalama.demo.load import load_demo
+
+    logins = load_demo(seed=7, people=200, quiet=True)
+    return generate_world(seed=7, people=200), logins
+
+
+def test_nps_link_chart_reaches_frc_and_upf_through_grants(demo: Any) -> None:
+    world, _logins = demo
+    scenario = world.scenarios["cross_agency_suspect"]
+    nps = User.objects.get(username="nps.analyst")
+    start = pooled_suspect_id(7)
+    chart = network.expand(nps, network.ExpandQuery(nodes=[start], hops=1, with_provenance=True))
+    reached = {e for node in chart["nodes"] for e in node["entities"]}
+    for agency in ("DCI", "FRC", "UPF"):
+        assert scenario["records"][agency] in reached, agency
+    agencies = {p["agency"] for edge in chart["edges"] for p in edge["provenance"]}
+    assert {"NPS", "DCI", "FRC", "UPF"} <= agencies
+    # every hop says which collection and source each side came from
+    for edge in chart["edges"]:
+        assert edge["provenance"], edge
+        assert all(p["collection"] and p["source"] for p in edge["provenance"])
+
+
+def test_without_the_grants_the_chart_stays_at_home(demo: Any) -> None:
+    world, _logins = demo
+    scenario = world.scenarios["cross_agency_suspect"]
+    CollectionGrant.objects.filter(agency__code="NPS").delete()
+    nps = User.objects.get(username="nps.analyst")
+    chart = network.expand(
+        nps, network.ExpandQuery(nodes=[pooled_suspect_id(7)], hops=1, with_provenance=True)
+    )
+    reached = {e for node in chart["nodes"] for e in node["entities"]}
+    assert not reached & set(scenario["records"].values())
+    with pytest.raises(NotFound):
+        network.expand(nps, network.ExpandQuery(nodes=[scenario["records"]["UPF"]], hops=1))
+
+
+def test_partner_collections_are_visible_to_someone_and_the_demo_prints_tips(demo: Any) -> None:
+    _world, logins = demo
+    for key in ("upf-cross-border", "tpf-cross-border"):
+        collection = Collection.objects.get(key=key)
+        readers = {g.agency.code for g in collection.grants.filter(revoked_at__isnull=True)}
+        assert {"NPS", "DCI"} <= readers, key
+    tips = {login.username: login.tips for login in logins}
+    assert any("Link chart" in t for t in tips["nps.analyst"])
+
+
+def _counts() -> dict[str, int]:
+    from usalama.intake.models import Report, Tip
+    from usalama.money.models import Alert, Transfer
+    from usalama.policing.models import Incident
+    from usalama.records.models import Source, Statement
+    from usalama.resolve.models import CandidatePair, ResolutionRun
+
+    models = (CollectionGrant, Source, Statement, Alert, Transfer, Incident, Report, Tip)
+    counts = {m.__name__: m.objects.count() for m in models}
+    counts |= {m.__name__: m.objects.count() for m in (CandidatePair, ResolutionRun)}
+    counts["numbered"] = Incident.objects.exclude(ob_number="").count()
+    return counts
+
+
+def test_every_stage_leaves_work_and_a_second_run_changes_nothing(demo: Any) -> None:
+    from usalama.demo.load import load_demo
+
+    before = _counts()
+    for name in ("Alert", "Incident", "Report", "Tip", "CandidatePair", "ResolutionRun"):
+        assert before[name] > 0, name
+    assert before["numbered"] == before["Incident"]  # every incident has its OB number
+    load_demo(seed=7, people=200, quiet=True)
+    assert _counts() == before
