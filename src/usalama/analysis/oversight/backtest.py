@@ -12,8 +12,8 @@ import numpy as np
 import polars as pl
 
 from usalama.analysis.oversight.data import EisData, adverse_events, known_at
-from usalama.analysis.oversight.model import HORIZON_DAYS, RULES, ModelSettings, predict, train
 from usalama.analysis.oversight.features import features_at
+from usalama.analysis.oversight.model import HORIZON_DAYS, RULES, ModelSettings, predict, train
 
 DEFAULT_SHARES = (0.01, 0.02, 0.05)
 METHODS = ("model", *RULES)
@@ -46,7 +46,9 @@ class CutoffResult:
     cutoff: dt.date
     officers: int
     with_adverse_event: int
-    caught: dict[str, dict[str, float]] = field(default_factory=dict)  # method -> share label -> caught
+    caught: dict[str, dict[str, float]] = field(
+        default_factory=dict
+    )  # method -> share label -> caught
     flagged: dict[str, int] = field(default_factory=dict)  # share label -> k
     training_rows: int = 0
 
@@ -110,17 +112,23 @@ def backtest(
         known = known_at(data, cutoff)
         model = train(known, cutoff, settings)
         frame = features_at(known, cutoff, model.groups, reconstruct=False)
-        outcomes = frame.select("officer_id").join(outcomes_at(data, cutoff), on="officer_id", how="left")
+        outcomes = frame.select("officer_id").join(
+            outcomes_at(data, cutoff), on="officer_id", how="left"
+        )
         positives = outcomes["adverse"].fill_null(0).to_numpy().astype(np.float64)
         rankings = {"model": predict(model, frame)}
         for rule, column in RULES.items():
             rankings[rule] = frame[column].to_numpy().astype(np.float64)
-        result = CutoffResult(cutoff, frame.height, int(positives.sum()), training_rows=model.training_rows)
+        result = CutoffResult(
+            cutoff, frame.height, int(positives.sum()), training_rows=model.training_rows
+        )
         for share in shares:
             label = share_label(share)
             result.flagged[label] = math.ceil(share * frame.height)
             for method, ranking in rankings.items():
-                result.caught.setdefault(method, {})[label] = round(caught_in_top(ranking, positives, share), 2)
+                result.caught.setdefault(method, {})[label] = round(
+                    caught_in_top(ranking, positives, share), 2
+                )
         results.append(result)
         if progress is not None:
             progress(cutoff)

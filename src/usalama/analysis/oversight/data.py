@@ -63,7 +63,9 @@ def _dates(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> pl.DataF
         for c in columns
     )
     for column in columns:
-        bad = out.filter(pl.col(column).is_null() & frame[column].str.strip_chars().str.len_chars().gt(0))
+        bad = out.filter(
+            pl.col(column).is_null() & frame[column].str.strip_chars().str.len_chars().gt(0)
+        )
         if bad.height:
             raise InvalidInput(f"{what}: column {column} has a value that is not a YYYY-MM-DD date")
     return out
@@ -72,7 +74,8 @@ def _dates(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> pl.DataF
 def _ints(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> pl.DataFrame:
     try:
         return frame.with_columns(
-            pl.col(c).str.strip_chars().cast(pl.Int64, strict=True).fill_null(0).alias(c) for c in columns
+            pl.col(c).str.strip_chars().cast(pl.Int64, strict=True).fill_null(0).alias(c)
+            for c in columns
         )
     except pl.exceptions.InvalidOperationError as error:
         raise InvalidInput(f"{what}: columns {', '.join(columns)} must be whole numbers") from error
@@ -101,7 +104,9 @@ def prepare_complaints(frame: pl.DataFrame) -> pl.DataFrame:
 def prepare_force(frame: pl.DataFrame) -> pl.DataFrame:
     frame = _dates(frame, ("date",), "force")
     frame = _ints(frame, ("firearm_used", "taser_used", "officer_injured"), "force")
-    return frame.filter(pl.col("date").is_not_null()).with_columns(pl.col("officer_id").str.strip_chars())
+    return frame.filter(pl.col("date").is_not_null()).with_columns(
+        pl.col("officer_id").str.strip_chars()
+    )
 
 
 def prepare_units(frame: pl.DataFrame) -> pl.DataFrame:
@@ -126,8 +131,10 @@ def load(
 def finding_known(as_of: dt.date) -> pl.Expr:
     """True where an allegation's finding was known at ``as_of`` (the reconstruction rule)."""
     lag = as_of - dt.timedelta(days=UNDATED_FINDING_LAG_DAYS)
-    return pl.when(pl.col("closed_date").is_not_null()).then(pl.col("closed_date") < as_of).otherwise(
-        pl.col("complaint_date") < lag
+    return (
+        pl.when(pl.col("closed_date").is_not_null())
+        .then(pl.col("closed_date") < as_of)
+        .otherwise(pl.col("complaint_date") < lag)
     )
 
 
@@ -135,16 +142,25 @@ def known_at(data: EisData, as_of: dt.date) -> EisData:
     """The inputs as they stood at ``as_of``: later rows dropped, findings not yet known blanked."""
     complaints = data.complaints.filter(pl.col("complaint_date") < as_of).with_columns(
         pl.when(finding_known(as_of)).then(pl.col("finding")).otherwise(None).alias("finding"),
-        pl.when(pl.col("closed_date") < as_of).then(pl.col("closed_date")).otherwise(None).alias("closed_date"),
+        pl.when(pl.col("closed_date") < as_of)
+        .then(pl.col("closed_date"))
+        .otherwise(None)
+        .alias("closed_date"),
     )
     return EisData(
         officers=data.officers.with_columns(
-            pl.when(pl.col("resigned_date") < as_of).then(pl.col("resigned_date")).otherwise(None).alias("resigned_date")
+            pl.when(pl.col("resigned_date") < as_of)
+            .then(pl.col("resigned_date"))
+            .otherwise(None)
+            .alias("resigned_date")
         ),
         complaints=complaints,
         force=data.force.filter(pl.col("date") < as_of),
         units=data.units.filter(pl.col("start_date") < as_of).with_columns(
-            pl.when(pl.col("end_date") < as_of).then(pl.col("end_date")).otherwise(None).alias("end_date")
+            pl.when(pl.col("end_date") < as_of)
+            .then(pl.col("end_date"))
+            .otherwise(None)
+            .alias("end_date")
         ),
     )
 

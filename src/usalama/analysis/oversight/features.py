@@ -40,9 +40,8 @@ FEATURE_LABELS = {
     "unit_changes_5y": "unit changes, last 5 years",
     "days_in_unit": "days in the current unit",
     "unit_alleg_rate_1y": "allegations per officer in the current unit, last 12 months",
-    "unit_force_rate_1y": "excessive-force allegations per officer in the current unit, last 12 months",
+    "unit_force_rate_1y": "excessive-force allegations per officer in the unit, last 12 months",
     "service_years": "years of service",
-    "age": "age",
 }
 
 
@@ -79,8 +78,9 @@ def features_at(
     """
     officers = active_officers(data.officers, as_of).select(
         "officer_id",
-        ((pl.lit(as_of) - pl.col("appointed_date")).dt.total_days() / 365.25).alias("service_years"),
-        (pl.lit(as_of.year) - pl.col("birth_year")).cast(pl.Float64).alias("age"),
+        ((pl.lit(as_of) - pl.col("appointed_date")).dt.total_days() / 365.25).alias(
+            "service_years"
+        ),
     )
     known = finding_known(as_of) if reconstruct else pl.lit(True)
     complaints = data.complaints.filter(pl.col("complaint_date") < as_of).with_columns(
@@ -113,7 +113,9 @@ def features_at(
     ]
     per_officer = complaints.group_by("officer_id").agg(aggregates)
 
-    force = data.force.filter(pl.col("date") < as_of).with_columns(_days("date", as_of).alias("age_days"))
+    force = data.force.filter(pl.col("date") < as_of).with_columns(
+        _days("date", as_of).alias("age_days")
+    )
     f1, f5 = pl.col("age_days") < 365, pl.col("age_days") < WINDOWS["5y"]
     per_force = force.group_by("officer_id").agg(
         f1.sum().alias("force_reports_1y"),
@@ -133,8 +135,10 @@ def features_at(
         .with_columns(_days("start_date", as_of).alias("days_in_unit"))
         .drop("start_date")
     )
-    changes = postings.filter(_days("start_date", as_of) < WINDOWS["5y"]).group_by("officer_id").agg(
-        pl.len().alias("unit_changes_5y")
+    changes = (
+        postings.filter(_days("start_date", as_of) < WINDOWS["5y"])
+        .group_by("officer_id")
+        .agg(pl.len().alias("unit_changes_5y"))
     )
 
     frame = (
@@ -143,7 +147,9 @@ def features_at(
         .join(current, on="officer_id", how="left")
         .join(changes, on="officer_id", how="left")
     )
-    count_columns = [c for c in frame.columns if c not in ("officer_id", "unit", "days_since_complaint", "age")]
+    count_columns = [
+        c for c in frame.columns if c not in ("officer_id", "unit", "days_since_complaint")
+    ]
     frame = frame.with_columns(
         *(pl.col(c).cast(pl.Float64).fill_null(0.0) for c in count_columns),
         pl.col("days_since_complaint").cast(pl.Float64).fill_null(float(NO_HISTORY_DAYS)),

@@ -9,9 +9,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 from sklearn.ensemble import HistGradientBoostingClassifier
+from threadpoolctl import threadpool_limits
 
 from usalama.analysis.oversight.data import EisData, adverse_events
-from usalama.analysis.oversight.features import category_groups, feature_label, features_at, feature_names
+from usalama.analysis.oversight.features import (
+    category_groups,
+    feature_label,
+    feature_names,
+    features_at,
+)
 from usalama.core.errors import InvalidInput
 
 MODEL_VERSION = "eis-hgb-1"
@@ -19,19 +25,22 @@ HORIZON_DAYS = 365
 # The threshold rules departments use: rank by complaints in a window.
 RULES = {"rule_12m": "alleg_1y", "rule_5y": "alleg_5y"}
 TOP_FACTORS = 3
+# One OpenMP thread: on a busy shared machine more threads spin-wait and run many times slower,
+# and one thread gives the same scores everywhere.
+THREADS = 1
 
 
 @dataclass(frozen=True)
 class ModelSettings:
     """Gradient-boosting settings and how many earlier cut-offs to learn from."""
 
-    max_iter: int = 250
-    learning_rate: float = 0.04
+    max_iter: int = 150
+    learning_rate: float = 0.06
     max_leaf_nodes: int = 15
     min_samples_leaf: int = 80
     l2_regularization: float = 1.0
-    training_years: int = 8
-    cutoffs_per_year: int = 2
+    training_years: int = 6
+    cutoffs_per_year: int = 1
     random_state: int = 0
 
 
@@ -60,7 +69,9 @@ def training_cutoffs(as_of: dt.date, settings: ModelSettings, earliest: dt.date)
     """Cut-offs before ``as_of`` whose whole outcome year lies before it (no look-ahead)."""
     cutoffs = []
     step = 12 // settings.cutoffs_per_year
-    for back in range(1, settings.training_years * settings.cutoffs_per_year + settings.cutoffs_per_year):
+    for back in range(
+        1, settings.training_years * settings.cutoffs_per_year + settings.cutoffs_per_year
+    ):
         months = as_of.year * 12 + (as_of.month - 1) - back * step
         cutoff = dt.date(months // 12, months % 12 + 1, 1)
         if cutoff + dt.timedelta(days=HORIZON_DAYS) > as_of:
@@ -73,8 +84,10 @@ def training_cutoffs(as_of: dt.date, settings: ModelSettings, earliest: dt.date)
     return sorted(cutoffs)
 
 
-def labelled(data: EisData, cutoff: dt.date, groups: list[str], *, reconstruct: bool = True) -> pl.DataFrame:
-    """Features at ``cutoff`` and the label: an adverse event in the next year (as the input knows it)."""
+def labelled(
+    data: EisData, cutoff: dt.date, groups: list[str], *, reconstruct: bool = True
+) -> pl.DataFrame:
+    """Features at ``cutoff`` and the label: an adverse event in the next year (as known)."""
     frame = features_at(data, cutoff, groups, reconstruct=reconstruct)
     events = adverse_events(data.complaints, cutoff, HORIZON_DAYS)
     return frame.join(events, on="officer_id", how="left").with_columns(
@@ -112,17 +125,21 @@ def train(data: EisData, as_of: dt.date, settings: ModelSettings | None = None) 
         early_stopping=False,
         random_state=settings.random_state,
     )
-    estimator.fit(x, y)
+    with threadpool_limits(limits=THREADS):
+        estimator.fit(x, y)
     reference = {name: float(np.median(x[:, i])) for i, name in enumerate(names)}
-    return EisModel(estimator, names, groups, cutoffs, int(len(y)), int(y.sum()), reference=reference)
+    return EisModel(estimator, names, groups, cutoffs, len(y), int(y.sum()), reference=reference)
 
 
 def predict(model: EisModel, frame: pl.DataFrame) -> np.ndarray:
     x = frame.select(model.features).to_numpy().astype(np.float64)
-    return np.asarray(model.estimator.predict_proba(x)[:, 1], dtype=np.float64)
+    with threadpool_limits(limits=THREADS):
+        return np.asarray(model.estimator.predict_proba(x)[:, 1], dtype=np.float64)
 
 
-def explain(model: EisModel, frame: pl.DataFrame, scores: np.ndarray, top: int = TOP_FACTORS) -> list[list[tuple[str, float]]]:
+def explain(
+    model: EisModel, frame: pl.DataFrame, scores: np.ndarray, top: int = TOP_FACTORS
+) -> list[list[tuple[str, float]]]:
     """Per officer, the features that raise the score most over a typical officer's value.
 
     Occlusion: each feature in turn is set to the median officer's value; the drop in score is
@@ -130,10 +147,15 @@ def explain(model: EisModel, frame: pl.DataFrame, scores: np.ndarray, top: int =
     """
     x = frame.select(model.features).to_numpy().astype(np.float64)
     deltas = np.zeros_like(x)
-    for i, name in enumerate(model.features):
-        changed = x.copy()
-        changed[:, i] = model.reference[name]
-        deltas[:, i] = scores - model.estimator.predict_proba(changed)[:, 1]
+    with threadpool_limits(limits=THREADS):
+        for i, name in enumerate(model.features):
+            # Officers already at the reference value gain nothing from this feature.
+            rows = np.flatnonzero(x[:, i] != model.reference[name])
+            if rows.size == 0:
+                continue
+            changed = x[rows].copy()
+            changed[:, i] = model.reference[name]
+            deltas[rows, i] = scores[rows] - model.estimator.predict_proba(changed)[:, 1]
     order = np.argsort(-deltas, axis=1)[:, :top]
     factors: list[list[tuple[str, float]]] = []
     for row, columns in enumerate(order):

@@ -1,0 +1,289 @@
+"""`usalama oversight`: early intervention on plain files — score officers, backtest the model
+against threshold rules, and audit a flagged list for fairness. A flag is an offer of support
+and supervision, never a sanction."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from usalama.core.errors import InvalidInput
+
+app = typer.Typer(
+    help="Oversight: early-intervention scores, backtests and fairness audits on plain files.",
+    no_args_is_help=True,
+)
+eis = typer.Typer(
+    help="Early intervention: score officers, backtest against threshold rules, audit fairness.",
+    no_args_is_help=True,
+)
+app.add_typer(eis, name="eis")
+
+Officers = Annotated[
+    Path,
+    typer.Option(
+        "--officers", help="officer_id,birth_year,gender,race,appointed_date,resigned_date"
+    ),
+]
+Complaints = Annotated[
+    Path,
+    typer.Option(
+        "--complaints",
+        help="Allegations: officer_id, complaint_date, category_code, use_of_force, finding, ...",
+    ),
+]
+Force = Annotated[
+    Path,
+    typer.Option(
+        "--force",
+        help="Force reports: event_id,officer_id,date,firearm_used,taser_used,officer_injured",
+    ),
+]
+Units = Annotated[
+    Path, typer.Option("--units", help="Postings: officer_id,unit,start_date,end_date")
+]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def parse_date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as error:
+        raise InvalidInput(f"{option} must be a YYYY-MM-DD date, not {text!r}") from error
+
+
+def parse_share(text: str) -> float:
+    """``5%`` or ``0.05`` -> 0.05."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError as error:
+        raise InvalidInput(f"--top must be a share such as 5% or 0.05, not {text!r}") from error
+    if not 0 < value <= 1:
+        raise InvalidInput(f"--top must be above 0% and at most 100%, not {text!r}")
+    return value
+
+
+@eis.command("score")
+def score_command(
+    officers: Officers,
+    complaints: Complaints,
+    force: Force,
+    units: Units,
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Score officers active at this date (YYYY-MM-DD).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Write officer_id,score,top_factors here (CSV).")
+    ],
+) -> None:
+    """Train on earlier cut-offs and score every officer active at --as-of.
+
+    Findings count as the input gives them: blank the ones not yet known at the date.
+    """
+    from rich.progress import Progress
+
+    from usalama.analysis import oversight
+
+    when = parse_date(as_of, "--as-of")
+    with Progress(transient=True) as progress:
+        task = progress.add_task("reading", total=3)
+        data = oversight.load(officers, complaints, force, units)
+        progress.update(task, advance=1, description="training")
+        model = oversight.train(data, when)
+        progress.update(task, advance=1, description="scoring")
+        _, _, scores = oversight.score(data, when, model=model)
+        progress.update(task, advance=1)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["officer_id", "score", "top_factors"])
+        for item in scores:
+            writer.writerow(
+                [item.officer_id, f"{item.score:.6f}", oversight.format_factors(item.top_factors)]
+            )
+    typer.echo(
+        f"scored {len(scores)} officers active at {when} with {model.version} "
+        f"(trained on {model.training_rows} officer-dates from "
+        f"{len(model.training_cutoffs)} cut-offs) -> {out}"
+    )
+
+
+@eis.command("backtest")
+def backtest_command(
+    officers: Officers,
+    complaints: Complaints,
+    force: Force,
+    units: Units,
+    cutoffs: Annotated[
+        str,
+        typer.Option(
+            "--cutoffs", help="Comma-separated cut-off dates, e.g. 2009-01-01,2010-01-01."
+        ),
+    ],
+    top: Annotated[
+        str, typer.Option("--top", help="Comma-separated shares flagged, e.g. 1%,2%,5%.")
+    ] = "1%,2%,5%",
+    json_out: JsonOut = False,
+) -> None:
+    """At each cut-off, reconstruct what was known, train on earlier cut-offs and count next year's
+    adverse events caught by the model's top shares and by both threshold rules'."""
+    from rich.progress import Progress
+
+    from usalama.analysis import oversight
+
+    dates = [parse_date(part, "--cutoffs") for part in cutoffs.split(",") if part.strip()]
+    if not dates:
+        raise InvalidInput("--cutoffs needs at least one date")
+    shares = tuple(parse_share(part) for part in top.split(",") if part.strip())
+    data = oversight.load(officers, complaints, force, units)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("backtest", total=len(dates))
+        result = oversight.backtest(
+            data, dates, shares, progress=lambda _: progress.update(task, advance=1)
+        )
+    report = result.as_dict()
+    if json_out:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    _print_backtest(result)
+
+
+def _print_backtest(result: object) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from usalama.analysis.oversight import METHODS, BacktestResult, share_label
+
+    assert isinstance(result, BacktestResult)
+    labels = [share_label(s) for s in result.shares]
+    table = Table(title="Officers with an adverse event in the next year, caught in the top share")
+    table.add_column("cut-off")
+    table.add_column("officers", justify="right")
+    table.add_column("with event", justify="right")
+    for method in METHODS:
+        for label in labels:
+            table.add_column(f"{method} {label}", justify="right")
+    for c in result.cutoffs:
+        table.add_row(
+            c.cutoff.isoformat(),
+            str(c.officers),
+            str(c.with_adverse_event),
+            *(f"{c.caught[m][lb]:g}" for m in METHODS for lb in labels),
+        )
+    table.add_row(
+        "total",
+        "",
+        str(sum(c.with_adverse_event for c in result.cutoffs)),
+        *(f"{result.total(m, lb):g}" for m in METHODS for lb in labels),
+    )
+    console = Console()
+    console.print(table)
+    for label in labels:
+        console.print(f"model / better rule at {label}: {result.ratio_to_best_rule(label):.3f}")
+
+
+@eis.command("outcomes")
+def outcomes_command(
+    officers: Officers,
+    complaints: Complaints,
+    force: Force,
+    units: Units,
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Officers active at this date (YYYY-MM-DD).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Write officer_id,adverse here (CSV).")],
+) -> None:
+    """Write whether each officer active at --as-of had an adverse event in the following year
+    (the outcomes file that `eis fairness` reads)."""
+    from usalama.analysis import oversight
+
+    when = parse_date(as_of, "--as-of")
+    data = oversight.load(officers, complaints, force, units)
+    frame = oversight.outcomes_at(data, when)
+    frame.write_csv(out)
+    typer.echo(
+        f"{frame.height} officers, {int(frame['adverse'].sum())} with an adverse event -> {out}"
+    )
+
+
+@eis.command("fairness")
+def fairness_command(
+    scores: Annotated[
+        Path, typer.Option("--scores", help="officer_id,score[,top_factors] (from `eis score`).")
+    ],
+    officers: Officers,
+    outcomes: Annotated[
+        Path, typer.Option("--outcomes", help="officer_id,adverse (0/1) (from `eis outcomes`).")
+    ],
+    group: Annotated[str, typer.Option("--group", help="race, gender or age_band.")] = "race",
+    top: Annotated[str, typer.Option("--top", help="Share flagged, e.g. 5%.")] = "5%",
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date the ages are taken at (age_band); default today."),
+    ] = None,
+    json_out: JsonOut = False,
+) -> None:
+    """Aequitas-style audit of the top share: flag rate, precision, FPR and FNR per group, and
+    each one's disparity ratio to the largest group."""
+    import polars as pl
+
+    from usalama.analysis import oversight
+    from usalama.analysis.oversight.data import OFFICER_COLUMNS, _read, prepare_officers
+
+    share = parse_share(top)
+    when = parse_date(as_of, "--as-of") if as_of else None
+    officer_frame = prepare_officers(_read(officers, OFFICER_COLUMNS, "officers"))
+    score_frame = _read(scores, ("officer_id", "score"), "scores")
+    outcome_frame = _read(outcomes, ("officer_id", "adverse"), "outcomes")
+    try:
+        score_frame = score_frame.with_columns(pl.col("score").cast(pl.Float64))
+        outcome_frame = outcome_frame.with_columns(pl.col("adverse").cast(pl.Int64))
+    except pl.exceptions.InvalidOperationError as error:
+        raise InvalidInput("score must be a number and adverse 0 or 1") from error
+    flagged = oversight.flag_top(score_frame, share)
+    table = oversight.audit(flagged, outcome_frame, officer_frame, group, when)
+    if json_out:
+        typer.echo(json.dumps({"top": top, **table.as_dict()}, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    view = Table(title=f"Fairness of the top {top} by {group} (reference: {table.reference_group})")
+    for column in (
+        "group",
+        "officers",
+        "flagged",
+        "adverse",
+        "flag rate",
+        "precision",
+        "FPR",
+        "FNR",
+        "flag rate ratio",
+        "precision ratio",
+        "FPR ratio",
+        "FNR ratio",
+    ):
+        view.add_column(column, justify="left" if column == "group" else "right")
+
+    def fmt(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    for row in table.rows:
+        view.add_row(
+            row.group,
+            str(row.officers),
+            str(row.flagged),
+            str(row.adverse),
+            *(fmt(row.metrics[m]) for m in oversight.METRICS),
+            *(fmt(row.disparity[m]) for m in oversight.METRICS),
+        )
+    console = Console()
+    console.print(view)
+    console.print(
+        f"largest disparity (groups of at least 50 officers): {table.max_disparity():.3f}"
+    )
