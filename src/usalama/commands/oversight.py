@@ -81,10 +81,19 @@ def score_command(
     out: Annotated[
         Path, typer.Option("--out", help="Write officer_id,score,top_factors here (CSV).")
     ],
+    reconstruct: Annotated[
+        bool,
+        typer.Option(
+            "--reconstruct",
+            help="Historical files: first drop what was not yet known at --as-of (later rows; "
+            "findings closed after it, or undated and under 730 days old).",
+        ),
+    ] = False,
 ) -> None:
     """Train on earlier cut-offs and score every officer active at --as-of.
 
-    Findings count as the input gives them: blank the ones not yet known at the date.
+    Findings count as the input gives them (blank the ones not yet known at the date), unless
+    --reconstruct asks for the closing-date rule.
     """
     from rich.progress import Progress
 
@@ -94,6 +103,8 @@ def score_command(
     with Progress(transient=True) as progress:
         task = progress.add_task("reading", total=3)
         data = oversight.load(officers, complaints, force, units)
+        if reconstruct:
+            data = oversight.known_at(data, when)
         progress.update(task, advance=1, description="training")
         model = oversight.train(data, when)
         progress.update(task, advance=1, description="scoring")
