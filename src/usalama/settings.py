@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "usalama.web",
     "usalama.intake",
     "usalama.resolve",
+    "usalama.oversight",
+    "usalama.wellness",
 ]
 
 MIDDLEWARE = [

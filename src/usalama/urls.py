@@ -13,6 +13,8 @@ urlpatterns = [
     path("money/", include("usalama.money.urls")),
     path("resolve/", include("usalama.resolve.urls")),
     path("records/", include("usalama.records.urls")),
+    path("oversight/", include("usalama.oversight.urls")),
+    path("wellness/", include("usalama.wellness.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",
         desk_views.convert,

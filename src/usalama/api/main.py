@@ -129,6 +129,13 @@ def _register_routers() -> None:
     from usalama.resolve.api import router as resolve_router
 
     api.add_router("/", resolve_router)
+    from usalama.oversight.api import public_router as oversight_public
+    from usalama.oversight.api import router as oversight_router
+    from usalama.wellness.api import router as wellness_router
+
+    api.add_router("/", oversight_public)  # auth=None: complaints from the public
+    api.add_router("/", oversight_router)
+    api.add_router("/", wellness_router)
 
 
 _register_routers()
