@@ -8,14 +8,16 @@ complaint is ``NotFound``. Writes: only the owning agency's investigators.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -52,8 +54,40 @@ CODE_BYTES = 12  # 96 bits: a follow-up code cannot be guessed, so a plain SHA-2
 DEFAULT_DISPARITY_BOUND = 1.25  # the four-fifths rule read both ways (0.8 .. 1.25)
 
 
+_PENDING: contextvars.ContextVar[list[tuple[Any, str, str, Any, str]] | None] = (
+    contextvars.ContextVar("oversight_refusals", default=None)
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 def _refuse(user: Any, action: str, obj: str, pk: Any, why: str) -> None:
+    """Audit a refused write. Inside ``writes`` the event is written after the rollback, so
+    that the refusal is recorded even though the transaction it happened in is not."""
+    pending = _PENDING.get()
+    if pending is not None:
+        pending.append((user, action, obj, pk, why))
+        return
     audit.record(user, f"{action}.refused", object_type=obj, object_id=pk, details={"why": why})
+
+
+def writes(func: F) -> F:
+    """``transaction.atomic`` for a use case, keeping the audit events of its refusals."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        pending: list[tuple[Any, str, str, Any, str]] = []
+        token = _PENDING.set(pending)
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        finally:
+            _PENDING.reset(token)
+            for user, action, obj, pk, why in pending:
+                audit.record(
+                    user, f"{action}.refused", object_type=obj, object_id=pk, details={"why": why}
+                )
+
+    return wrapper  # type: ignore[return-value]
 
 
 # --- officers ---------------------------------------------------------------------------------
@@ -264,7 +298,7 @@ def new_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
-@transaction.atomic
+@writes
 def file_public_complaint(
     *,
     description: str,
@@ -325,7 +359,7 @@ def complaint_by_code(code: str) -> Complaint:
     return complaint
 
 
-@transaction.atomic
+@writes
 def refer_complaint(
     user: Any,
     *,
@@ -401,7 +435,7 @@ def _writable(user: Any, pk: int, action: str) -> Complaint:
     return complaint
 
 
-@transaction.atomic
+@writes
 def move_stage(
     user: Any,
     pk: int,
@@ -446,7 +480,7 @@ def move_stage(
     return complaint
 
 
-@transaction.atomic
+@writes
 def share_complaint(user: Any, pk: int, agency_code: str) -> Complaint:
     complaint = _writable(user, pk, "oversight.complaint.share")
     agency = Agency.objects.filter(code=agency_code).first()
@@ -463,7 +497,7 @@ def share_complaint(user: Any, pk: int, agency_code: str) -> Complaint:
     return complaint
 
 
-@transaction.atomic
+@writes
 def set_allegation(
     user: Any,
     pk: int,
@@ -501,7 +535,7 @@ def set_allegation(
     return allegation
 
 
-@transaction.atomic
+@writes
 def issue_summons(user: Any, pk: int, officer_id: int, due_at: dt.datetime) -> Summons:
     complaint = _writable(user, pk, "oversight.summons.issue")
     officer = Officer.objects.filter(pk=officer_id).first()
@@ -512,7 +546,7 @@ def issue_summons(user: Any, pk: int, officer_id: int, due_at: dt.datetime) -> S
     return summons
 
 
-@transaction.atomic
+@writes
 def record_attendance(user: Any, pk: int, summons_id: int) -> Summons:
     complaint = _writable(user, pk, "oversight.summons.attend")
     summons = complaint.summonses.filter(pk=summons_id).first()
@@ -550,7 +584,7 @@ def suggest_officers(user: Any, pk: int, margin_hours: int = 2) -> list[Officer]
 # --- s. 25 notifications ----------------------------------------------------------------------
 
 
-@transaction.atomic
+@writes
 def notify(
     user: Any,
     *,
@@ -610,7 +644,7 @@ def _supervises(user: Any, agency_id: int) -> bool:
     )
 
 
-@transaction.atomic
+@writes
 def publish_model(
     actor: Actor,
     agency: Agency,
@@ -644,7 +678,7 @@ def publish_model(
     return model
 
 
-@transaction.atomic
+@writes
 def add_flags(
     actor: Actor, model: ModelVersion, flags: Iterable[tuple[Officer, float, list[dict[str, Any]]]]
 ) -> int:
@@ -694,7 +728,7 @@ def get_model(user: Any, pk: int) -> ModelVersion:
     return model
 
 
-@transaction.atomic
+@writes
 def sign_off(user: Any, pk: int, note: str) -> ModelVersion:
     """A supervisor accepts a model whose disparity exceeds the bound, with reasons; it deploys."""
     model = ModelVersion.objects.select_for_update().filter(pk=pk).first()
@@ -736,13 +770,13 @@ def get_flag(user: Any, pk: int) -> RiskFlag:
         .first()
     )
     if flag is None:
-        audit.record(user, "oversight.eis.flag.read.refused", object_type="eis_flag", object_id=pk)
+        _refuse(user, "oversight.eis.flag.read", "eis_flag", pk, "not visible")
         raise NotFound("no such flag")
     audit.record(user, "oversight.eis.flag.read", object_type="eis_flag", object_id=pk)
     return flag
 
 
-@transaction.atomic
+@writes
 def respond_to_flag(user: Any, pk: int, response: str) -> RiskFlag:
     """The flagged officer's own response (only they may write it)."""
     flag = get_flag(user, pk)
@@ -758,7 +792,7 @@ def respond_to_flag(user: Any, pk: int, response: str) -> RiskFlag:
     return flag
 
 
-@transaction.atomic
+@writes
 def update_flag(user: Any, pk: int, status: str, note: str = "") -> RiskFlag:
     flag = get_flag(user, pk)
     if not _supervises(user, flag.officer.agency_id):

@@ -39,10 +39,10 @@ class InvolvedOfficer:
 
 
 def _audit_refused(user: Any, action: str, pk: Any) -> None:
+    """Audit a refusal; callers raise it before opening a transaction, so it is kept."""
     audit.record(user, f"{action}.refused", object_type="wellness_referral", object_id=pk)
 
 
-@transaction.atomic
 def record_critical_incident(
     actor: Actor | Any,
     agency: Agency,
@@ -60,6 +60,19 @@ def record_critical_incident(
     ):
         audit.record(actor, "wellness.incident.create.refused", object_type="critical_incident")
         raise PermissionDenied("only this agency's supervisors, commanders or desk officers")
+    with transaction.atomic():
+        return _record_incident(actor, agency, kind, occurred_at, place, officers, external_ref)
+
+
+def _record_incident(
+    actor: Actor | Any,
+    agency: Agency,
+    kind: str,
+    occurred_at: dt.datetime,
+    place: str,
+    officers: Iterable[InvolvedOfficer],
+    external_ref: str,
+) -> tuple[CriticalIncident, int]:
     if kind not in IncidentKind.values:
         raise InvalidInput(f"unknown incident kind {kind!r}")
     officers = [o for o in officers if o.service_number.strip() or o.name.strip()]
@@ -103,25 +116,28 @@ def record_critical_incident(
     return incident, offered
 
 
-@transaction.atomic
 def self_refer(
     user: Any, *, message: str = "", contact: str = "", origin: str = Origin.SELF
 ) -> Referral:
     """An officer asks for a counsellor. Any signed-in member of an agency may."""
     if not getattr(user, "is_authenticated", False) or not user.agency_id:
         raise PermissionDenied("sign in to ask for a counsellor")
-    referral = Referral.objects.create(
-        agency_id=user.agency_id,
-        officer_user=user,
-        officer_name=user.get_full_name() or user.get_username(),
-        origin=origin,
-        status=Status.REQUESTED,
-        notes_sealed=seal(message.strip()),
-        contact=contact.strip()[:200],
-    )
-    audit.record(
-        user, "wellness.referral.request", object_type="wellness_referral", object_id=referral.pk
-    )
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            agency_id=user.agency_id,
+            officer_user=user,
+            officer_name=user.get_full_name() or user.get_username(),
+            origin=origin,
+            status=Status.REQUESTED,
+            notes_sealed=seal(message.strip()),
+            contact=contact.strip()[:200],
+        )
+        audit.record(
+            user,
+            "wellness.referral.request",
+            object_type="wellness_referral",
+            object_id=referral.pk,
+        )
     return referral
 
 
@@ -149,12 +165,16 @@ def get_referral(user: Any, pk: int) -> tuple[Referral, str]:
     return referral, unseal(referral.notes_sealed)
 
 
-@transaction.atomic
 def update_referral(user: Any, pk: int, *, status: str | None = None, note: str = "") -> Referral:
-    referral = Referral.objects.visible_to(user).select_for_update().filter(pk=pk).first()
-    if referral is None:
+    if not Referral.objects.visible_to(user).filter(pk=pk).exists():
         _audit_refused(user, "wellness.referral.update", pk)
         raise NotFound("not found")
+    with transaction.atomic():
+        return _update_referral(user, pk, status, note)
+
+
+def _update_referral(user: Any, pk: int, status: str | None, note: str) -> Referral:
+    referral = Referral.objects.visible_to(user).select_for_update().get(pk=pk)
     if status is not None:
         if status not in Status.values:
             raise InvalidInput(f"unknown status {status!r}")
@@ -178,7 +198,6 @@ def my_referrals(user: Any) -> list[Referral]:
     return rows
 
 
-@transaction.atomic
 def answer_offer(user: Any, pk: int, accept: bool) -> Referral:
     referral = Referral.objects.own(user).filter(pk=pk).first()
     if referral is None:
@@ -186,10 +205,13 @@ def answer_offer(user: Any, pk: int, accept: bool) -> Referral:
         raise NotFound("not found")
     if referral.status != Status.OFFERED:
         raise InvalidInput("this offer has already been answered")
-    referral.status = Status.ACCEPTED if accept else Status.DECLINED
-    referral.updated_at = timezone.now()
-    referral.save(update_fields=["status", "updated_at"])
-    audit.record(user, "wellness.referral.answer", object_type="wellness_referral", object_id=pk)
+    with transaction.atomic():
+        referral.status = Status.ACCEPTED if accept else Status.DECLINED
+        referral.updated_at = timezone.now()
+        referral.save(update_fields=["status", "updated_at"])
+        audit.record(
+            user, "wellness.referral.answer", object_type="wellness_referral", object_id=pk
+        )
     return referral
 
 
