@@ -293,7 +293,7 @@ def fairness_command(
             *(fmt(row.metrics[m]) for m in oversight.METRICS),
             *(fmt(row.disparity[m]) for m in oversight.METRICS),
         )
-    console = Console()
+    console = Console(width=max(Console().width, 150))
     console.print(view)
     console.print(
         f"largest disparity (groups of at least 50 officers): {table.max_disparity():.3f}"

@@ -15,6 +15,7 @@ GROUPINGS = ("race", "gender", "age_band")
 METRICS = ("flag_rate", "precision", "fpr", "fnr")
 # Groups smaller than this are reported but left out of the model's overall disparity.
 MIN_GROUP_SIZE = 50
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,11 @@ class FairnessTable:
 
     def max_disparity(self, min_size: int = MIN_GROUP_SIZE) -> float:
         """The largest departure from parity (a ratio r counts as max(r, 1/r)) over the groups
-        with at least ``min_size`` officers and over the four metrics; 1.0 is parity."""
+        with at least ``min_size`` officers (and a known value) over the four metrics; 1.0 is
+        parity."""
         worst = 1.0
         for row in self.rows:
-            if row.officers < min_size:
+            if row.officers < min_size or row.group == UNKNOWN:
                 continue
             for value in row.disparity.values():
                 if value is None:
