@@ -298,3 +298,61 @@ def fairness_command(
     console.print(
         f"largest disparity (groups of at least 50 officers): {table.max_disparity():.3f}"
     )
+
+
+officers_app = typer.Typer(help="The officer registry (needs the database).", no_args_is_help=True)
+app.add_typer(officers_app, name="officers")
+
+
+def parse_mapping(items: list[str]) -> dict[str, str]:
+    """``service_number=PF No`` ... -> {field: column}."""
+    mapping = {}
+    for item in items:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise InvalidInput(f"--map takes FIELD=COLUMN, not {item!r}")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+@officers_app.command("import")
+def officers_import(
+    agency: Annotated[
+        str, typer.Option("--agency", help="Code of the officers' agency, e.g. NPS.")
+    ],
+    file: Annotated[Path, typer.Option("--file", help="CSV file of officers.")],
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="FIELD=COLUMN (fields: service_number, name, rank, gender, appointed_on, "
+            "station, unit, posted_on); repeat. Unmapped fields use a column of the same name.",
+        ),
+    ] = None,
+) -> None:
+    """Import officers and their current postings; each officer becomes an FtM Person in the
+    agency's officer collection, so that resolution links them to other records."""
+    from usalama.commands.platform import setup_django
+
+    setup_django()
+    from usalama.accounts.models import Agency
+    from usalama.audit.services import Actor
+    from usalama.oversight import services
+    from usalama.oversight.services import OFFICER_FIELDS
+
+    found = Agency.objects.filter(code=agency).first()
+    if found is None:
+        raise InvalidInput(f"no agency with code {agency!r}")
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"cannot read {file}: {error.strerror}") from error
+    header = data.decode("utf-8-sig", errors="replace").splitlines()[:1]
+    columns = next(csv.reader(header), []) if header else []
+    fields = {f: f for f in OFFICER_FIELDS if f in columns}
+    fields.update(parse_mapping(mapping or []))
+    result = services.import_officers(Actor(name="cli"), found, data, fields, source_name=file.name)
+    typer.echo(
+        f"{result.created} officers created, {result.updated} updated, "
+        f"{result.postings} new postings in {found.code}"
+    )
