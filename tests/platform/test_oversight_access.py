@@ -22,6 +22,7 @@ ANON = "anonymous"
 ROLES = [ANON, *USERS]
 SUPERVISORS = {"nps.supervisor", "nps.commander"}
 NPS_DATA = {"nps.analyst", "nps.officer", "nps.supervisor", "nps.commander"}
+SHARED_READERS = NPS_DATA | {"nps.iau"}  # internal affairs reads what IPOA shares
 
 Expect = Callable[[str], int]
 
@@ -46,10 +47,10 @@ def _cases(w: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any] | None
     every_signed_in = set(USERS)
     recorders = SUPERVISORS
     stage_shared = lambda who: {ANON: 302, "ipoa.investigator": 302}.get(  # noqa: E731
-        who, 403 if who in NPS_DATA else 404
+        who, 403 if who in SHARED_READERS else 404
     )
     stage_shared_api = lambda who: {ANON: 401, "ipoa.investigator": 200}.get(  # noqa: E731
-        who, 403 if who in NPS_DATA else 404
+        who, 403 if who in SHARED_READERS else 404
     )
     respond_api = lambda who: {ANON: 401, "nps.officer": 200}.get(  # noqa: E731
         who, 403 if who in SUPERVISORS else 404
@@ -84,7 +85,7 @@ def _cases(w: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any] | None
             "get",
             f"/oversight/complaints/{shared}/",
             None,
-            only({"ipoa.investigator"} | NPS_DATA),
+            only({"ipoa.investigator"} | SHARED_READERS),
         ),
         (
             "web",
@@ -107,7 +108,7 @@ def _cases(w: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any] | None
             "get",
             f"/api/v1/oversight/complaints/{shared}",
             None,
-            api(only({"ipoa.investigator"} | NPS_DATA)),
+            api(only({"ipoa.investigator"} | SHARED_READERS)),
         ),
         # (the web case above moved it to admissibility)
         (
@@ -187,7 +188,8 @@ def test_lists_show_only_what_each_role_may_see(world: dict[str, Any]) -> None:
     assert private in ipoa and shared in ipoa
     nps = seen("nps.analyst", "/oversight/complaints/")
     assert shared in nps and private not in nps
-    for who in ("dci.analyst", "nps.iau", "nps.wellness", "sysadmin"):
+    assert shared in seen("nps.iau", "/oversight/complaints/")
+    for who in ("dci.analyst", "nps.wellness", "sysadmin"):
         page = seen(who, "/oversight/complaints/")
         assert shared not in page and private not in page, who
     officer_name = world["officer"].name

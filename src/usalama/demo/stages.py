@@ -38,7 +38,12 @@ class DemoContext:
 
 
 # (label shown while it runs, "module:function"). Add a line for a new area's stage.
-STAGES: list[tuple[str, str]] = []
+STAGES: list[tuple[str, str]] = [
+    (
+        "oversight: officers, complaints, early intervention, wellness",
+        "usalama.demo.stage_oversight:populate",
+    ),
+]
 
 
 def _resolve(target: str) -> Callable[[DemoContext], list[Tip]]:

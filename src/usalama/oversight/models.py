@@ -137,7 +137,8 @@ class Channel(models.TextChoices):
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def visible_to(self, user: Any) -> ComplaintQuerySet:
         agency = _agency_id(user)
-        if agency is None or not user.sees_records:
+        # Internal affairs reads what IPOA shares with its agency (disciplinary recommendations).
+        if agency is None or not (user.sees_records or user.has_role(Role.INTERNAL_AFFAIRS)):
             return self.none()
         own = models.Q(agency_id=agency) & models.Q(agency__kind="oversight")
         if not user.has_role(Role.OVERSIGHT_INVESTIGATOR):

@@ -310,6 +310,7 @@ def file_public_complaint(
     name: str = "",
     phone: str = "",
     channel: str = Channel.WEB,
+    reference: str = "",
 ) -> tuple[Complaint, str]:
     """A complaint from the public (anonymous when no name is given). Returns it and the
     follow-up code, which is shown once and stored only as a hash."""
@@ -320,7 +321,7 @@ def file_public_complaint(
     code = new_code()
     complaint = Complaint.objects.create(
         agency=oversight_agency(),
-        reference=_new_reference(),
+        reference=reference or _new_reference(),
         code_hash=hash_code(code),
         channel=channel,
         anonymous=not name.strip(),
