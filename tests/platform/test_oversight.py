@@ -329,3 +329,55 @@ def test_notes_need_the_right_key(world: dict[str, Any], monkeypatch: pytest.Mon
     with pytest.raises(crypto.WellnessKeyError):
         crypto.unseal(Referral.objects.get(pk=world["referral"].pk).notes_sealed)
     assert crypto.unseal(crypto.seal("kept")) == "kept"
+
+
+def test_police_referral_by_api_is_ipoas_and_shared_back(world: dict[str, Any]) -> None:
+    from usalama.accounts import services as accounts
+    from usalama.audit.services import Actor
+
+    def token(who: str) -> dict[str, str]:
+        raw = accounts.create_token(Actor(name="t"), world["users"][who]).raw
+        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    body = {
+        "description": "A suspect was injured during arrest at Kilimani",
+        "category": "serious_injury",
+        "service_number": "NPS-1001",
+        "station": "Kilimani",
+    }
+    client = Client()
+    made = client.post(
+        "/api/v1/oversight/referrals",
+        json.dumps(body),
+        content_type="application/json",
+        **token("nps.commander"),
+    )
+    assert made.status_code == 201, made.content
+    complaint = Complaint.objects.get(reference=made.json()["reference"])
+    assert complaint.agency.code == "IPOA" and complaint.referred_by.code == "NPS"
+    assert complaint.allegations.get().officer == world["officer"]
+    assert (
+        client.get(
+            f"/api/v1/oversight/complaints/{complaint.pk}", **token("ipoa.investigator")
+        ).status_code
+        == 200
+    )
+    assert (
+        client.get(
+            f"/api/v1/oversight/complaints/{complaint.pk}", **token("nps.analyst")
+        ).status_code
+        == 200
+    )
+    assert (
+        client.get(
+            f"/api/v1/oversight/complaints/{complaint.pk}", **token("dci.analyst")
+        ).status_code
+        == 404
+    )
+    foreign = client.post(
+        "/api/v1/oversight/referrals",
+        json.dumps(body),
+        content_type="application/json",
+        **token("dci.analyst"),
+    )
+    assert foreign.status_code == 404  # DCI cannot name an NPS officer

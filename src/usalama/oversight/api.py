@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from usalama.core.errors import NotFound
 from usalama.oversight import factors, services
 from usalama.oversight.models import AllegationCategory, Complaint, RiskFlag
 
@@ -248,3 +249,34 @@ def flag(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.post("/oversight/flags/{pk}/response", response=FlagOut)
 def respond(request: HttpRequest, pk: int, body: ResponseIn) -> dict[str, Any]:
     return _flag(services.respond_to_flag(request.user, pk, body.response))
+
+
+class ReferralIn(Schema):
+    description: str = Field(..., min_length=10, max_length=5000)
+    place: str = Field("", max_length=200)
+    station: str = Field("", max_length=200)
+    occurred_at: dt.datetime | None = None
+    category: str = AllegationCategory.OTHER
+    service_number: str = Field("", max_length=40)
+
+
+@router.post("/oversight/referrals", response={201: ComplaintOut})
+def refer(request: HttpRequest, body: ReferralIn) -> tuple[int, dict[str, Any]]:
+    """A police agency refers a complaint to IPOA; IPOA owns it and shares it back."""
+    officer = None
+    if body.service_number:
+        officer = (
+            services.officers_for(request.user).filter(service_number=body.service_number).first()
+        )
+        if officer is None:
+            raise NotFound("no such officer")
+    complaint = services.refer_complaint(
+        request.user,
+        description=body.description,
+        place=body.place,
+        station=body.station,
+        occurred_at=body.occurred_at,
+        category=body.category,
+        officer=officer,
+    )
+    return 201, _complaint(complaint)
