@@ -15,6 +15,22 @@ from tests.browser.support import SCREENSHOTS, log_in
 pytestmark = pytest.mark.browser
 
 
+def _wait_until_served(base: str, seconds: float = 240) -> None:
+    """The shared server is given 60 s to start; on the shared 2-core machine it can need more."""
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    address = urlsplit(base)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((address.hostname, address.port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.5)
+
+
 def _signed_in(chromium: Any, base: str, username: str, secret: str) -> Any:
     page = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     page.goto(base + "/")
@@ -26,6 +42,7 @@ def test_complaint_to_recommendation_flags_and_the_wellness_firewall(
     demo_server: Any, chromium: Any
 ) -> None:
     base = demo_server.base
+    _wait_until_served(base)
     citizen = chromium.new_context(viewport={"width": 1000, "height": 1100}).new_page()
     citizen.goto(base + "/oversight/complain/")
     citizen.fill(

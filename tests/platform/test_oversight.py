@@ -381,3 +381,49 @@ def test_police_referral_by_api_is_ipoas_and_shared_back(world: dict[str, Any]) 
         **token("dci.analyst"),
     )
     assert foreign.status_code == 404  # DCI cannot name an NPS officer
+
+
+def test_publish_scores_as_a_model_version_that_waits_for_sign_off(
+    world: dict[str, Any], tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from usalama.cli import main
+    from usalama.oversight.models import ModelVersion
+
+    scores = tmp_path / "scores.csv"
+    scores.write_text(
+        "officer_id,score,top_factors\nNPS-1002,0.9,alleg_1y=5; force_alleg_5y=3\n"
+        + "".join(f"X-{i},0.{i},\n" for i in range(1, 10))
+        + "NPS-1001,0.05,\n",
+        encoding="utf-8",
+    )
+    table = tmp_path / "gender.json"
+    table.write_text(
+        json.dumps({"grouping": "gender", "max_disparity": 4.04, "groups": []}), encoding="utf-8"
+    )
+    main(
+        [
+            "oversight",
+            "eis",
+            "publish",
+            "--agency",
+            "NPS",
+            "--scores",
+            str(scores),
+            "--fairness",
+            str(table),
+            "--version",
+            "chicago-2011",
+            "--as-of",
+            "2011-01-01",
+            "--top",
+            "10%",
+        ]
+    )
+    assert "NOT deployed" in capsys.readouterr().out
+    model = ModelVersion.objects.get(version="chicago-2011")
+    flag = model.flags.get()
+    assert flag.officer == world["other"] and flag.factors[0] == {
+        "feature": "alleg_1y",
+        "value": 5.0,
+    }
+    assert model.needs_sign_off and model.fairness[0]["grouping"] == "gender"

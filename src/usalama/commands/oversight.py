@@ -356,3 +356,98 @@ def officers_import(
         f"{result.created} officers created, {result.updated} updated, "
         f"{result.postings} new postings in {found.code}"
     )
+
+
+def parse_factors(text: str) -> list[dict[str, object]]:
+    """``alleg_1y=4; force_alleg_5y=6`` -> [{"feature": "alleg_1y", "value": 4.0}, ...]."""
+    factors: list[dict[str, object]] = []
+    for part in (p.strip() for p in text.split(";")):
+        name, sep, value = part.partition("=")
+        if not part:
+            continue
+        try:
+            factors.append({"feature": name.strip(), "value": float(value)})
+        except ValueError as error:
+            raise InvalidInput(f"top_factors must read name=number; ..., not {part!r}") from error
+        if not sep:
+            raise InvalidInput(f"top_factors must read name=number; ..., not {part!r}")
+    return factors
+
+
+@eis.command("publish")
+def publish_command(
+    agency: Annotated[
+        str, typer.Option("--agency", help="Code of the officers' agency, e.g. NPS.")
+    ],
+    scores: Annotated[
+        Path, typer.Option("--scores", help="officer_id,score,top_factors (eis score).")
+    ],
+    fairness: Annotated[
+        list[Path],
+        typer.Option("--fairness", help="A JSON table from `eis fairness --json`; repeat."),
+    ],
+    version: Annotated[str, typer.Option("--version", help="A name for this model version.")],
+    as_of: Annotated[str, typer.Option("--as-of", help="The date the scores were made at.")],
+    top: Annotated[str, typer.Option("--top", help="Share of officers flagged, e.g. 5%.")] = "5%",
+) -> None:
+    """Load a scored list into the app as a model version with its fairness tables; the top
+    share of officers found in the agency's registry (officer_id = service number) is flagged.
+    A version over the disparity bound waits for a supervisor's sign-off."""
+    import math
+
+    from usalama.commands.platform import setup_django
+
+    setup_django()
+    from usalama.accounts.models import Agency
+    from usalama.audit.services import Actor
+    from usalama.oversight import services
+    from usalama.oversight.models import Officer
+
+    found = Agency.objects.filter(code=agency).first()
+    if found is None:
+        raise InvalidInput(f"no agency with code {agency!r}")
+    when = parse_date(as_of, "--as-of")
+    share = parse_share(top)
+    try:
+        with scores.open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        tables = [json.loads(path.read_text(encoding="utf-8")) for path in fairness]
+    except (OSError, json.JSONDecodeError) as error:
+        raise InvalidInput(f"cannot read the scores or a fairness file: {error}") from error
+    if not rows or "officer_id" not in rows[0] or "score" not in rows[0]:
+        raise InvalidInput("the scores file needs officer_id and score columns")
+    try:
+        ranked = sorted(rows, key=lambda r: -float(r["score"]))
+    except ValueError as error:
+        raise InvalidInput("every score must be a number") from error
+    disparities = [float(t.get("max_disparity") or math.inf) for t in tables if isinstance(t, dict)]
+    if len(disparities) != len(tables):
+        raise InvalidInput("each --fairness file must hold one table from `eis fairness --json`")
+    top_rows = ranked[: math.ceil(share * len(ranked))]
+    registry = {
+        o.service_number: o
+        for o in Officer.objects.filter(
+            agency=found, service_number__in=[r["officer_id"] for r in top_rows]
+        )
+    }
+    flags = [
+        (registry[r["officer_id"]], float(r["score"]), parse_factors(r.get("top_factors") or ""))
+        for r in top_rows
+        if r["officer_id"] in registry
+    ]
+    actor = Actor(name="cli")
+    model = services.publish_model(
+        actor,
+        found,
+        version=version,
+        as_of=when,
+        metrics={"scored": len(rows), "flagged": len(top_rows), "in_registry": len(flags)},
+        fairness=tables,
+        max_disparity=min(max(disparities, default=1.0), 1e6),
+    )
+    services.add_flags(actor, model, flags)
+    state = "deployed" if model.deployed else "NOT deployed: needs a supervisor's sign-off"
+    typer.echo(
+        f"model {version}: {len(flags)} of {len(top_rows)} flagged officers are in {found.code}'s "
+        f"registry; largest disparity {model.max_disparity:.2f} (bound {model.bound:.2f}) - {state}"
+    )

@@ -54,6 +54,13 @@ CODE_BYTES = 12  # 96 bits: a follow-up code cannot be guessed, so a plain SHA-2
 DEFAULT_DISPARITY_BOUND = 1.25  # the four-fifths rule read both ways (0.8 .. 1.25)
 
 
+def disparity_bound() -> float:
+    """The configured bound (``USALAMA_EIS_DISPARITY_BOUND``), 1.25 by default."""
+    from django.conf import settings
+
+    return float(getattr(settings, "EIS_DISPARITY_BOUND", DEFAULT_DISPARITY_BOUND))
+
+
 _PENDING: contextvars.ContextVar[list[tuple[Any, str, str, Any, str]] | None] = (
     contextvars.ContextVar("oversight_refusals", default=None)
 )
@@ -655,10 +662,11 @@ def publish_model(
     metrics: dict[str, Any],
     fairness: list[dict[str, Any]],
     max_disparity: float,
-    bound: float = DEFAULT_DISPARITY_BOUND,
+    bound: float | None = None,
 ) -> ModelVersion:
     """Record a trained model with its fairness table. It is deployed at once when its
     disparity is within the bound; otherwise it waits for a supervisor's sign-off."""
+    bound = disparity_bound() if bound is None else bound
     model = ModelVersion.objects.create(
         agency=agency,
         version=version,
