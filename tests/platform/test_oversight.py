@@ -427,3 +427,20 @@ def test_publish_scores_as_a_model_version_that_waits_for_sign_off(
         "value": 5.0,
     }
     assert model.needs_sign_off and model.fairness[0]["grouping"] == "gender"
+
+
+def test_s25_notification_offers_the_officers_a_wellness_referral(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            world["users"]["nps.commander"],
+            kind="serious_injury",
+            occurred_at=timezone.now(),
+            place="Mathare",
+            summary="A man was shot in the leg",
+            officers=[world["other"]],
+        )
+    offer = Referral.objects.get(service_number="NPS-1002")
+    assert offer.origin == "critical_incident" and offer.incident.kind == "death_or_injury"
+    assert offer.incident.place == "Mathare" and offer.status == "offered"

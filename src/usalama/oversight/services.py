@@ -27,6 +27,7 @@ from usalama.accounts.roles import Role
 from usalama.audit import services as audit
 from usalama.audit.services import Actor
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
+from usalama.oversight import signals
 from usalama.oversight.models import (
     NEXT_STAGES,
     SUPERVISING_ROLES,
@@ -628,6 +629,18 @@ def notify(
         object_type="notification",
         object_id=notification.pk,
         details={"kind": kind, "breached": notification.breached},
+    )
+    officers_involved = [(o.name, o.service_number, o.user_id) for o in officers]
+    transaction.on_commit(
+        lambda: signals.critical_incident.send(
+            sender=Notification,
+            agency=notification.agency,
+            kind=kind,
+            occurred_at=occurred_at,
+            place=place,
+            reference=f"s25-{notification.pk}",
+            officers=officers_involved,
+        )
     )
     return notification
 
