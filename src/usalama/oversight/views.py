@@ -32,7 +32,9 @@ from usalama.oversight.models import FlagStatus, Officer, Stage
 def _public(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer Chromium posts the form with "Origin: null",
+    # which Django's CSRF check refuses; same-origin still sends nothing to other sites.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
