@@ -46,6 +46,7 @@ def _register() -> None:
         __import__("usalama.commands.federation", fromlist=["app"]).app, name="federation"
     )
     app.add_typer(__import__("usalama.commands.keys", fromlist=["app"]).app, name="keys")
+    app.add_typer(__import__("usalama.commands.oversight", fromlist=["app"]).app, name="oversight")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -51,6 +51,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Early intervention: a model version whose fairness disparity exceeds this needs a sign-off.
+EIS_DISPARITY_BOUND = float(os.environ.get("USALAMA_EIS_DISPARITY_BOUND", "1.25"))
 DEBUG = _env_bool("USALAMA_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()
@@ -91,6 +93,8 @@ INSTALLED_APPS = [
     "usalama.watchlists",
     "usalama.administration",
     "usalama.sharing",
+    "usalama.oversight",
+    "usalama.wellness",
 ]
 
 MIDDLEWARE = [

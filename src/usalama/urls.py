@@ -25,6 +25,8 @@ urlpatterns = [
     path("records/", include("usalama.records.urls")),
     path("", include("usalama.administration.urls")),
     path("sharing/", include("usalama.sharing.urls")),
+    path("oversight/", include("usalama.oversight.urls")),
+    path("wellness/", include("usalama.wellness.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",
         desk_views.convert,

@@ -148,6 +148,13 @@ def _register_routers() -> None:
     from usalama.sharing.api import router as sharing_router
 
     api.add_router("/", sharing_router)  # federation: peers, by token and signature
+    from usalama.oversight.api import public_router as oversight_public
+    from usalama.oversight.api import router as oversight_router
+    from usalama.wellness.api import router as wellness_router
+
+    api.add_router("/", oversight_public)  # auth=None: complaints from the public
+    api.add_router("/", oversight_router)
+    api.add_router("/", wellness_router)
 
 
 _register_routers()

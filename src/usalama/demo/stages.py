@@ -49,6 +49,10 @@ STAGES: list[tuple[str, str]] = [
     ("cases and the justice chain", "usalama.demo.stage_cases:populate"),
     ("watchlists and alerts", "usalama.demo.stage_watchlists:populate"),
     ("administration and audit log", "usalama.demo.stage_admin:populate"),
+    (
+        "oversight: officers, complaints, early intervention, wellness",
+        "usalama.demo.stage_oversight:populate",
+    ),
 ]
 
 

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from usalama.oversight.models import AllegationCategory, NotificationKind, Recommendation
+
+
+class PublicComplaintForm(forms.Form):
+    description = forms.CharField(
+        label=_("What happened?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        min_length=10,
+        max_length=5000,
+    )
+    category = forms.ChoiceField(
+        label=_("What kind of misconduct?"), choices=AllegationCategory.choices
+    )
+    place = forms.CharField(label=_("Where did it happen?"), max_length=200, required=False)
+    station = forms.CharField(
+        label=_("Police station involved (if known)"), max_length=200, required=False
+    )
+    occurred_date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    occurred_time = forms.TimeField(
+        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    officer = forms.CharField(
+        label=_("The officer (name, number or description, if known)"),
+        max_length=200,
+        required=False,
+    )
+    name = forms.CharField(
+        label=_("Your name (leave empty to stay anonymous)"), max_length=200, required=False
+    )
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
+    website = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"class": "hp", "tabindex": "-1", "autocomplete": "off"}),
+        label="",
+    )
+
+
+class FollowUpForm(forms.Form):
+    code = forms.CharField(label=_("Follow-up code"), max_length=60)
+
+
+class StageForm(forms.Form):
+    to_stage = forms.CharField(max_length=20)
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), choices=Recommendation.choices, required=False
+    )
+    outcome = forms.CharField(
+        label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class NotificationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What happened"), choices=NotificationKind.choices)
+    occurred_at = forms.DateTimeField(
+        label=_("When it happened"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=_("Where"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    officers = forms.CharField(
+        label=_("Service numbers of the officers involved (comma-separated)"),
+        max_length=500,
+        required=False,
+    )
+
+
+class ResponseForm(forms.Form):
+    response = forms.CharField(
+        label=_("Your response"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class SignOffForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reasons for deploying despite the disparity"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )

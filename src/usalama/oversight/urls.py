@@ -1,0 +1,17 @@
+from django.urls import path
+
+from usalama.oversight import views
+
+app_name = "oversight"
+
+urlpatterns = [
+    path("complain/", views.complain, name="complain"),
+    path("complain/follow-up/", views.follow_up, name="follow_up"),
+    path("complaints/", views.complaints, name="complaints"),
+    path("complaints/<int:pk>/", views.complaint, name="complaint"),
+    path("complaints/<int:pk>/stage/", views.move_stage, name="move_stage"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("early-intervention/", views.flags, name="flags"),
+    path("early-intervention/<int:pk>/", views.flag, name="flag"),
+    path("early-intervention/models/<int:pk>/", views.model, name="model"),
+]
