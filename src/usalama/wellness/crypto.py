@@ -1,21 +1,20 @@
 """Wellness notes encrypted at rest with Fernet (AES-128-CBC + HMAC-SHA256).
 
 The key is ``USALAMA_WELLNESS_KEY`` (a Fernet key) when set — keep it outside the data
-directory, e.g. in the service's environment. Without it the key is derived (HKDF-SHA256) from
-the Django secret key, which also never lives in the database: a copy of the database alone
-does not reveal a note.
+directory, e.g. in the service's environment. Without it the notes use the installation's
+field keys (``usalama.accounts.sealing``: ``USALAMA_KEYS_DIR`` or ``USALAMA_FIELD_KEYS``),
+which are refused at start when they sit inside the data directory: a copy of the database
+or of the whole data directory alone does not reveal a note.
 """
 
 from __future__ import annotations
 
-import base64
 import os
 
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
+from usalama.accounts import sealing
 from usalama.core.errors import UsalamaError
 
 
@@ -25,29 +24,34 @@ class WellnessKeyError(UsalamaError):
     exit_code = 1
 
 
-def _fernet() -> Fernet:
+def _dedicated() -> Fernet | None:
     configured = os.environ.get("USALAMA_WELLNESS_KEY", "").strip()
-    if configured:
-        try:
-            return Fernet(configured.encode())
-        except ValueError as error:
-            raise WellnessKeyError("USALAMA_WELLNESS_KEY is not a Fernet key") from error
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"usalama-wellness", info=b"notes-v1"
-    ).derive(settings.SECRET_KEY.encode())
-    return Fernet(base64.urlsafe_b64encode(derived))
+    if not configured:
+        return None
+    try:
+        return Fernet(configured.encode())
+    except ValueError as error:
+        raise WellnessKeyError("USALAMA_WELLNESS_KEY is not a Fernet key") from error
 
 
 def seal(text: str) -> str:
-    return "" if not text else _fernet().encrypt(text.encode()).decode()
+    if not text:
+        return ""
+    dedicated = _dedicated()
+    if dedicated is None:
+        return sealing.seal(text)
+    return dedicated.encrypt(text.encode()).decode()
 
 
 def unseal(token: str) -> str:
     if not token:
         return ""
+    dedicated = _dedicated()
     try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken as error:
+        if dedicated is None:
+            return sealing.unseal(token)
+        return dedicated.decrypt(token.encode()).decode()
+    except (InvalidToken, ImproperlyConfigured) as error:
         raise WellnessKeyError(
             "a wellness note cannot be decrypted with the current key"
         ) from error
