@@ -250,4 +250,4 @@ def test_wellness_audit_says_a_record_was_read_not_what_it_holds(world: dict[str
         blob = json.dumps(event.details) + event.query
         assert SECRET_NOTE not in blob and "Kibera" not in blob and "Juma" not in blob
     stored = Referral.objects.values_list("notes_sealed", flat=True).get(pk=world["referral"].pk)
-    assert SECRET_NOTE not in stored and stored.startswith("gAAAA")  # a Fernet token
+    assert SECRET_NOTE not in stored and "gAAAA" in stored  # a Fernet token
