@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "usalama.web.errors.UsalamaErrorMiddleware",
+    "usalama.audit.middleware.AuditRefusalsMiddleware",
 ]
 
 ROOT_URLCONF = "usalama.urls"

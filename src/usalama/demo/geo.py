@@ -61,8 +61,6 @@ _TOWN_COUNTY_FIXES = {
 _TOWNLESS_NEIGHBOUR = {"Vihiga": "Kakamega"}
 
 
-
-
 @cache
 def wards() -> tuple[Ward, ...]:
     """All 1,448 wards, in file order."""

@@ -133,13 +133,8 @@ def _target_collection(
             raise PermissionDenied(f"{user.get_username()} may import only for {agency.code}")
         existing = Collection.objects.filter(key=key).first()
         if existing is not None:
-            if existing.id not in set(
-                Collection.objects.visible_to(user).values_list("id", flat=True)
-            ):
-                raise NotFound(f"collection {key!r} not found")
-            if existing.agency_id != agency.id:
-                raise PermissionDenied(f"collection {key!r} belongs to another agency")
-            return existing
+            # a grant is read-only: only the owning agency imports (refusals audited)
+            return records.writable_collection(user, existing, attempted="policing.import")
     else:
         existing = Collection.objects.filter(key=key).first()
         if existing is not None:
