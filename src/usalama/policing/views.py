@@ -8,6 +8,7 @@ is an enhancement over the ranked cell table.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -193,9 +194,12 @@ def response_times_export(request: HttpRequest) -> HttpResponse:
 
 def _number(request: HttpRequest, name: str, default: float) -> float:
     try:
-        return float(request.GET.get(name, default))
+        value = float(request.GET.get(name, default))
     except ValueError as bad:
         raise InvalidInput(_("%(name)s must be a number") % {"name": name}) from bad
+    if not math.isfinite(value):  # nan and inf parse as floats but mean nothing here
+        raise InvalidInput(_("%(name)s must be a number") % {"name": name})
+    return value
 
 
 @login_required
@@ -211,7 +215,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         params["cell"] = _number(request, "cell", 600)
         params["train"] = _number(request, "train", 31)
         params["horizon"] = _number(request, "horizon", 7)
-        params["top"] = int(_number(request, "top", 50))
+        params["top"] = round(_number(request, "top", 50))
         shift = request.GET.get("shift", "08:00")
         try:
             shift_start = dt.time.fromisoformat(shift)
@@ -242,7 +246,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         "error": error,
         "tiles": _tiles(),
     }
-    return render(request, "policing/hotspots.html", context)
+    return render(request, "policing/hotspots.html", context, status=400 if error else 200)
 
 
 def _tiles() -> str:
