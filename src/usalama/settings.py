@@ -258,3 +258,12 @@ USALAMA_SEARCH_MAX_RESULTS = 200
 # --- intake (community reports and tips): docs/intake.md ----------------------------------------
 USALAMA_GATEWAY_SECRET = os.environ.get("USALAMA_GATEWAY_SECRET", "")  # empty: webhooks off (404)
 USALAMA_PHONE_HMAC_KEY = os.environ.get("USALAMA_PHONE_HMAC_KEY", "")  # empty: from SECRET_KEY
+# Audit chain checkpoints (usalama.audit.checkpoints): the Ed25519 key that signs them lives
+# outside the data directory (refused inside it); the checkpoints file may be published.
+USALAMA_AUDIT_SIGNING_KEY = os.environ.get(
+    "USALAMA_AUDIT_SIGNING_KEY", str(Path.home() / ".config" / "usalama" / "audit-signing-key.pem")
+)
+USALAMA_AUDIT_CHECKPOINTS = os.environ.get(
+    "USALAMA_AUDIT_CHECKPOINTS", str(VAR_DIR / "audit" / "checkpoints.jsonl")
+)
+USALAMA_AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("USALAMA_AUDIT_CHECKPOINT_SECONDS", "3600"))
