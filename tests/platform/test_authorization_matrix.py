@@ -353,12 +353,12 @@ def _build_world(settings: Any) -> World:
     )
     description = "Watu wawili wanauza bangi karibu na shule kila jioni baada ya saa kumi."
     tip, code = intake.submit_tip(
-        intake.SubmissionInput(category="drugs", description=description, channel="web")
+        intake.SubmissionInput(category="robbery", description=description, channel="web")
     )
-    report, reference = intake.submit_report(
-        intake.SubmissionInput(category="theft", description=description, channel="web"),
-        None,
+    report = intake.submit_report(
+        intake.SubmissionInput(category="breakings", description=description, channel="web")
     )
+    reference = report.reference
     return World(
         params={
             "collection_id": str(collection.pk),

@@ -218,7 +218,11 @@ def runs(request: HttpRequest) -> HttpResponse:
         keys = [k for k in request.POST.getlist("collections") if k][:100]
         try:
             run = services.start_run(request.user, keys or None)
-        except (InvalidInput, PermissionDenied, NotFound) as error:
+        except NotFound as missing:
+            raise Http404 from missing
+        except PermissionDenied as refused:
+            return HttpResponse(refused.message, status=403, content_type="text/plain")
+        except InvalidInput as error:
             messages.error(request, error.message)
             return redirect("resolve:runs")
         messages.success(request, _("Resolution run started."))
