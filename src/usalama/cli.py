@@ -40,6 +40,7 @@ def _register() -> None:
     app.add_typer(__import__("usalama.commands.policing", fromlist=["app"]).app, name="incidents")
     app.add_typer(__import__("usalama.commands.ledger", fromlist=["app"]).app, name="ledger")
     app.add_typer(__import__("usalama.commands.intake", fromlist=["app"]).app, name="intake")
+    __import__("usalama.commands.backup", fromlist=["register"]).register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
