@@ -38,7 +38,9 @@ class DemoContext:
 
 
 # (label shown while it runs, "module:function"). Add a line for a new area's stage.
-STAGES: list[tuple[str, str]] = []
+STAGES: list[tuple[str, str]] = [
+    ("refused writes audited", "usalama.demo.stage_security:populate"),
+]
 
 
 def _resolve(target: str) -> Callable[[DemoContext], list[Tip]]:
