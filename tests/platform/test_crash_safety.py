@@ -63,21 +63,22 @@ def _kill_when(process: subprocess.Popen[bytes], db: Path, sql: str, limit: floa
 
 
 def _people(count: int) -> list[dict[str, Any]]:
+    """``count`` records of ``count // 2`` people: each twice, the second spelled differently."""
     first = ["Mohamed", "Wanjiku", "Otieno", "Achieng", "Kamau", "Njeri", "Hassan", "Mutua"]
-    last = ["Abdi", "Kamau", "Odhiambo", "Wafula", "Mwangi", "Cheruiyot", "Omondi", "Kiprop"]
+    middle = ["Abdi", "Wairimu", "Odhiambo", "Wafula", "Mwangi", "Chebet", "Omondi", "Akinyi"]
+    last = ["Kiprop", "Ouma", "Karanja", "Mohamud", "Barasa", "Nyambura", "Korir", "Adhiambo"]
     people = []
-    for i in range(count):
-        name = f"{first[i % 8]} {last[(i // 8) % 8]} {i // 64}"
-        people.append(
-            {
-                "id": f"p-{i}",
-                "schema": "Person",
-                "properties": {
-                    "name": [name if i % 3 else name.replace("a", "aa", 1)],
-                    "birthDate": [f"19{70 + i % 30}-0{1 + i % 9}-1{i % 10}"],
-                },
-            }
-        )
+    for j in range(count // 2):
+        name = f"{first[j % 8]} {middle[(j // 8) % 8]} {last[(j // 64) % 8]}"
+        born = f"19{60 + j % 40}-{1 + (j // 40) % 12:02d}-{1 + j % 28:02d}"
+        for side, shown in (("a", name), ("b", name.replace("a", "aa", 1))):
+            people.append(
+                {
+                    "id": f"p-{j}-{side}",
+                    "schema": "Person",
+                    "properties": {"name": [shown], "birthDate": [born]},
+                }
+            )
     return people
 
 
@@ -135,7 +136,7 @@ def test_resolution_run_killed_with_its_worker_finishes_once(
 ) -> None:
     var = installation
     db = var / "usalama.sqlite3"
-    people = _write(tmp_path / "people.ftm.json", _people(3_000))
+    people = _write(tmp_path / "people.ftm.json", _people(1_200))
     _cli(["import", str(people), "--collection", "people", "--as", "a1"], var)
     queued = _cli(["resolve", "run", "--collections", "people", "--as", "a1", "--background"], var)
     assert "queued" in queued.lower() or any(ch.isdigit() for ch in queued)
