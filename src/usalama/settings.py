@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "usalama.web.errors.UsalamaErrorMiddleware",
+    "usalama.audit.middleware.AuditRefusalsMiddleware",
 ]
 
 ROOT_URLCONF = "usalama.urls"
@@ -335,3 +337,13 @@ JUSTICE_ODPP_WAIT_DAYS = int(os.environ.get("USALAMA_JUSTICE_ODPP_WAIT_DAYS", "3
 
 # --- watchlists and ANPR: docs/watchlists.md ---------------------------------------------------
 USALAMA_ANPR_RETENTION_DAYS = int(os.environ.get("USALAMA_ANPR_RETENTION_DAYS", "30"))
+
+# Audit chain checkpoints (usalama.audit.checkpoints): the Ed25519 key that signs them lives
+# outside the data directory (refused inside it); the checkpoints file may be published.
+USALAMA_AUDIT_SIGNING_KEY = os.environ.get(
+    "USALAMA_AUDIT_SIGNING_KEY", str(Path.home() / ".config" / "usalama" / "audit-signing-key.pem")
+)
+USALAMA_AUDIT_CHECKPOINTS = os.environ.get(
+    "USALAMA_AUDIT_CHECKPOINTS", str(VAR_DIR / "audit" / "checkpoints.jsonl")
+)
+USALAMA_AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("USALAMA_AUDIT_CHECKPOINT_SECONDS", "3600"))

@@ -175,7 +175,13 @@ def test_form_errors_are_shown_and_nothing_is_queued(client: Client, world: Any)
         "/records/imports/",
         {"collection": str(other.pk), "file": _file("a.json", "{}"), "format": "ftm"},
     )
-    assert forged.status_code == 400
+    # another agency's collection: not visible, so 404 like a missing one, and audited
+    # (issue #20: refused writes are recorded under the acting user)
+    assert forged.status_code == 404
+    from usalama.audit.models import AuditEvent
+
+    refused = AuditEvent.objects.get(action="access.refused", actor="nps.analyst")
+    assert refused.details["attempted"] == "records.import"
     assert not ImportJob.objects.exists() and not Collection.objects.filter(key="x1").exists()
 
 

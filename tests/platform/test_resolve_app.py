@@ -39,12 +39,11 @@ def demo(db: Any) -> dict[str, Any]:
 
     load_demo(seed=7, people=PEOPLE, quiet=True, with_stages=False)
     world = generate_world(seed=7, people=PEOPLE)
-    # The FRC shares its suspicious-transaction reports with the DCI for this test.
-    CollectionGrant.objects.create(
-        collection=Collection.objects.get(key="frc-str"),
-        agency=Agency.objects.get(code="DCI"),
-        granted_by="test",
-    )
+    # Resolving writes canonical ids on both sides, and a grant is read-only (issue #20,
+    # finding 1: tests/platform/test_write_gate.py), so for this cycle the DCI holds the FRC's
+    # suspicious-transaction reports as its own copy: one agency owns both collections.
+    Collection.objects.filter(key="frc-str").update(agency=Agency.objects.get(code="DCI"))
+    CollectionGrant.objects.filter(collection__key="frc-str").delete()
     scenario = world.scenarios["cross_agency_suspect"]
     return {
         "scenario": scenario,
@@ -163,7 +162,7 @@ def test_review_pages_and_cli(demo: dict[str, Any], client: Any, capsys: Any) ->
     assert b'<svg class="waterfall"' in page.content
     assert b'data-key="s"' in page.content and b'data-key="d"' in page.content
     assert b"Mohamed Abdi Hassan" in page.content and b"Mohammed Hassan Abdi" in page.content
-    assert b"frc-str" in page.content or b"FRC" in page.content  # provenance shown
+    assert b"Suspicious transaction reports" in page.content  # provenance shown
     response = client.post(f"/resolve/review/{pair.pk}/judge/", {"verdict": "same"})
     assert response.status_code == 302
     pair.refresh_from_db()

@@ -9,8 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.params.functions import Query
 
-from usalama.audit.models import AuditEvent
-from usalama.audit.services import record
+from usalama.audit.services import events_visible_to, record
 from usalama.core.errors import PermissionDenied
 
 router = Router(tags=["audit"])
@@ -40,9 +39,7 @@ def list_events(
     user: Any = request.user
     if not user.is_admin:
         raise PermissionDenied("this needs an administrator role")
-    events = AuditEvent.objects.filter(id__gt=after_id).order_by("id")
-    if not user.is_system_admin:
-        events = events.filter(agency=user.agency.code if user.agency_id else "")
+    events = events_visible_to(user).filter(id__gt=after_id).order_by("id")
     if action:
         events = events.filter(action=action)
     if actor:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -85,6 +86,65 @@ def record(
         return AuditEvent.objects.create(
             id=seq, prev_hash=prev_hash, hash=event_hash(fields, prev_hash), **stored
         )
+
+
+REFUSED_ACTION = "access.refused"
+# Set when a refusal was audited while serving the current request, so that the request
+# middleware (``usalama.audit.middleware``) does not audit the same 403/404 a second time.
+_refusal_recorded: ContextVar[bool] = ContextVar("usalama_refusal_recorded", default=False)
+
+
+def refusal_recorded() -> bool:
+    return _refusal_recorded.get()
+
+
+def reset_refusal_recorded() -> None:
+    _refusal_recorded.set(False)
+
+
+def record_refused(
+    actor: Actor | Any,
+    attempted: str,
+    *,
+    object_type: str = "",
+    object_id: str | int = "",
+    reason: str = "",
+    owner_agency: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Audit a refused attempt (a write on another agency's object, a failed login, a wrong
+    tip code...) under the acting user — or ``anonymous`` — in its own transaction's worth.
+
+    ``owner_agency`` (the code of the agency whose object it was) makes the event visible to
+    that agency's administrators as well as to the actor's (see ``events_visible_to``).
+    Call it *outside* the transaction that is rolled back by the refusal, or it is lost.
+    """
+    extra = {"attempted": attempted, "reason": reason[:300], "owner_agency": owner_agency}
+    _refusal_recorded.set(True)
+    return record(
+        actor,
+        REFUSED_ACTION,
+        object_type=object_type,
+        object_id=object_id,
+        details={**(details or {}), **extra},
+    )
+
+
+def events_visible_to(user: Any) -> Any:
+    """Audit events an administrator may read: all for a system administrator; for an agency
+    administrator, its own agency's events and refused attempts on its agency's objects."""
+    from django.db.models import Q
+
+    if not getattr(user, "is_admin", False):
+        return AuditEvent.objects.none()
+    if user.is_system_admin:
+        return AuditEvent.objects.all()
+    code = user.agency.code if user.agency_id else ""
+    if not code:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        Q(agency=code) | Q(action=REFUSED_ACTION, details__owner_agency=code)
+    )
 
 
 @dataclass(frozen=True)

@@ -190,8 +190,10 @@ def token_revoke(token_id: Annotated[int, typer.Argument(help="Token id.")]) -> 
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Recompute the audit hash chain; exit non-zero naming the first bad event."""
+    """Recompute the audit hash chain and compare it with every signed checkpoint; exit
+    non-zero naming the first bad, missing or altered event."""
     setup_django()
+    from usalama.audit.checkpoints import verify_checkpoints
     from usalama.audit.services import verify_chain
 
     result = verify_chain()
@@ -200,7 +202,35 @@ def audit_verify() -> None:
             f"audit event #{result.first_bad_id} is bad: {result.reason} "
             f"({result.checked} events before it are intact)"
         )
-    typer.echo(f"audit chain intact: {result.checked} events")
+    anchored = verify_checkpoints()
+    if not anchored.ok:
+        raise IntegrityFailure(f"audit event #{anchored.first_bad_id}: {anchored.reason}")
+    typer.echo(
+        f"audit chain intact: {result.checked} events; "
+        f"{anchored.checked} signed checkpoint(s) match"
+    )
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign the audit chain's head (last id and hash) and append it to the checkpoint file;
+    prints the checkpoint as JSON so that it can also be published elsewhere."""
+    setup_django()
+    import json
+    from dataclasses import asdict
+
+    from usalama.audit.checkpoints import checkpoints_path, key_path, write_checkpoint
+
+    existed = key_path().exists()
+    checkpoint = write_checkpoint()
+    if not existed:
+        typer.echo(
+            f"created the audit signing key {key_path()}: keep it, and a copy, outside the "
+            "data directory",
+            err=True,
+        )
+    typer.echo(json.dumps(asdict(checkpoint), sort_keys=True))
+    typer.echo(f"appended to {checkpoints_path()}", err=True)
 
 
 def register(app: typer.Typer) -> None:

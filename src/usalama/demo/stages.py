@@ -53,6 +53,7 @@ STAGES: list[tuple[str, str]] = [
         "oversight: officers, complaints, early intervention, wellness",
         "usalama.demo.stage_oversight:populate",
     ),
+    ("refused writes audited", "usalama.demo.stage_security:populate"),
 ]
 
 

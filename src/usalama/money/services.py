@@ -29,7 +29,7 @@ from usalama.analysis.money import (
 )
 from usalama.analysis.money import trace as engine_trace
 from usalama.audit.services import SYSTEM, Actor, record
-from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
+from usalama.core.errors import InvalidInput, NotFound
 from usalama.money import ftm, parsers, tracing
 from usalama.money.models import Account, Alert, AlertStatus, Transfer
 from usalama.money.parsers import AccountRef, ParsedRows, TransferRow
@@ -63,11 +63,12 @@ def collection_for(user: Any | None, key: str) -> Collection:
         raise NotFound(f"collection {key!r} not found") from missing
 
 
-def _writable(user: Any | None, collection: Collection) -> Actor:
+def _writable(user: Any | None, collection: Collection, attempted: str = "money.write") -> Actor:
+    """A grant is read-only: only the owning agency writes into a collection's ledger
+    (refusals are audited by the records gate)."""
     if user is None:
         return Actor(name="cli")
-    if collection.agency_id != getattr(user, "agency_id", None):
-        raise PermissionDenied("only the owning agency writes into a collection's ledger")
+    records.writable_collection(user, collection, attempted=attempted)
     return Actor.of(user)
 
 
@@ -397,7 +398,7 @@ def scan(
 
     A re-scan updates typologies, score and evidence and keeps the review status."""
     if user is not None:
-        collection = records.get_collection(user, collection.pk)
+        collection = records.writable_collection(user, collection.pk, attempted="money.scan")
     frame, ids = transfer_frame(
         Transfer.objects.filter(collection=collection).order_by("time", "id")
     )
@@ -475,6 +476,8 @@ def review_alert(user: Any, alert_id: int, status: str, note: str = "") -> Alert
     if status not in AlertStatus.values:
         raise InvalidInput(f"status must be one of {', '.join(AlertStatus.values)}")
     alert = get_alert(user, alert_id)
+    # seeing an alert through a grant is not reviewing it: that is the owner's decision
+    records.writable_collection(user, alert.collection, attempted="money.alert.review")
     with transaction.atomic():
         alert.status = status
         alert.reviewer = user.get_username()

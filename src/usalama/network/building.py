@@ -57,6 +57,7 @@ _DATE_PROPS = ("startDate", "date")
 _END_PROPS = ("endDate",)
 _LABEL_PROPS = ("role", "relationship", "amount")
 _CACHE_SIZE = 8
+_IN_CHUNK = 900  # SQLite allows 999 parameters per statement
 
 
 def edge_endpoints() -> dict[str, tuple[str, str]]:
@@ -133,6 +134,7 @@ def _nodes(collection_ids: list[int], relationship_schemata: set[str]) -> GraphD
         info["collections"].add(collection_id)
         if entity_id == node:  # the canonical record names the node
             info["caption"], info["schema"] = caption, schema
+    grouped, canonical = _hide_foreign_merges(collection_ids, grouped, canonical)
     nodes = {
         node: NodeInfo(
             id=node,
@@ -144,6 +146,46 @@ def _nodes(collection_ids: list[int], relationship_schemata: set[str]) -> GraphD
         for node, info in grouped.items()
     }
     return GraphData(network=None, nodes=nodes, canonical=canonical)
+
+
+def _merged_with_hidden(collection_ids: list[int], candidates: list[str]) -> set[str]:
+    """Canonical ids among ``candidates`` that also group a record outside these collections."""
+    hidden: set[str] = set()
+    for start in range(0, len(candidates), _IN_CHUNK):
+        chunk = candidates[start : start + _IN_CHUNK]
+        outside = EntityRecord.objects.exclude(collection_id__in=collection_ids)
+        hidden.update(outside.filter(canonical_id__in=chunk).values_list("canonical_id", flat=True))
+        hidden.update(outside.filter(entity_id__in=chunk).values_list("entity_id", flat=True))
+    return hidden
+
+
+def _alias(entity_ids: set[str]) -> str:
+    """The node id of visible records whose merge also holds hidden ones: what their own
+    merge would be called (one record: its own id), so it reveals nothing about the rest."""
+    if len(entity_ids) == 1:
+        return next(iter(entity_ids))
+    joined = "\n".join(sorted(entity_ids))
+    return "canon-" + hashlib.sha1(joined.encode(), usedforsecurity=False).hexdigest()
+
+
+def _hide_foreign_merges(
+    collection_ids: list[int], grouped: dict[str, dict[str, Any]], canonical: dict[str, str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Issue #20, finding 6: a canonical id that also groups records the user may not see
+    (another agency's, a higher handling code's collection) would tell that such a record
+    exists and was merged with a visible one. Such nodes get an id, member list and counts
+    made of the visible records alone."""
+    candidates = sorted(node for node, info in grouped.items() if info["entities"] != {node})
+    hidden = _merged_with_hidden(collection_ids, candidates)
+    if not hidden:
+        return grouped, canonical
+    for node in sorted(hidden):
+        info = grouped.pop(node)
+        alias = _alias(info["entities"])
+        grouped[alias] = info
+        for entity_id in info["entities"]:
+            canonical[entity_id] = alias
+    return grouped, canonical
 
 
 def _relationship_rows(

@@ -17,6 +17,9 @@ class SavedChartQuerySet(models.QuerySet["SavedChart"]):
         agency_id = getattr(user, "agency_id", None)
         if not getattr(user, "is_authenticated", False) or agency_id is None:
             return self.none()
+        if not getattr(user, "sees_records", False):
+            # an agency administrator manages people, not their analysts' charts
+            return self.none()
         return self.filter(agency_id=agency_id)
 
 

@@ -136,13 +136,8 @@ def _target_collection(
             raise PermissionDenied(f"{user.get_username()} may import only for {agency.code}")
         existing = Collection.objects.filter(key=key).first()
         if existing is not None:
-            if existing.id not in set(
-                Collection.objects.visible_to(user).values_list("id", flat=True)
-            ):
-                raise NotFound(f"collection {key!r} not found")
-            if existing.agency_id != agency.id:
-                raise PermissionDenied(f"collection {key!r} belongs to another agency")
-            return existing
+            # a grant is read-only: only the owning agency imports (refusals audited)
+            return records.writable_collection(user, existing, attempted="policing.import")
     else:
         existing = Collection.objects.filter(key=key).first()
         if existing is not None:
@@ -584,6 +579,13 @@ def hotspot_forecast(
         raise InvalidInput(f"unknown method {method!r}")
     if not 1 <= top <= 500:
         raise InvalidInput("top must be between 1 and 500 cells")
+    # "not a <= x <= b" also refuses nan, which compares false with everything
+    if not 0.5 <= horizon_days <= 365:
+        raise InvalidInput("horizon must be between half a day and 365 days")
+    if not 1 <= train_days <= 3650:
+        raise InvalidInput("training window must be between 1 and 3,650 days")
+    if not 1 <= patrol_cells <= 500:
+        raise InvalidInput("patrol cells must be between 1 and 500")
     collection = get_incident_collection(user, collection_key)
     frame = incidents_frame(collection, local_times=False)
     located = frame.filter(pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null())

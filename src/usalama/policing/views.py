@@ -8,6 +8,7 @@ is an enhancement over the ranked cell table.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -199,9 +200,25 @@ def response_times_export(request: HttpRequest) -> HttpResponse:
 
 def _number(request: HttpRequest, name: str, default: float) -> float:
     try:
-        return float(request.GET.get(name, default))
+        value = float(request.GET.get(name, default))
     except ValueError as bad:
         raise InvalidInput(_("%(name)s must be a number") % {"name": name}) from bad
+    if not math.isfinite(value):  # nan and inf parse as floats but mean nothing here
+        raise InvalidInput(_("%(name)s must be a number") % {"name": name})
+    return value
+
+
+def _bad_parameters(request: HttpRequest) -> bool:
+    """True when a number or the shift start cannot be used: the page then answers 400 with
+    the message at once instead of a progress note for a forecast that cannot run."""
+    try:
+        for name, default in (("cell", 600), ("train", 31), ("horizon", 7), ("top", 50)):
+            if _number(request, name, default) <= 0:
+                return True
+        dt.time.fromisoformat(request.GET.get("shift", "08:00"))
+    except (InvalidInput, ValueError):
+        return True
+    return False
 
 
 @login_required
@@ -211,7 +228,11 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     JavaScript the note links to ``sync=1``, which computes it in the page itself."""
     available = services.incident_collections(request.user)
     key = _collection_key(request, available)
-    if request.GET.get("part") != "1" and request.GET.get("sync") != "1":
+    if (
+        request.GET.get("part") != "1"
+        and request.GET.get("sync") != "1"
+        and not _bad_parameters(request)
+    ):
         try:
             services.get_incident_collection(request.user, key)
         except NotFound as missing:
@@ -250,7 +271,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         params["cell"] = _number(request, "cell", 600)
         params["train"] = _number(request, "train", 31)
         params["horizon"] = _number(request, "horizon", 7)
-        params["top"] = int(_number(request, "top", 50))
+        params["top"] = round(_number(request, "top", 50))
         shift = request.GET.get("shift", "08:00")
         try:
             shift_start = dt.time.fromisoformat(shift)
@@ -283,8 +304,10 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         "few_incidents": services.FEW_INCIDENTS,
     }
     if request.GET.get("part") == "1":
+        # htmx swaps only 2xx answers: the fragment carries the error message itself
         return render(request, "policing/_forecast.html", context)
-    return render(request, "policing/hotspots.html", context)
+    status = 400 if error else 200
+    return render(request, "policing/hotspots.html", context, status=status)
 
 
 def _tiles() -> str:

@@ -19,10 +19,10 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from usalama.audit.services import record
-from usalama.core.errors import InvalidInput, NotFound, PermissionDenied, TooLarge, UsalamaError
-from usalama.records import imports
+from usalama.core.errors import InvalidInput, NotFound, TooLarge, UsalamaError
+from usalama.records import imports, services
 from usalama.records.importers import FORMATS
-from usalama.records.models import Collection, ImportJob
+from usalama.records.models import ImportJob
 
 log = logging.getLogger("usalama.records.jobs")
 _MAX_MAPPING_BYTES = 256 * 1024
@@ -40,11 +40,8 @@ def start_import_job(
     strict: bool = False,
 ) -> ImportJob:
     """Store the upload and queue its import into a collection the user's agency owns."""
-    collection = Collection.objects.visible_to(user).filter(id=collection_id).first()
-    if collection is None:
-        raise NotFound(f"collection {collection_id} not found")
-    if collection.agency_id != user.agency_id:
-        raise PermissionDenied("only the owning agency may import into this collection")
+    # a grant is read-only: only the owning agency imports (a refusal is audited)
+    collection = services.writable_collection(user, collection_id, attempted="records.import")
     if size > settings.USALAMA_MAX_UPLOAD_BYTES:
         raise TooLarge(
             f"the upload is {size:,} bytes; the limit is {settings.USALAMA_MAX_UPLOAD_BYTES:,}"

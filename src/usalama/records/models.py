@@ -47,9 +47,26 @@ def visible_collection_ids(user: User | Any) -> Any:
     return Collection.objects.filter(owned | granted).values_list("id", flat=True).distinct()
 
 
+def writable_collection_ids(user: User | Any) -> Any:
+    """The single write gate: ids of collections the user may change.
+
+    Seeing is not writing: a grant (``CollectionGrant``) lets another agency *read* a
+    collection, never change it. Today only the owning agency writes; an explicit write right
+    would be one more ``Q`` here (e.g. a grant with a write flag), and every write follows it.
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "sees_records", False):
+        return []
+    return Collection.objects.filter(models.Q(agency_id=user.agency_id)).values_list(
+        "id", flat=True
+    )
+
+
 class CollectionQuerySet(models.QuerySet["Collection"]):
     def visible_to(self, user: Any) -> CollectionQuerySet:
         return self.filter(id__in=visible_collection_ids(user))
+
+    def writable_by(self, user: Any) -> CollectionQuerySet:
+        return self.filter(id__in=writable_collection_ids(user))
 
 
 class Collection(models.Model):

@@ -17,8 +17,8 @@ from django.db import connection, transaction
 from followthemoney.statement import StatementEntity
 
 from usalama.accounts.models import Agency
-from usalama.audit.services import Actor, record
-from usalama.core.errors import InvalidInput, NotFound
+from usalama.audit.services import Actor, record, record_refused
+from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import clean_text
 from usalama.records.bulk import bulk_writes
 from usalama.records.grading import NO_ONWARD_DISSEMINATION
@@ -43,11 +43,66 @@ def visible_collections(user: Any) -> list[Collection]:
     return list(Collection.objects.visible_to(user).select_related("agency").order_by("label"))
 
 
+def writable_collections(user: Any) -> list[Collection]:
+    """Collections the user may change (import into, resolve, scan): its agency's own."""
+    return list(Collection.objects.writable_by(user).select_related("agency").order_by("label"))
+
+
 def get_collection(user: Any, collection_id: int) -> Collection:
     try:
         return Collection.objects.visible_to(user).select_related("agency").get(id=collection_id)
     except Collection.DoesNotExist as missing:
         raise NotFound(f"collection {collection_id} not found") from missing
+
+
+def writable_collection(
+    user: Any, collection: Collection | int | str, *, attempted: str
+) -> Collection:
+    """The collection (object, id or key) if ``user`` may write into it; else refuse, audited.
+
+    Not visible at all answers ``NotFound`` (as if missing); visible through a grant but not
+    writable answers ``PermissionDenied``. Either way the attempt is audited under the acting
+    user, with the owner's agency so that its administrators see it too. ``user=None`` is the
+    operator at the CLI, who may write anything.
+    """
+    if isinstance(collection, Collection):
+        found: Collection | None = collection
+    else:
+        lookup = {"id": collection} if isinstance(collection, int) else {"key": collection}
+        found = Collection.objects.select_related("agency").filter(**lookup).first()
+    if found is None:
+        refuse_write(user, attempted, "collection", collection, owner_agency="", visible=False)
+        raise NotFound(f"collection {collection} not found")
+    if user is None or Collection.objects.writable_by(user).filter(id=found.pk).exists():
+        return found
+    visible = Collection.objects.visible_to(user).filter(id=found.pk).exists()
+    owner = Agency.objects.filter(id=found.agency_id).values_list("code", flat=True).first() or ""
+    refuse_write(user, attempted, "collection", found.pk, owner_agency=owner, visible=visible)
+    if not visible:
+        raise NotFound(f"collection {collection} not found")
+    raise PermissionDenied("only the owning agency may change this collection or its records")
+
+
+def refuse_write(
+    user: Any,
+    attempted: str,
+    object_type: str,
+    object_id: Any,
+    *,
+    owner_agency: str,
+    visible: bool,
+) -> None:
+    """Audit a refused write. Call it before opening the write's transaction (a refusal
+    raises, and whatever that transaction held would be rolled back with it)."""
+    reason = "read-only grant" if visible else "not visible"
+    record_refused(
+        user,
+        attempted,
+        object_type=object_type,
+        object_id=str(object_id),
+        reason=reason,
+        owner_agency=owner_agency,
+    )
 
 
 def ensure_collection(

@@ -130,7 +130,13 @@ def imports(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _start_import(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    form = ImportForm(request.POST, request.FILES, collections=_owned_collections(user))
+    owned = _owned_collections(user)
+    chosen = request.POST.get("collection", "")
+    if chosen.isdigit() and int(chosen) not in {c.pk for c in owned}:
+        # a collection the form does not offer: another agency's (404) or granted (403);
+        # refused and audited by the write gate, not just an invalid choice
+        services.writable_collection(user, int(chosen), attempted="records.import")
+    form = ImportForm(request.POST, request.FILES, collections=owned)
     if not form.is_valid():
         return _imports_page(request, user, form, status=400)
     data = form.cleaned_data

@@ -84,8 +84,25 @@ def resume_abandoned() -> int:
 
 
 def run_worker(*, interval: float = 1.0, batch: bool = False) -> None:
-    """Resume abandoned jobs, then take tasks until stopped (or, with ``batch``, none is left)."""
+    """Resume abandoned jobs, then take tasks until stopped (or, with ``batch``, none is left).
+
+    While it runs, a thread signs a checkpoint of the audit chain's head periodically.
+    """
+    from django.conf import settings
+
+    from usalama.audit.checkpoints import PeriodicCheckpoints
+
     resume_abandoned()
+    checkpoints = PeriodicCheckpoints(settings.USALAMA_AUDIT_CHECKPOINT_SECONDS)
+    if not batch:
+        checkpoints.start()
+    try:
+        _run_db_worker(interval=interval, batch=batch)
+    finally:
+        checkpoints.stop()
+
+
+def _run_db_worker(*, interval: float, batch: bool) -> None:
     call_command(
         "db_worker",
         queue_name="*",

@@ -50,6 +50,9 @@ class ResolutionRunQuerySet(models.QuerySet["ResolutionRun"]):
         its collection keys are the agency's business)."""
         if user is None or not getattr(user, "agency_id", None):
             return self.none()
+        if not getattr(user, "sees_records", False):
+            # an agency administrator manages people, not their work (separation of duties)
+            return self.none()
         return self.filter(user__agency_id=user.agency_id)
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 from usalama.accounts.roles import Role
 from usalama.audit.services import Actor, record
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied, UsalamaError
+from usalama.records import services as records
 from usalama.records.models import Collection
 from usalama.resolve import merging, storing
 from usalama.resolve.frames import Scope, read_scope
@@ -68,16 +69,26 @@ def actor_of(user: Any | None) -> Actor:
 
 
 def _scope(user: Any | None, collection_keys: list[str] | None) -> list[Collection]:
-    queryset = Collection.objects.all() if user is None else Collection.objects.visible_to(user)
+    """The collections a run reads *and writes* (pairs, merges, canonical ids).
+
+    A run changes the canonical ids of every record in its scope, so its scope is what the
+    user may write: naming a collection the user only reads through a grant is refused (403),
+    naming one it cannot see answers 404 — both audited — and never quietly narrowed.
+    Without keys: every collection the user's agency owns (the operator: all).
+    """
+    if collection_keys is not None and not all(
+        isinstance(key, str) and key.strip() for key in collection_keys
+    ):
+        raise InvalidInput("collections must be a list of collection keys")
     if collection_keys:
-        found = list(queryset.filter(key__in=collection_keys))
-        missing = sorted(set(collection_keys) - {c.key for c in found})
-        if missing:
-            raise NotFound(f"collection {missing[0]!r} not found")
-        return found
+        return [
+            records.writable_collection(user, key, attempted="resolve.run")
+            for key in sorted(set(collection_keys))
+        ]
+    queryset = Collection.objects.all() if user is None else Collection.objects.writable_by(user)
     collections = list(queryset)
     if not collections:
-        raise NotFound("no collections visible to resolve")
+        raise NotFound("no collections your agency may resolve")
     return collections
 
 
@@ -141,8 +152,13 @@ def run_job(run_id: int) -> None:
     run = ResolutionRun.objects.select_related("user").get(pk=run_id)
     if run.status in (RunStatus.DONE, RunStatus.FAILED):
         return
+    if not run.collection_keys or (run.user is None and run.started_by != "cli"):
+        # a queued run always names its collections and its user; without them it would run
+        # over every collection as the operator
+        _fail(run_id, "the run names no collections or its user no longer exists")
+        return
     try:
-        run_resolution(run.user, run.collection_keys or None, run.upper, run.lower, run=run)
+        run_resolution(run.user, run.collection_keys, run.upper, run.lower, run=run)
     except UsalamaError as error:
         _fail(run_id, error.message)
     except Exception:

@@ -156,6 +156,8 @@ def judge(request: HttpRequest, pair_id: int) -> HttpResponse:
         )
     except NotFound as missing:
         raise Http404 from missing
+    except PermissionDenied as refused:
+        return HttpResponse(refused.message, status=403, content_type="text/plain")
     except InvalidInput as error:
         messages.error(request, error.message)
         return redirect("resolve:pair", pair_id=pair_id)
@@ -197,6 +199,8 @@ def undo(request: HttpRequest, merge_id: int) -> HttpResponse:
         merge = services.undo_merge(request.user, merge_id)
     except NotFound as missing:
         raise Http404 from missing
+    except PermissionDenied as refused:
+        return HttpResponse(refused.message, status=403, content_type="text/plain")
     except InvalidInput as error:
         messages.error(request, error.message)
         return redirect("resolve:review")
@@ -214,7 +218,11 @@ def runs(request: HttpRequest) -> HttpResponse:
         keys = [k for k in request.POST.getlist("collections") if k][:100]
         try:
             run = services.start_run(request.user, keys or None)
-        except (InvalidInput, PermissionDenied, NotFound) as error:
+        except NotFound as missing:
+            raise Http404 from missing
+        except PermissionDenied as refused:
+            return HttpResponse(refused.message, status=403, content_type="text/plain")
+        except InvalidInput as error:
             messages.error(request, error.message)
             return redirect("resolve:runs")
         messages.success(request, _("Resolution run started."))
@@ -224,7 +232,7 @@ def runs(request: HttpRequest) -> HttpResponse:
         "resolve/runs.html",
         {
             "runs": services.recent_runs(request.user),
-            "collections": records.visible_collections(request.user),
+            "collections": records.writable_collections(request.user),
         },
     )
 

@@ -7,6 +7,7 @@ cell's outline in WGS84 longitude/latitude. GeoJSON output follows RFC 7946 (lon
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,10 @@ def forecast(
     ``coverages``; the chosen method is reported in ``Forecast.method``.
     """
     check_methods([method])
+    if not (math.isfinite(horizon_days) and horizon_days > 0):
+        raise InvalidInput(f"--horizon-days must be a positive number of days, not {horizon_days}")
+    if not (math.isfinite(train_days) and train_days > 0):
+        raise InvalidInput(f"--train-days must be a positive number of days, not {train_days}")
     origin = data.end if origin is None else origin
     if origin - train_days < data.start - 1e-9:
         raise InvalidInput(
