@@ -38,39 +38,21 @@ from typing import Any
 
 import pytest
 
+from tests.platform.matrix_support import (
+    ADMIN,
+    CONTEXTS,
+    PUBLIC,
+    READ,
+    ROLES,
+    SECRET,
+    SIGNED_IN,
+    WRITE,
+    AreaContext,
+    Rule,
+)
 from tests.platform.web_login import sign_in
 
-PUBLIC = "public"  # anyone, no login (the citizen side, health, login pages)
-SECRET = "secret"  # a shared secret in the path (gateway webhooks); a wrong one answers 404
-SIGNED_IN = "signed_in"  # any signed-in user; no object of an agency in the path
-READ = "read"  # reads what the caller's agency owns or was granted
-WRITE = "write"  # changes something: only the owning agency (a grant is read-only)
-ADMIN = "admin"  # administrators only
-
-ROLES = [
-    "analyst",
-    "supervisor",
-    "desk_officer",
-    "commander",
-    "prosecutor",
-    "oversight_investigator",
-    "wellness_counsellor",
-    "agency_admin",
-    "system_admin",
-    "court_clerk",
-    "internal_affairs",
-]
-CONTEXTS = {"own": "DCI", "granted": "ODPP", "foreign": "FRC"}
 PASSWORD = "correct horse battery staple 42"
-
-
-@dataclass(frozen=True)
-class Rule:
-    access: str
-    body: dict[str, Any] | None = None
-    query: dict[str, str] = field(default_factory=dict)
-    multipart: bool = False
-
 
 RULES: dict[str, Rule] = {
     # --- API ---------------------------------------------------------------------------------
@@ -212,6 +194,26 @@ GET_AND_POST_VIEWS = {
     "otp/",
     "account/tokens/",
 }
+
+
+def _areas() -> list[Any]:
+    """The per-area modules in tests/platform/matrix_areas/ (cases, sharing, oversight, …)."""
+    import pkgutil
+    from importlib import import_module
+
+    from tests.platform import matrix_areas
+
+    return [
+        import_module(f"tests.platform.matrix_areas.{info.name}")
+        for info in pkgutil.iter_modules(matrix_areas.__path__)
+    ]
+
+
+AREAS = _areas()
+for _area in AREAS:
+    RULES.update(_area.RULES)
+    POST_ONLY_VIEWS |= set(getattr(_area, "POST_ONLY_VIEWS", ()))
+    GET_AND_POST_VIEWS |= set(getattr(_area, "GET_AND_POST_VIEWS", ()))
 
 
 def _web_routes() -> Iterator[str]:
@@ -360,8 +362,15 @@ def _build_world(settings: Any) -> World:
         intake.SubmissionInput(category="breakings", description=description, channel="web")
     )
     reference = report.reference
+    area_params: dict[str, str] = {}
+    context = AreaContext(
+        agencies=agencies, users=users, collection=collection, actor=actor, settings=settings
+    )
+    for area in AREAS:
+        area_params.update(area.build(context))
     return World(
         params={
+            **area_params,
             "collection_id": str(collection.pk),
             "entity_id": "dci-p1",
             "node": "dci-p1",
@@ -398,8 +407,9 @@ def _fill(template: str, params: dict[str, str]) -> str:
 def _request(client: Any, key: str, rule: Rule, world: World, headers: dict[str, str]) -> Any:
     api = not key.startswith("web ")
     method, _sep, path = key.removeprefix("web ").partition(" ")
-    url = ("" if api else "/") + _fill(path, world.params)
-    query = {k: _fill(v, world.params) for k, v in rule.query.items()}
+    params = {**world.params, **{name: world.params[k] for name, k in rule.rename.items()}}
+    url = ("" if api else "/") + _fill(path, params)
+    query = {k: _fill(v, params) for k, v in rule.query.items()}
     if method == "GET":
         return client.get(url, query, headers=headers)
     if rule.multipart:
@@ -432,6 +442,7 @@ def fingerprint() -> str:
         list(Tip.objects.order_by("id").values_list("id", "status", "priority")),
         list(Report.objects.order_by("id").values_list("id", "status", "priority")),
         Message.objects.count(),
+        *(area.fingerprint() for area in AREAS),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
