@@ -9,7 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-ORDER = ["import", "resolve", "graph", "money", "hotspots", "intake"]
+ORDER = [
+    "import", "resolve", "graph", "money", "hotspots", "intake",
+    "justice", "oversight", "watchlists", "sharing", "citizen",
+]
 HEADER = """# Benchmarks
 
 Measured, not asserted: each engine has a script in `benchmarks/` that prints its own figures
