@@ -86,6 +86,13 @@ def _writable(user: Any, watchlist_id: int, action: str) -> Watchlist:
     raise PermissionDenied("this watchlist was shared with your agency read-only")
 
 
+def writable_watchlist(user: Any, watchlist_id: int, action: str) -> Watchlist:
+    """The watchlist if the caller's agency may write it; else the refusal is audited and
+    NotFound (not visible) or PermissionDenied (granted read-only) is raised. For a page to
+    check before it reads an upload, so that a refusal does not look like bad input."""
+    return _writable(user, watchlist_id, action)
+
+
 def _require_data_role(user: Any) -> None:
     if not (getattr(user, "is_authenticated", False) and getattr(user, "sees_records", False)):
         raise PermissionDenied("your role does not work with watchlists")

@@ -100,6 +100,7 @@ def import_entries(request: HttpRequest, watchlist_id: int) -> HttpResponse:
     _data_user(request)
     form = forms.ImportForm(request.POST, request.FILES)
     try:
+        services.writable_watchlist(request.user, watchlist_id, "add_entries")
         if not form.is_valid():
             raise InvalidInput("; ".join(str(e) for errs in form.errors.values() for e in errs))
         upload = form.cleaned_data["file"]
