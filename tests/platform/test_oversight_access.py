@@ -251,3 +251,131 @@ def test_wellness_audit_says_a_record_was_read_not_what_it_holds(world: dict[str
         assert SECRET_NOTE not in blob and "Kibera" not in blob and "Juma" not in blob
     stored = Referral.objects.values_list("notes_sealed", flat=True).get(pk=world["referral"].pk)
     assert SECRET_NOTE not in stored and "gAAAA" in stored  # a Fernet token
+
+
+# --- in the authorization matrix's world (tests/platform/matrix_areas/oversight_wellness.py) ---
+
+
+@pytest.fixture
+def matrix_world(db: Any, settings: Any) -> Any:
+    from tests.platform.test_authorization_matrix import _build_world
+
+    return _build_world(settings)
+
+
+def _matrix_request(world: Any, key: str, user: Any) -> Any:
+    """Send the matrix row ``key`` (its body and parameters) as ``user``."""
+    from tests.platform.matrix_areas.oversight_wellness import RULES
+    from tests.platform.test_authorization_matrix import _request
+    from usalama.accounts import services as accounts
+    from usalama.audit.services import Actor
+
+    client = Client()
+    headers: dict[str, str] = {}
+    if key.startswith("web "):
+        login(client, user)
+    else:
+        headers["Authorization"] = f"Bearer {accounts.create_token(Actor(name='t'), user).raw}"
+    return _request(client, key, RULES[key], world, headers)
+
+
+WELLNESS_RECORD_ROWS = [
+    ("GET /api/v1/wellness/referrals/{pk}", 200),
+    ("web GET wellness/referrals/<int:pk>/", 200),
+    ("POST /api/v1/wellness/referrals/{pk}", 200),
+    ("web POST wellness/referrals/<int:pk>/", 302),
+]
+
+
+def test_wellness_firewall_in_matrix(matrix_world: Any) -> None:
+    """Only DCI's wellness counsellor reads or writes DCI's referral: every other role, in
+    DCI, ODPP (which holds DCI's collection grant) or FRC, gets 404 — and never the note."""
+    from tests.platform.matrix_areas.oversight_wellness import SECRET_MESSAGE
+    from tests.platform.matrix_support import CONTEXTS, ROLES
+
+    failures = []
+    for key, ok in WELLNESS_RECORD_ROWS:
+        for context in CONTEXTS:
+            for role in ROLES:
+                user = matrix_world.users[(role, context)]
+                response = _matrix_request(matrix_world, key, user)
+                wanted = ok if (role, context) == ("wellness_counsellor", "own") else 404
+                if response.status_code != wanted:
+                    failures.append(f"{key} as {role}@{context}: {response.status_code}")
+                if wanted == 404 and SECRET_MESSAGE in response.content.decode(errors="replace"):
+                    failures.append(f"{key} as {role}@{context}: the note leaked")
+    # the queues: counsellors see their own agency's referrals only; everyone else 404
+    referral = matrix_world.params["wellness_referral_id"]
+    for context in CONTEXTS:
+        for role in ROLES:
+            user = matrix_world.users[(role, context)]
+            response = _matrix_request(matrix_world, "GET /api/v1/wellness/referrals", user)
+            if role != "wellness_counsellor":
+                if response.status_code != 404:
+                    failures.append(f"referral list as {role}@{context}: {response.status_code}")
+                continue
+            ids = {str(row["id"]) for row in response.json()}
+            if (referral in ids) != (context == "own"):
+                failures.append(f"referral list as {role}@{context}: {sorted(ids)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_oversight_matrix_bodies_succeed_for_the_owner(matrix_world: Any) -> None:
+    """The matrix's write rows are refused for a reason, not for a bad body: the same requests
+    succeed for whoever may write (IPOA's investigator for the complaint, DCI's supervisor for
+    the model, the flagged officer, DCI's counsellor), while DCI — which referred the complaint
+    and reads it through IPOA's share — may not change it."""
+    from usalama.accounts.models import User
+    from usalama.oversight.models import Complaint, ModelVersion, RiskFlag
+    from usalama.wellness.models import Referral
+
+    users, params = matrix_world.users, matrix_world.params
+    complaint = Complaint.objects.get(pk=params["oversight_complaint_id"])
+    assert complaint.agency.code == "IPOA"
+    assert {a.code for a in complaint.shared_with.all()} == {"DCI", "ODPP"}
+    for role in ("analyst", "oversight_investigator"):
+        for key in (
+            "POST /api/v1/oversight/complaints/{pk}/stage",
+            "POST /api/v1/oversight/complaints/{pk}/share",
+            "web POST oversight/complaints/<int:pk>/stage/",
+        ):
+            assert _matrix_request(matrix_world, key, users[(role, "own")]).status_code == 403
+    assert (
+        _matrix_request(
+            matrix_world, "GET /api/v1/oversight/complaints/{pk}", users[("analyst", "own")]
+        ).status_code
+        == 200
+    )
+    ipoa = User.objects.get(username="ipoa.matrix")
+    for key in (
+        "POST /api/v1/oversight/complaints/{pk}/stage",
+        "POST /api/v1/oversight/complaints/{pk}/share",
+    ):
+        assert _matrix_request(matrix_world, key, ipoa).status_code == 200, key
+    complaint.refresh_from_db()
+    assert complaint.stage == "admissibility"
+    assert complaint.shared_with.filter(code="FRC").exists()
+
+    officer = users[("desk_officer", "own")]
+    key = "POST /api/v1/oversight/flags/{pk}/response"
+    assert _matrix_request(matrix_world, key, officer).status_code == 200
+    supervisor = users[("supervisor", "own")]
+    key = "web POST oversight/early-intervention/<int:pk>/"
+    assert _matrix_request(matrix_world, key, supervisor).status_code == 302
+    flag = RiskFlag.objects.get(pk=params["oversight_flag_id"])
+    assert flag.officer_response and flag.status == "in_support"
+    key = "web POST oversight/early-intervention/models/<int:pk>/"
+    assert _matrix_request(matrix_world, key, supervisor).status_code == 302
+    model = ModelVersion.objects.get(pk=params["oversight_model_id"])
+    assert model.signed_off_by == supervisor.username
+
+    counsellor = users[("wellness_counsellor", "own")]
+    assert (
+        _matrix_request(matrix_world, "POST /api/v1/wellness/referrals/{pk}", counsellor).json()[
+            "status"
+        ]
+        == "in_care"
+    )
+    key = "web POST wellness/support/<int:pk>/answer/"
+    assert _matrix_request(matrix_world, key, officer).status_code == 302
+    assert Referral.objects.get(pk=params["wellness_offer_id"]).status == "accepted"
