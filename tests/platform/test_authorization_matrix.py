@@ -54,6 +54,8 @@ from tests.platform.web_login import sign_in
 
 PASSWORD = "correct horse battery staple 42"
 
+_SAID = "Watu wawili wanauza bangi karibu na shule kila jioni baada ya saa kumi."
+
 RULES: dict[str, Rule] = {
     # --- API ---------------------------------------------------------------------------------
     "GET /api/v1/health": Rule(PUBLIC),
@@ -72,11 +74,14 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/collections/{collection_id}/export": Rule(READ, query={"format": "ftm"}),
     "GET /api/v1/audit/events": Rule(ADMIN),
     "GET /api/v1/public/categories": Rule(PUBLIC),
-    "POST /api/v1/public/tips": Rule(PUBLIC, body={"category": "x", "description": ""}),
-    "GET /api/v1/public/tips/{code}": Rule(PUBLIC),
-    "POST /api/v1/public/tips/{code}/messages": Rule(PUBLIC, body={"text": "hello"}),
-    "POST /api/v1/public/reports": Rule(PUBLIC, body={"category": "x", "description": ""}),
-    "GET /api/v1/public/reports/{reference}": Rule(PUBLIC),
+    "POST /api/v1/public/tips": Rule(PUBLIC, body={"category": "robbery", "description": _SAID}),
+    # a tip code or a reference travels in the body, never in the path ("{code}" is filled)
+    "POST /api/v1/public/tips/status": Rule(PUBLIC, body={"code": "{code}"}),
+    "POST /api/v1/public/tips/messages": Rule(PUBLIC, body={"code": "{code}", "text": "hello"}),
+    "POST /api/v1/public/reports": Rule(
+        PUBLIC, body={"category": "breakings", "description": _SAID}
+    ),
+    "POST /api/v1/public/reports/status": Rule(PUBLIC, body={"reference": "{reference}"}),
     "GET /api/v1/intake/queue": Rule(SIGNED_IN),
     "GET /api/v1/intake/tips/{tip_id}": Rule(READ),
     "GET /api/v1/intake/reports/{report_id}": Rule(READ),
@@ -147,17 +152,25 @@ RULES: dict[str, Rule] = {
     "web GET report/": Rule(PUBLIC),
     "web POST report/": Rule(PUBLIC, body={"category": "x"}),
     "web GET tip/": Rule(PUBLIC),
-    "web POST tip/": Rule(PUBLIC, body={"code": "nope"}),
-    "web GET tip/<str:code>/": Rule(PUBLIC),
-    "web POST tip/<str:code>/": Rule(PUBLIC, body={"text": "x"}),
+    # the code travels only in the body (answered by the POST itself, tip/<code>/ is gone)
+    "web POST tip/": Rule(
+        PUBLIC, body={"code": "{code}", "form_token": "{form_token}", "text": "x", "send": "1"}
+    ),
     "web GET intake/triage/": Rule(SIGNED_IN),
     "web GET intake/leader/report/": Rule(SIGNED_IN),
     "web POST intake/leader/report/": Rule(SIGNED_IN, body={"category": "x"}),
     "web GET intake/triage/<str:kind>/<int:item_id>/": Rule(READ),
     "web POST intake/triage/<str:kind>/<int:item_id>/": Rule(WRITE, body={"priority": "high"}),
-    "web POST webhooks/africastalking/sms/<str:secret>/": Rule(SECRET, body={"text": "x"}),
-    "web POST webhooks/africastalking/ussd/<str:secret>/": Rule(SECRET, body={"text": ""}),
-    "web POST webhooks/smssync/<str:secret>/": Rule(SECRET, body={"message": "x"}),
+    # the gateway secret travels in a header (intake/webhooks.py): none, or a wrong one, is 404
+    "web POST webhooks/africastalking/sms/": Rule(
+        SECRET, body={"from": "+254700000001", "text": "x", "id": "m1"}
+    ),
+    "web POST webhooks/africastalking/ussd/": Rule(
+        SECRET, body={"sessionId": "s1", "phoneNumber": "+254700000001", "serviceCode": "*1#"}
+    ),
+    "web POST webhooks/smssync/": Rule(
+        SECRET, body={"from": "+254700000001", "message": "x", "message_id": "m1"}
+    ),
     "web GET ": Rule(SIGNED_IN),
     "web GET login/": Rule(PUBLIC),
     "web POST login/": Rule(PUBLIC, body={"username": "nobody", "password": "wrong"}),
@@ -175,9 +188,9 @@ POST_ONLY_VIEWS = {
     "resolve/review/<int:pair_id>/judge/",
     "resolve/merges/<int:merge_id>/undo/",
     "intake/triage/<str:kind>/<int:item_id>/incident/",
-    "webhooks/africastalking/sms/<str:secret>/",
-    "webhooks/africastalking/ussd/<str:secret>/",
-    "webhooks/smssync/<str:secret>/",
+    "webhooks/africastalking/sms/",
+    "webhooks/africastalking/ussd/",
+    "webhooks/smssync/",
     "logout/",
 }
 GET_AND_POST_VIEWS = {
@@ -187,7 +200,6 @@ GET_AND_POST_VIEWS = {
     "records/imports/",
     "report/",
     "tip/",
-    "tip/<str:code>/",
     "intake/leader/report/",
     "intake/triage/<str:kind>/<int:item_id>/",
     "login/",
@@ -272,6 +284,7 @@ def _build_world(settings: Any) -> World:
     from usalama.accounts import services as accounts
     from usalama.audit.services import Actor
     from usalama.intake import services as intake
+    from usalama.intake.forms import new_form_token
     from usalama.money.models import Account, Alert
     from usalama.network.models import SavedChart
     from usalama.records import services as records
@@ -281,6 +294,8 @@ def _build_world(settings: Any) -> World:
 
     settings.USALAMA_INTAKE_AGENCY = "DCI"
     settings.USALAMA_INTAKE_LOOKUP_DELAY = 0
+    # a secret is configured, so a webhook's 404 below means "wrong or missing", not "unset"
+    settings.USALAMA_GATEWAY_SECRET = "matrix-gateway-secret"
     actor = Actor(name="test")
     agencies = {
         code: accounts.ensure_agency(actor, code=code, name=code, country="KE", kind=kind)
@@ -363,11 +378,11 @@ def _build_world(settings: Any) -> World:
     )
     reference = report.reference
     area_params: dict[str, str] = {}
-    context = AreaContext(
+    area_context = AreaContext(
         agencies=agencies, users=users, collection=collection, actor=actor, settings=settings
     )
     for area in AREAS:
-        area_params.update(area.build(context))
+        area_params.update(area.build(area_context))
     return World(
         params={
             **area_params,
@@ -387,8 +402,9 @@ def _build_world(settings: Any) -> World:
             "kind": "tip",
             "item_id": str(tip.pk),
             "code": code,
+            "form_token": new_form_token(),
             "reference": reference,
-            "secret": "wrong-secret",
+            "secret": "wrong-secret",  # what the webhook rows present (never the real one)
             "fmt": "json",
         },
         users=users,
@@ -410,6 +426,13 @@ def _request(client: Any, key: str, rule: Rule, world: World, headers: dict[str,
     params = {**world.params, **{name: world.params[k] for name, k in rule.rename.items()}}
     url = ("" if api else "/") + _fill(path, params)
     query = {k: _fill(v, params) for k, v in rule.query.items()}
+    # "{name}" in a body's string values (a tip code, a reference) is filled the same way
+    body = {
+        k: re.sub(r"\{(\w+)\}", lambda m: params.get(m.group(1), m.group(0)), v)
+        if isinstance(v, str)
+        else v
+        for k, v in (rule.body or {}).items()
+    }
     if method == "GET":
         return client.get(url, query, headers=headers)
     if rule.multipart:
@@ -418,8 +441,8 @@ def _request(client: Any, key: str, rule: Rule, world: World, headers: dict[str,
         data: dict[str, Any] = {"file": upload, "collection": world.params["collection_id"]}
         return client.post(url, data, headers=headers)
     if api:
-        return client.post(url, rule.body or {}, content_type="application/json", headers=headers)
-    return client.post(url, rule.body or {}, headers=headers)
+        return client.post(url, body, content_type="application/json", headers=headers)
+    return client.post(url, body, headers=headers)
 
 
 def fingerprint() -> str:
@@ -478,7 +501,15 @@ def test_authorization_matrix(world: World, client: Any) -> None:
         if rule.access == PUBLIC:
             ok = response.status_code < 500
         elif rule.access == SECRET:
-            ok = response.status_code == 404
+            # no secret, then a wrong one in each place a gateway may put it: all 404
+            wrong = world.params["secret"]
+            ok = response.status_code == 404 and all(
+                _request(client, key, rule, world, header).status_code == 404
+                for header in (
+                    {"X-Usalama-Gateway-Secret": wrong},
+                    {"Authorization": f"Bearer {wrong}"},
+                )
+            )
         elif api:
             ok = response.status_code == 401
         else:
