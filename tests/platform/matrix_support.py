@@ -13,6 +13,7 @@ SIGNED_IN = "signed_in"  # any signed-in user; no object of an agency in the pat
 READ = "read"  # reads what the caller's agency owns or was granted
 WRITE = "write"  # changes something: only the owning agency (a grant is read-only)
 ADMIN = "admin"  # administrators only
+PEER = "peer"  # another installation: its peer token and signature; none or wrong is 401/403
 
 ROLES = [
     "analyst",

@@ -8,7 +8,8 @@ row in ``RULES`` fails ``test_every_endpoint_has_a_rule``.** To add one, add one
     "GET /api/v1/things/{thing_id}": Rule(READ),               # an API operation
     "web POST things/<int:thing_id>/close/": Rule(WRITE),       # a page (its route pattern)
 
-with the access kind (``PUBLIC``, ``SIGNED_IN``, ``READ``, ``WRITE``, ``ADMIN``, ``SECRET``),
+with the access kind (``PUBLIC``, ``SIGNED_IN``, ``READ``, ``WRITE``, ``ADMIN``, ``SECRET``,
+``PEER``),
 a JSON or form ``body`` for POSTs if it needs one, and — if the path names an object kind the
 world does not have yet — a value in ``World.params``. Path parameters are filled from the
 world by name (``collection_id``, ``pair_id``…). Web keys hold the method(s) the view answers
@@ -41,6 +42,7 @@ import pytest
 from tests.platform.matrix_support import (
     ADMIN,
     CONTEXTS,
+    PEER,
     PUBLIC,
     READ,
     ROLES,
@@ -161,6 +163,8 @@ RULES: dict[str, Rule] = {
     "web POST intake/leader/report/": Rule(SIGNED_IN, body={"category": "x"}),
     "web GET intake/triage/<str:kind>/<int:item_id>/": Rule(READ),
     "web POST intake/triage/<str:kind>/<int:item_id>/": Rule(WRITE, body={"priority": "high"}),
+    # a peer installation's hit/no-hit check (sharing/federation): peer token + signature
+    "POST /api/v1/federation/hitcheck": Rule(PEER, body={}),
     # the gateway secret travels in a header (intake/webhooks.py): none, or a wrong one, is 404
     "web POST webhooks/africastalking/sms/": Rule(
         SECRET, body={"from": "+254700000001", "text": "x", "id": "m1"}
@@ -510,6 +514,11 @@ def test_authorization_matrix(world: World, client: Any) -> None:
                     {"Authorization": f"Bearer {wrong}"},
                 )
             )
+        elif rule.access == PEER:
+            # no token, then a user-looking bearer token that is no peer's: refused, never 5xx
+            ok = response.status_code in (401, 403) and _request(
+                client, key, rule, world, {"Authorization": f"Bearer {world.params['secret']}"}
+            ).status_code in (401, 403)
         elif api:
             ok = response.status_code == 401
         else:
@@ -526,7 +535,7 @@ def test_authorization_matrix(world: World, client: Any) -> None:
             sign_in(web, user)
             bearer = {"Authorization": f"Bearer {world.tokens[(role, context)]}"}
             for key, rule in sorted(RULES.items()):
-                if rule.access in (PUBLIC, SECRET) or key in ("web POST logout/",):
+                if rule.access in (PUBLIC, SECRET, PEER) or key in ("web POST logout/",):
                     continue
                 if rule.access == SIGNED_IN and context != "own":
                     continue  # no agency's object in the path: the context changes nothing
