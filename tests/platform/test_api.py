@@ -228,3 +228,30 @@ def test_hostile_search_strings_never_500(
 ) -> None:
     response = _get(client, "/api/v1/entities", token_for("nps.analyst"), q=query)
     assert response.status_code in (200, 401, 422), (query, response.content[:200])
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    """OpenAPI components are keyed by the schema's class name: two apps defining `AlertOut`
+    silently publish one of them for both (the clients and schemathesis then see the wrong
+    shape)."""
+    import inspect
+    import sys
+    from collections import defaultdict
+
+    import pydantic
+
+    import usalama.api.main  # noqa: F401 - registers every router, importing their schemas
+
+    modules: dict[str, set[str]] = defaultdict(set)
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__name__", "")
+        if not name.startswith("usalama.") or not name.endswith(".api"):
+            continue
+        for attribute, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, pydantic.BaseModel)
+                and value.__module__ == name
+            ):
+                modules[attribute].add(name)
+    assert {k: v for k, v in modules.items() if len(v) > 1} == {}

@@ -15,7 +15,6 @@ Each read of the log is itself an audit event (``audit.read`` / ``audit.export``
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from usalama.accounts.models import Agency, AgencyKind
 from usalama.accounts.roles import Role
 from usalama.audit.models import AuditEvent
 from usalama.audit.services import VerifyResult, record, verify_chain
+from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput, PermissionDenied
 
 OWN_AGENCY_ROLES = (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.INTERNAL_AFFAIRS)
@@ -183,7 +183,7 @@ def export_csv(user: Any, filters: Filters) -> Iterator[str]:
 
     def lines() -> Iterator[str]:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = spreadsheets.writer(out)
         writer.writerow(COLUMNS)
         yield out.getvalue()
         for event in events.iterator(chunk_size=2000):

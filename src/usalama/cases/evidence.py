@@ -9,7 +9,6 @@ every transfer's hash: a changed byte, an altered transfer or a removed one is f
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -37,6 +36,7 @@ from usalama.cases.models import (
     Party,
     reads_cases,
 )
+from usalama.core import spreadsheets
 from usalama.core.errors import (
     IntegrityFailure,
     InvalidInput,
@@ -347,7 +347,7 @@ def build_disclosure(user: Any, case: Case, *, redact: list[str] | None = None) 
         access.refuse(user, case, "disclosure", "only the owner's investigators or a prosecutor")
     terms = [p.name for p in case.parties.filter(role=Party.Role.COMPLAINANT)] + list(redact or [])
     rows = io.StringIO()
-    writer = csv.writer(rows)
+    writer = spreadsheets.writer(rows)
     writer.writerow(["exhibit", "kind", "description", "seal", "file", "sha256", "custody"])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:

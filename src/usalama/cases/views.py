@@ -6,7 +6,6 @@ answers 403 (case visible) or 404 (not visible), as the services decided and aud
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from usalama.analysis.justice import Period, iter_csv_lines
 from usalama.audit.services import record
 from usalama.cases import access, charts, evidence, forms, services
 from usalama.cases.models import Case, MlaRequest, Party, reads_cases
+from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied, UsalamaError
 
 Action = Callable[..., None]
@@ -414,7 +414,7 @@ def justice_csv(request: HttpRequest) -> HttpResponse:
 
     figures = compute_kpis(services.event_log(request.user), period)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = spreadsheets.writer(buffer, lineterminator="\n")
     writer.writerow(["kpi", "value"])
     for key, value in figures.items():
         if isinstance(value, dict):

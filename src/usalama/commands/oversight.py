@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput
 
 app = typer.Typer(
@@ -111,7 +112,7 @@ def score_command(
         _, _, scores = oversight.score(data, when, model=model)
         progress.update(task, advance=1)
     with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = spreadsheets.writer(handle)
         writer.writerow(["officer_id", "score", "top_factors"])
         for item in scores:
             writer.writerow(
@@ -216,7 +217,7 @@ def outcomes_command(
     when = parse_date(as_of, "--as-of")
     data = oversight.load(officers, complaints, force, units)
     frame = oversight.outcomes_at(data, when)
-    frame.write_csv(out)
+    spreadsheets.defuse_frame(frame).write_csv(out)
     typer.echo(
         f"{frame.height} officers, {int(frame['adverse'].sum())} with an adverse event -> {out}"
     )

@@ -3,11 +3,12 @@ delete expired ANPR sightings."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import typer
+
+from usalama.core import spreadsheets
 
 app = typer.Typer(
     help="Watchlist screening: records against wanted persons, sanctions, plates and wallets.",
@@ -77,7 +78,7 @@ def generate_command(
             for row in rows:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     with (out / "truth.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = spreadsheets.writer(handle)
         writer.writerow(["record_id", "entry_id"])
         writer.writerows(sorted(test_set.truth))
     typer.echo(

@@ -15,7 +15,6 @@ Idempotent: a collection that already holds calls is left as it is.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import random
@@ -27,6 +26,7 @@ from django.utils import timezone
 from pyproj import Transformer
 
 from usalama.audit.services import Actor
+from usalama.core import spreadsheets
 from usalama.data.geo import read_geo_csv
 from usalama.demo.stages import DemoContext, Tip
 from usalama.policing import incidents
@@ -248,7 +248,7 @@ def write_calls(city: City, seed: int, now: dt.datetime, folder: Path) -> Path:
     path = folder / f"{city.key}.csv"
     serial = 0
     with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
+        writer = spreadsheets.writer(out)
         writer.writerow(COLUMNS)
         for day in range(HISTORY_DAYS + 1):
             midnight = start + dt.timedelta(days=day)

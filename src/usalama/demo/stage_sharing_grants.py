@@ -39,6 +39,14 @@ GRANTS: tuple[tuple[str, str], ...] = (
     ("dci-investigations", "FRC"),
     ("frc-str", "DCI"),
 )
+# H3 collections open to a recipient's user only after that user has accepted the
+# originator's conditions (docs/sharing.md): the demo's analysts have accepted them, so their
+# pooled link charts reach the FRC's reports; the acknowledgement is in the dissemination log.
+ACKNOWLEDGED: tuple[tuple[str, str], ...] = (
+    ("frc-str", "nps.analyst"),
+    ("frc-str", "dci.analyst"),
+)
+
 POOLED_COLLECTION = "nps-arrests"
 POOLED_SOURCE = "demo: pooled suspect arrested in Eastleigh"
 
@@ -65,6 +73,18 @@ def _grant(context: DemoContext, key: str, agency_code: str) -> None:
         )
 
 
+def _acknowledge(context: DemoContext, key: str, username: str) -> None:
+    from usalama.sharing import services as sharing
+
+    collection = context.collections.get(key)
+    user = context.users.get(username)
+    if collection is None or user is None or collection.handling != "H3":
+        return
+    grant = CollectionGrant.objects.filter(collection=collection, agency_id=user.agency_id).first()
+    if grant is not None:
+        sharing.acknowledge(user, grant.pk)  # idempotent: a second run records nothing
+
+
 def _pooled_suspect(context: DemoContext) -> dict[str, Any]:
     scenario = context.world.scenarios["cross_agency_suspect"]
     dci = context.world.record(scenario["records"]["DCI"]).entity["properties"]
@@ -89,6 +109,8 @@ def _pooled_suspect(context: DemoContext) -> dict[str, Any]:
 def populate(context: DemoContext) -> list[Tip]:
     for key, agency_code in GRANTS:
         _grant(context, key, agency_code)
+    for key, username in ACKNOWLEDGED:
+        _acknowledge(context, key, username)
     collection = context.collections.get(POOLED_COLLECTION)
     if collection is None or "cross_agency_suspect" not in context.world.scenarios:
         return []

@@ -37,7 +37,7 @@ class FollowUpIn(Schema):
     code: str = Field(..., max_length=60)
 
 
-class StatusOut(Schema):
+class ComplaintStatusOut(Schema):
     reference: str
     stage: str
     stage_label: str
@@ -180,7 +180,7 @@ def file_complaint(request: HttpRequest, body: PublicComplaintIn) -> tuple[int, 
     return 201, {"reference": complaint.reference, "follow_up_code": code}
 
 
-@public_router.post("/oversight/public/follow-up", response=StatusOut)
+@public_router.post("/oversight/public/follow-up", response=ComplaintStatusOut)
 def follow_up(request: HttpRequest, body: FollowUpIn) -> dict[str, str]:
     c = services.complaint_by_code(body.code)
     return {

@@ -145,7 +145,7 @@ def list_entries(request: HttpRequest, watchlist_id: int) -> list[dict[str, Any]
     ]
 
 
-class AlertOut(Schema):
+class WatchlistAlertOut(Schema):
     id: int
     origin: str
     status: str
@@ -180,7 +180,7 @@ def _alert(alert: WatchlistAlert) -> dict[str, Any]:
     }
 
 
-@router.get("/alerts", response=list[AlertOut])
+@router.get("/alerts", response=list[WatchlistAlertOut])
 def list_alerts(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     return [_alert(a) for a in services.inbox(request.user, status)]
 
@@ -190,7 +190,7 @@ class DecisionIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-@router.post("/alerts/{alert_id}/decision", response=AlertOut)
+@router.post("/alerts/{alert_id}/decision", response=WatchlistAlertOut)
 def decide(request: HttpRequest, alert_id: int, payload: DecisionIn) -> dict[str, Any]:
     services.decide(request.user, alert_id, payload.status, payload.note)
     return _alert(services.get_alert(request.user, alert_id))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput
 
 COLUMNS = ("case_id", "accused_id", "event", "time", "detail")
@@ -133,7 +134,7 @@ def read_events_file(path: str | Path) -> list[Event]:
 def iter_csv_lines(events: Iterable[Event]) -> Iterator[str]:
     """The log as CSV lines (header first), readable back by ``read_events``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = spreadsheets.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     yield buffer.getvalue()
     for event in events:

@@ -56,6 +56,9 @@ class Period:
             raise InvalidInput(f"unknown time zone {tz!r}") from None
         if end <= start:
             raise InvalidInput(f"--to ({end}) must be after --from ({start})")
+        if start.year < 1900 or end.year > 9000:
+            # far dates overflow once shifted to UTC, and no justice record is that old
+            raise InvalidInput(f"the period {start} to {end} is outside the years 1900 to 9000")
         # midnights in the zone, held in UTC: comparisons with fixed offsets are cheaper
         return cls(
             datetime.combine(start, time(), zone).astimezone(UTC),
