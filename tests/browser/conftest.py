@@ -41,13 +41,20 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
+def playwright_session() -> Iterator[Any]:
+    """The one Playwright driver of the session (a second `sync_playwright()` cannot start
+    while one runs): tests that launch a browser of their own launch it from this one."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_session: Any) -> Iterator[Browser]:
+    browser = launch_chromium(playwright_session)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ filters the audit log by officer. Screenshots go to docs/screenshots/.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -95,9 +96,13 @@ def test_offline_base_map_draws_counties_and_towns(demo_server: Any, page: Any) 
         window.usalamaBasemap.standalone(div);
     }"""
     )
-    page.wait_for_function(
-        "document.querySelectorAll('#basemap-demo .leaflet-basemap-pane path').length >= 47"
-    )
+    # polled from here: wait_for_function evaluates a string in the page, which the CSP forbids
+    deadline = time.monotonic() + 30
+    while page.evaluate(
+        "document.querySelectorAll('#basemap-demo .leaflet-basemap-pane path').length"
+    ) < 47:
+        assert time.monotonic() < deadline, "the base map drew fewer than 47 counties"
+        page.wait_for_timeout(250)
     page.wait_for_selector("#basemap-demo .basemap-place")
     assert (
         "OpenStreetMap" in page.locator("#basemap-demo .leaflet-control-attribution").inner_text()

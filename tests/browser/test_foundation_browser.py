@@ -7,6 +7,8 @@ NPS analyst with a TOTP code, searches, opens an entity page and switches to Swa
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
+from typing import Any
 
 import pytest
 
@@ -23,10 +25,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         yield {"base": base, "secret": secrets["nps.analyst"], "var": str(var_dir)}
 
 
-def test_login_search_entity_swahili(server: dict[str, str]) -> None:
-    from playwright.sync_api import sync_playwright
+def test_login_search_entity_swahili(playwright_session: Any, server: dict[str, str]) -> None:
 
-    with sync_playwright() as p:
+    with nullcontext(playwright_session) as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(server["base"] + "/")

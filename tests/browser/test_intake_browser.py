@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
+from contextlib import nullcontext
+from typing import Any
 
 import pytest
 
@@ -51,11 +53,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, objec
         yield {"base": base, "var": str(var_dir), "env": env}
 
 
-def test_anonymous_tip_in_swahili_without_javascript(server: dict[str, object]) -> None:
-    from playwright.sync_api import sync_playwright
+def test_anonymous_tip_in_swahili_without_javascript(
+    playwright_session: Any, server: dict[str, object]
+) -> None:
 
     base = str(server["base"])
-    with sync_playwright() as p:
+    with nullcontext(playwright_session) as p:
         browser = launch_chromium(p)
         context = browser.new_context(
             java_script_enabled=False, viewport={"width": 420, "height": 900}, locale="sw-KE"

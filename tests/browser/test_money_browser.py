@@ -8,6 +8,8 @@ scenario's alert and follows the trace bank → M-Pesa → crypto; saves a scree
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
+from typing import Any
 
 import pytest
 
@@ -34,8 +36,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         yield {"base": base, "secret": secrets["frc.analyst"]}
 
 
-def test_alert_to_trace_across_channels(server: dict[str, str]) -> None:
-    from playwright.sync_api import sync_playwright
+def test_alert_to_trace_across_channels(playwright_session: Any, server: dict[str, str]) -> None:
 
     from usalama.demo import generate_world
 
@@ -45,7 +46,7 @@ def test_alert_to_trace_across_channels(server: dict[str, str]) -> None:
         0
     ]
     wallet = world.record(scenario["crypto_wallet"]).entity["properties"]["publicKey"][0]
-    with sync_playwright() as p:
+    with nullcontext(playwright_session) as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1500})
         page.goto(server["base"] + "/")

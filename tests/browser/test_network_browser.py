@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,10 +72,9 @@ def _pick(page: object, box: str, name: str) -> None:
     item.click()
 
 
-def test_find_hidden_path_across_agencies(server: dict[str, str]) -> None:
-    from playwright.sync_api import sync_playwright
+def test_find_hidden_path_across_agencies(playwright_session: Any, server: dict[str, str]) -> None:
 
-    with sync_playwright() as p:
+    with nullcontext(playwright_session) as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1500, "height": 950})
         errors: list[str] = []

@@ -8,6 +8,8 @@ TOTP code, and screenshots the response-time dashboard and the Portland forecast
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
+from typing import Any
 
 import pytest
 
@@ -62,10 +64,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         yield {"base": base, "secret": secrets["nps.commander"]}
 
 
-def test_response_times_and_portland_forecast_map(server: dict[str, str]) -> None:
-    from playwright.sync_api import sync_playwright
+def test_response_times_and_portland_forecast_map(
+    playwright_session: Any, server: dict[str, str]
+) -> None:
 
-    with sync_playwright() as p:
+    with nullcontext(playwright_session) as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(server["base"] + "/")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,12 +47,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
 
 
 def test_upload_watch_the_job_download_errors_and_export(
-    server: dict[str, str], tmp_path: Path
+    playwright_session: Any, server: dict[str, str], tmp_path: Path
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base = server["base"]
-    with sync_playwright() as p:
+    with nullcontext(playwright_session) as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         page.goto(base + "/")
