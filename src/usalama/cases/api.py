@@ -18,6 +18,7 @@ from usalama.audit.services import record
 from usalama.cases import services
 from usalama.cases.models import Case, ChainEvent, reads_cases
 from usalama.core.errors import NotFound
+from usalama.core.moments import Moment
 
 router = Router(tags=["cases"])
 # ``from`` is a Python keyword: aliased query parameters (module-level, for ruff's B008).
@@ -55,7 +56,7 @@ class CaseDetailOut(CaseOut):
 
 class EventIn(Schema):
     kind: str
-    occurred_at: dt.datetime
+    occurred_at: Moment
     accused_entity_id: str | None = None
     detail: str = ""
     note: str = ""

@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from usalama.core.errors import InvalidInput
+from usalama.core.moments import Moment
 from usalama.intake import services, staff, throttle
 from usalama.intake.categories import CATEGORIES
 from usalama.intake.models import Channel
@@ -32,7 +33,7 @@ class TipIn(Schema):
     category: str
     description: str
     location_text: str | None = None
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     county: str | None = None
     sub_county: str | None = None
     ward: str | None = None

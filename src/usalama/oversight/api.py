@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from usalama.core.errors import NotFound
+from usalama.core.moments import Moment
 from usalama.oversight import factors, services
 from usalama.oversight.models import AllegationCategory, Complaint, RiskFlag
 
@@ -22,7 +23,7 @@ class PublicComplaintIn(Schema):
     category: str = AllegationCategory.OTHER
     place: str = Field("", max_length=200)
     station: str = Field("", max_length=200)
-    occurred_at: dt.datetime | None = None
+    occurred_at: Moment | None = None
     officer: str = Field("", max_length=200)
     name: str = Field("", max_length=200)
     phone: str = Field("", max_length=40)
@@ -255,7 +256,7 @@ class ReferralIn(Schema):
     description: str = Field(..., min_length=10, max_length=5000)
     place: str = Field("", max_length=200)
     station: str = Field("", max_length=200)
-    occurred_at: dt.datetime | None = None
+    occurred_at: Moment | None = None
     category: str = AllegationCategory.OTHER
     service_number: str = Field("", max_length=40)
 

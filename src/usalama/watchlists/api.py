@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from usalama.core.moments import Moment
 from usalama.watchlists import services
 from usalama.watchlists.models import Watchlist, WatchlistAlert
 
@@ -17,7 +18,7 @@ router = Router(tags=["watchlists"])
 class SightingIn(Schema):
     plate: str = Field(..., min_length=1, max_length=40)
     camera_id: str = Field(..., min_length=1, max_length=100)
-    time: datetime
+    time: Moment
     lat: float = Field(..., ge=-90, le=90)
     lon: float = Field(..., ge=-180, le=180)
 
