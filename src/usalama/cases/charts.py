@@ -5,24 +5,17 @@ matplotlib draws text as paths, so labels taken from data cannot inject markup.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import matplotlib
+
+from usalama.core.svg import figure_svg
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 COLOURS = ("#0b5d4b", "#d08a1c", "#5b6475")
 
-
-def _svg(figure: object) -> str:
-    buffer = io.StringIO()
-    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "usalama"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
-    plt.close(figure)  # type: ignore[arg-type]
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
 
 
 def monthly(
@@ -57,4 +50,4 @@ def monthly(
     axes.tick_params(labelsize=8)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=8, frameon=False)
-    return _svg(figure)
+    return figure_svg(figure)

@@ -6,24 +6,17 @@ beat names) cannot inject markup into the page.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import matplotlib
+
+from usalama.core.svg import figure_svg
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 COLOURS = ("#0b5d4b", "#d08a1c")
 
-
-def _svg(figure: object) -> str:
-    buffer = io.StringIO()
-    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "usalama"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
-    plt.close(figure)  # type: ignore[arg-type]
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
 
 
 def bars(
@@ -51,7 +44,7 @@ def bars(
     axes.tick_params(labelsize=8)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=8, frameon=False)
-    return _svg(figure)
+    return figure_svg(figure)
 
 
 def lines(
@@ -78,4 +71,4 @@ def lines(
     axes.tick_params(labelsize=8)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=8, frameon=False)
-    return _svg(figure)
+    return figure_svg(figure)
