@@ -9,10 +9,12 @@ over within the lease time and finishes it: every entity and statement once, not
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,6 +34,7 @@ CLAIMS = "SELECT worker_ids FROM django_tasks_database_dbtaskresult"
 QUEUE_IMPORT = """
 import django, sys; django.setup()
 from pathlib import Path
+from typing import Any
 from usalama.accounts.models import Agency, User
 from usalama.audit.services import Actor
 from usalama.records import jobs, services
@@ -112,3 +115,48 @@ def test_killed_workers_import_is_taken_over_by_another_host(
         (expected_statements(entities, "people"),)
     ]
     _integrity(var)
+
+
+def test_a_job_is_abandoned_only_when_its_worker_is_gone(settings: Any) -> None:
+    from usalama.records.worker import _abandoned, worker_id
+
+    settings.USALAMA_WORKER_HOST = "host-a"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    assert _abandoned([f"host-a:{gone.pid}"], leased={f"host-a:{gone.pid}"})  # dead here
+    assert not _abandoned([worker_id()], leased=set())  # this very worker
+    assert not _abandoned(["host-b:123"], leased={"host-b:123"})  # elsewhere, lease renewed
+    assert _abandoned(["host-b:123"], leased=set())  # elsewhere, lease ran out
+    assert _abandoned(["host-b:9", "host-c:7"], leased={"host-b:9"})  # the last claim counts
+    assert not _abandoned([], leased=set())
+
+
+ENQUEUE = """
+import django; django.setup()
+from django_tasks_db.models import DBTaskResult
+from usalama.records.tasks import run_import_job
+DBTaskResult.objects.filter(id=run_import_job.enqueue(0).id).delete()
+"""
+
+
+@pytest.mark.django_db
+def test_a_queued_job_wakes_idle_workers_on_postgresql() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; SQLite workers poll")
+    import psycopg
+
+    from usalama.records.worker import NOTIFY_CHANNEL
+
+    params = connection.get_connection_params()
+    keep = {"dbname", "host", "port", "user", "password"}
+    url = f"postgresql://{params['user']}@{params['host']}:{params['port']}/{params['dbname']}"
+    with psycopg.connect(
+        **{k: v for k, v in params.items() if k in keep}, autocommit=True
+    ) as listener:
+        listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        # Queued by another process, which commits (the test's own transaction never does).
+        env = {**os.environ, "USALAMA_DATABASE_URL": url}
+        subprocess.run([sys.executable, "-c", ENQUEUE], env=env, check=True, timeout=120)
+        assert list(listener.notifies(timeout=5, stop_after=1)), "no NOTIFY for a queued job"
