@@ -347,3 +347,8 @@ USALAMA_AUDIT_CHECKPOINTS = os.environ.get(
     "USALAMA_AUDIT_CHECKPOINTS", str(VAR_DIR / "audit" / "checkpoints.jsonl")
 )
 USALAMA_AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("USALAMA_AUDIT_CHECKPOINT_SECONDS", "3600"))
+# Background workers: a worker renews its lease every lease/4 seconds; a job whose worker's
+# lease is older than this is taken over by a worker on any host. The host name in a worker's
+# id defaults to the machine's (set it where several containers share one hostname).
+USALAMA_WORKER_LEASE_SECONDS = float(os.environ.get("USALAMA_WORKER_LEASE_SECONDS", "60"))
+USALAMA_WORKER_HOST = os.environ.get("USALAMA_WORKER_HOST", "")

@@ -63,7 +63,12 @@ def _serve_with_worker(*, host: str, port: int, workers: int, threads: int) -> N
 
 
 def worker(
-    interval: Annotated[float, typer.Option(help="Seconds between looks at an empty queue.")] = 1.0,
+    interval: Annotated[
+        float,
+        typer.Option(
+            help="Longest wait between looks at an empty queue (PostgreSQL wakes it at once)."
+        ),
+    ] = 0.5,
     batch: Annotated[bool, typer.Option("--batch", help="Run what is queued, then exit.")] = False,
 ) -> None:
     """Run background jobs (imports uploaded on the web or the API) until stopped."""

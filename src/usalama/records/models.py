@@ -301,3 +301,18 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.pk} of {self.file_name}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running background worker's lease: renewed every few seconds while it lives.
+
+    A job claimed by a worker whose heartbeat is older than the lease is handed back to the
+    queue by any other worker, on any host (``records.worker.resume_abandoned``).
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id}"
