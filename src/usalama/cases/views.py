@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from usalama.analysis.justice import Period, iter_csv_lines
 from usalama.audit.services import record
-from usalama.cases import access, charts, evidence, forms, redaction, services
+from usalama.cases import access, charts, evidence, forms, panels, redaction, services
 from usalama.cases.models import Case, MlaRequest, Party, reads_cases
 from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied, UsalamaError
@@ -154,6 +154,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         }
     if context["may_disclose"]:
         context["disclosure_form"] = forms.DisclosureForm(auto_id="disclosure_%s")
+    context["panels"] = panels.render_all(request, case, owner)
     return render(request, "cases/case.html", context)
 
 
