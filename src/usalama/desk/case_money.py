@@ -92,8 +92,8 @@ class MoneyTraceForm(forms.Form):
             (a.pk, f"{a.label} · {a.holder_name or a.provider or a.get_kind_display()}")
             for a in accounts
         ]
-        self.fields["since"].widget.input_type = "date"  # type: ignore[attr-defined]
-        self.fields["until"].widget.input_type = "date"  # type: ignore[attr-defined]
+        for name in ("since", "until"):
+            self.fields[name].widget.input_type = "date"
 
 
 def _seed(user: Any, account_id: int | None, identifier: str) -> Account:
@@ -276,7 +276,7 @@ def attach_view(request: HttpRequest, case: Case) -> None:
     form = MoneyTraceForm(request.POST, accounts=candidate_accounts(request.user, case))
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
-        raise InvalidInput(f"{field}: {' '.join(errors)}")
+        raise InvalidInput(f"{field}: {' '.join(str(error) for error in errors)}")
     data = form.cleaned_data
     attach(
         request.user,

@@ -633,15 +633,13 @@ def trace(
         and t.source_account_id != t.target_account_id
     ]
     view = tracing.build_view(seed, direction, model, hops, result, transfers, accounts, ids, own)
+    window = f"from={since or ''} to={until or ''}"
     record(
         user,
         "money.trace",
         object_type="money.account",
         object_id=seed.pk,
-        query=(
-            f"direction={direction} model={model} hops={hops} "
-            f"from={since or ''} to={until or ''}"
-        ),
+        query=f"direction={direction} model={model} hops={hops} {window}",
         details={"accounts": len(view.accounts), "transfers": len(view.steps)},
     )
     view.since, view.until = since, until
