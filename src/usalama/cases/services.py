@@ -23,6 +23,7 @@ from usalama.analysis.justice import (
     Period,
     RemandSpell,
     compute_kpis,
+    compute_kpis_series,
     court_clock_breaches,
     open_remands,
 )
@@ -524,8 +525,7 @@ def dashboard(
 
 
 def monthly_series(user: Any, months: list[Period]) -> list[dict[str, Any]]:
-    log = event_log(user)
-    return [compute_kpis(log, month) for month in months]
+    return compute_kpis_series(event_log(user), months)
 
 
 # --- money traces (computed by delivery code, stored and guarded here) -------------------------

@@ -25,6 +25,7 @@ from usalama.analysis.justice import (
     compute_kpis,
     compute_kpis_file,
     compute_kpis_reference,
+    compute_kpis_series,
     iter_csv_lines,
 )
 from usalama.core.errors import InvalidInput
@@ -67,6 +68,14 @@ PERIODS = (
 @given(logs(), st.sampled_from(PERIODS))
 def test_duckdb_engine_equals_the_reference(events: list[Event], period: Period) -> None:
     assert compute_kpis(events, period) == compute_kpis_reference(events, period)
+
+
+@hsettings(max_examples=20, deadline=None, derandomize=True)
+@given(logs())
+def test_a_series_of_periods_equals_each_period_alone(events: list[Event]) -> None:
+    assert compute_kpis_series(events, list(PERIODS)) == [
+        compute_kpis_reference(events, period) for period in PERIODS
+    ]
 
 
 @hsettings(max_examples=25, deadline=None, derandomize=True)

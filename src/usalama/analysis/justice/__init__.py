@@ -27,6 +27,7 @@ from usalama.analysis.justice.kpis import (
     Period,
     compute_kpis,
     compute_kpis_file,
+    compute_kpis_series,
 )
 from usalama.analysis.justice.reference import compute_kpis_reference
 
@@ -44,6 +45,7 @@ __all__ = [
     "compute_kpis",
     "compute_kpis_file",
     "compute_kpis_reference",
+    "compute_kpis_series",
     "court_clock_breaches",
     "iter_csv_lines",
     "open_remands",

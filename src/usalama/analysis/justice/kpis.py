@@ -280,6 +280,11 @@ def _figures(connection: duckdb.DuckDBPyConnection, period: Period) -> dict[str,
 
 def compute_kpis(events: Iterable[Event], period: Period) -> dict[str, Any]:
     """Every KPI of the issue, keyed exactly as the CLI's JSON."""
+    return compute_kpis_series(events, [period])[0]
+
+
+def compute_kpis_series(events: Iterable[Event], periods: list[Period]) -> list[dict[str, Any]]:
+    """The KPIs of one log over several periods (e.g. months), the log loaded into DuckDB once."""
     log = list(events)
     frame = pl.DataFrame(
         {
@@ -293,7 +298,7 @@ def compute_kpis(events: Iterable[Event], period: Period) -> dict[str, Any]:
     )
     with _connection() as connection:
         connection.register("log", frame)
-        return _figures(connection, period)
+        return [_figures(connection, period) for period in periods]
 
 
 def _allowed_pairs() -> list[tuple[str, str]]:
