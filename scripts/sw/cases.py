@@ -197,6 +197,73 @@ SW = {
     "Record the request": "Rekodi ombi",
     "seized by": "kimekamatwa na",
     "Update": "Sasisha",
+    "Black out image regions": "Ficha maeneo ya picha",
+    "One line a region: EXHIBIT | FILE | left,top,right,bottom in pixels (e.g. P-1 | photo.jpg | 40,10,220,60).": "Mstari mmoja kwa kila eneo: KIELELEZO | FAILI | kushoto,juu,kulia,chini kwa pikseli (k.m. P-1 | photo.jpg | 40,10,220,60).",
+    "regions, line %(line)d: expected EXHIBIT | FILE | left,top,right,bottom": "maeneo, mstari %(line)d: ilitarajiwa KIELELEZO | FAILI | kushoto,juu,kulia,chini",
+    "regions, line %(line)d: the coordinates must be whole pixels": "maeneo, mstari %(line)d: viwianishi lazima viwe pikseli kamili",
+    "regions, line %(line)d: expected 0 ≤ left < right and 0 ≤ top < bottom": "maeneo, mstari %(line)d: ilitarajiwa 0 ≤ kushoto < kulia na 0 ≤ juu < chini",
+    "regions: %(box)s lies outside the %(w)d×%(h)d picture": "maeneo: %(box)s liko nje ya picha ya %(w)d×%(h)d",
+    "regions: %(file)s is not a JPEG or PNG image": "maeneo: %(file)s si picha ya JPEG au PNG",
+    "the text's encoding could not be read, so it cannot be redacted": "usimbaji wa maandishi haukusomeka, kwa hivyo hayawezi kufichwa",
+    "the HTML hides a redaction term in character references": "HTML inaficha neno la kufichwa ndani ya marejeo ya herufi",
+    "a redaction term was still found after redaction": "neno la kufichwa bado lilipatikana baada ya kuficha",
+    "an attachment of type %(type)s contains a redaction term": "kiambatisho cha aina %(type)s kina neno la kufichwa",
+    "not a JPEG or PNG image, so it cannot be redacted": "si picha ya JPEG au PNG, kwa hivyo haiwezi kufichwa",
+    "the image is too large to redact": "picha ni kubwa mno kufichwa",
+    "the image could not be read, so it cannot be redacted": "picha haikusomeka, kwa hivyo haiwezi kufichwa",
+    "the PDF could not be read, so it cannot be checked for terms": "PDF haikusomeka, kwa hivyo haiwezi kukaguliwa kwa maneno",
+    "the PDF contains a redaction term and a PDF's text cannot be removed reliably": "PDF ina neno la kufichwa na maandishi ya PDF hayawezi kuondolewa kwa uhakika",
+    "the PDF has no text layer to check for the redaction terms": "PDF haina safu ya maandishi ya kukagua maneno ya kufichwa",
+    "the file contains a redaction term in a format that cannot be redacted": "faili ina neno la kufichwa katika muundo usioweza kufichwa",
+    "Account of a person of the case": "Akaunti ya mtu wa kesi",
+    "or an account, wallet or phone number of the ledger": (
+        "au akaunti, pochi au nambari ya simu ya leja"
+    ),
+    "Forward (where the money went)": "Mbele (pesa zilikokwenda)",
+    "Backward (where it came from)": "Nyuma (pesa zilikotoka)",
+    "Haircut": "Mgawanyo wa uwiano",
+    "Poison": "Sumu (yote imechafuka)",
+    "First in, first out": "Inayoingia kwanza, inatoka kwanza",
+    "account: not in the ledger your agency sees": (
+        "akaunti: haimo katika leja ambayo taasisi yako inaona"
+    ),
+    "account: choose an account or type its number": (
+        "akaunti: chagua akaunti au andika nambari yake"
+    ),
+    "account: no account %(identifier)s in the ledger your agency sees": (
+        "akaunti: hakuna akaunti %(identifier)s katika leja ambayo taasisi yako inaona"
+    ),
+    "account: %(identifier)s names several accounts; choose one from the list": (
+        "akaunti: %(identifier)s inataja akaunti kadhaa; chagua moja kwenye orodha"
+    ),
+    "Money trace attached to the case.": "Ufuatiliaji wa pesa umeambatishwa kwenye kesi.",
+    "Money trace removed from the case.": "Ufuatiliaji wa pesa umeondolewa kwenye kesi.",
+    "Money traces": "Ufuatiliaji wa pesa",
+    "Forward from": "Mbele kutoka",
+    "Backward from": "Nyuma kutoka",
+    "Total traced": "Jumla iliyofuatiliwa",
+    "Accounts reached": "Akaunti zilizofikiwa",
+    "Window": "Kipindi",
+    "all transfers": "miamala yote",
+    "Attached by %(who)s on %(when)s; the figures are those of that moment.": (
+        "Imeambatishwa na %(who)s tarehe %(when)s; takwimu ni za wakati huo."
+    ),
+    "Open the full trace": "Fungua ufuatiliaji kamili",
+    "The ledger behind this trace is not shared with your agency.": (
+        "Leja ya ufuatiliaji huu haijashirikiwa na taasisi yako."
+    ),
+    "Remove from the case": "Ondoa kwenye kesi",
+    "No money trace attached.": "Hakuna ufuatiliaji wa pesa ulioambatishwa.",
+    "Attach a money trace": "Ambatisha ufuatiliaji wa pesa",
+    "Trace and attach": "Fuatilia na uambatishe",
+    "The trace runs over the ledger your agency sees; the case keeps its summary, which the "
+    "agencies it is shared with can read.": (
+        "Ufuatiliaji unapitia leja ambayo taasisi yako inaona; kesi inahifadhi muhtasari wake, "
+        "ambao taasisi ilizoshirikiwa nazo zinaweza kusoma."
+    ),
+    "%(name)s: a date as YYYY-MM-DD, not %(value)s": (
+        "%(name)s: tarehe kama YYYY-MM-DD, si %(value)s"
+    ),
 }
 
 PLURALS = {

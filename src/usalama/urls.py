@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from usalama.api.main import api
+from usalama.desk import case_money as desk_case_money
 from usalama.desk import incidents as desk_incidents
 from usalama.desk import views as desk_views
 
@@ -20,6 +21,16 @@ urlpatterns = [
     path("policing/", include("usalama.policing.urls")),
     path("money/", include("usalama.money.urls")),
     path("resolve/", include("usalama.resolve.urls")),
+    path(
+        "cases/<slug:reference>/money-traces/",
+        desk_case_money.attach_view,
+        name="case_money",
+    ),
+    path(
+        "cases/<slug:reference>/money-traces/<int:trace_id>/remove/",
+        desk_case_money.remove_view,
+        name="case_money_remove",
+    ),
     path("cases/", include("usalama.cases.urls")),
     path("watchlists/", include("usalama.watchlists.urls")),
     path("records/", include("usalama.records.urls")),

@@ -3,7 +3,8 @@
 A DCI investigator opens a case, adds the accused, records the arrest, registers an exhibit
 and shares the case with the ODPP and the Judiciary; the prosecutor records the charge
 decision; the court clerk the judgment; an NPS analyst (not shared) gets 404. Screenshots of
-the case page and the justice dashboard, in English and Swahili.
+the case page and the justice dashboard, in English and Swahili. The demo's laundering case
+shows its money trail (owner, prosecutor read-only, outsider 404; screenshot).
 """
 
 from __future__ import annotations
@@ -175,4 +176,36 @@ def test_a_case_from_arrest_to_judgment(
     _swahili(supervisor)
     supervisor.screenshot(path=str(SCREENSHOTS / "justice_sw.png"), full_page=True)
     for page in (investigator, prosecutor, clerk, outsider, supervisor):
+        page.context.close()
+
+
+def test_the_case_page_shows_its_money_trail(demo_server: DemoServer, chromium: Any) -> None:
+    """DCI-DEMO-002 (laundering the planted money trail): the trace is on the case page."""
+    url = demo_server.base + "/cases/DCI-DEMO-002/"
+    investigator = _as(chromium, demo_server, "dci.analyst")
+    investigator.goto(url)
+    panel = investigator.locator("#money-traces")
+    assert panel.locator(".money-trace").count() >= 1
+    text = panel.inner_text()
+    assert "Total traced" in text and "KES" in text and "Accounts reached" in text
+    assert panel.locator("svg").count() >= 1
+    assert investigator.locator("#attach-money-trace").count() == 1  # the owner may attach
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    panel.scroll_into_view_if_needed()
+    panel.screenshot(path=str(SCREENSHOTS / "case_money_en.png"))
+    panel.locator("text=Open the full trace").first.click()
+    investigator.wait_for_url("**/money/trace/**")
+    assert investigator.locator("#seed-amount").count() == 1
+
+    prosecutor = _as(chromium, demo_server, "odpp.prosecutor")
+    prosecutor.goto(url)
+    shared = prosecutor.locator("#money-traces")
+    assert "Total traced" in shared.inner_text()
+    assert prosecutor.locator("#attach-money-trace").count() == 0  # read-only under a share
+    assert prosecutor.locator("#money-traces form").count() == 0
+
+    outsider = _as(chromium, demo_server, "nps.analyst")
+    response = outsider.goto(url)
+    assert response is not None and response.status == 404
+    for page in (investigator, prosecutor, outsider):
         page.context.close()

@@ -63,9 +63,33 @@ def context(world: dict[str, Any], settings: Any, tmp_path: Path, monkeypatch: A
         for n in range(120)
     ]
     records.ingest_entities(actor, collection, source, people)
+    # the planted money trail: the source account sends on to a wallet (DCI's ledger here)
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from usalama.money.models import Account, Transfer
+
+    ledger = world["collections"]["dci"]
+    bank = Account.objects.create(
+        collection=ledger, kind="bank", identifier="1153308612", currency="KES", entity_id="src"
+    )
+    wallet = Account.objects.create(
+        collection=ledger, kind="mobile_wallet", identifier="254702542910", currency="KES"
+    )
+    Transfer.objects.create(
+        collection=ledger,
+        source_account=bank,
+        target_account=wallet,
+        amount=Decimal(998_000),
+        currency="KES",
+        time=timezone.now(),
+        key="trail-1",
+    )
     scenarios = {
         "cross_agency_suspect": {"records": {"DCI": "dci-demo-000"}},
         "hidden_path": {"intermediaries": ["dci-demo-001"]},
+        "layering": {"source_account": "src"},
     }
     users = {name: world["users"][name] for name in ("dci.analyst", "odpp.prosecutor", "jud.clerk")}
     users["dci.supervisor"] = supervisor.user
@@ -114,7 +138,13 @@ def test_stage_builds_cases_with_work_for_each_role_and_is_idempotent(context: A
     assert services.list_cases(context.users["jud.clerk"])
     assert board.kpis["judgments"] > 0 and board.kpis["charged"] > 0
     assert not ChainEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
+    # the laundering case carries the planted money trail
+    from usalama.cases.models import CaseMoneyTrace
+
+    trail = CaseMoneyTrace.objects.get(case__reference="DCI-DEMO-002")
+    assert trail.summary["total"] == 998_000 and trail.summary["accounts_reached"] == 1
     # a second run changes nothing
     stage_cases.populate(context)
     assert Case.objects.filter(reference__startswith=stage_cases.PREFIX).count() == cases
     assert ChainEvent.objects.count() == events
+    assert CaseMoneyTrace.objects.count() == 1

@@ -17,7 +17,6 @@ import matplotlib.pyplot as plt
 COLOURS = ("#0b5d4b", "#d08a1c", "#5b6475")
 
 
-
 def monthly(
     labels: Sequence[str],
     series: dict[str, Sequence[float | None]],

@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from usalama.audit.models import AuditEvent
 from usalama.audit.services import record
-from usalama.cases import access
+from usalama.cases import access, redaction
 from usalama.cases.models import (
     Case,
     CustodyTransfer,
@@ -329,26 +329,72 @@ def verify_case(reference: str) -> VerifyReport:
 # --- disclosure -------------------------------------------------------------------------------
 
 
-def _redact(text: str, terms: list[str]) -> str:
-    for term in sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True):
-        text = re.sub(re.escape(term), "[REDACTED]", text, flags=re.IGNORECASE)
-    return text
+def _redact(text: str, terms: redaction.Terms) -> str:
+    return terms.redact(text)[0]
 
 
-def build_disclosure(user: Any, case: Case, *, redact: list[str] | None = None) -> DisclosureBundle:
+INDEX_HEADER = [
+    "exhibit",
+    "kind",
+    "description",
+    "seal",
+    "file",
+    "original_sha256",
+    "disclosed",
+    "disclosed_sha256",
+    "redactions",
+    "withheld_reason",
+    "custody",
+]
+
+
+def _regions_by_file(
+    case: Case, regions: list[tuple[str, str, redaction.Box]]
+) -> dict[int, list[redaction.Box]]:
+    """Rectangles keyed by exhibit file id; an unknown exhibit or file, or a non-image, is 422."""
+    by_file: dict[int, list[redaction.Box]] = {}
+    for number, name, box in regions:
+        exhibit = case.exhibits.filter(number=number).first()
+        if exhibit is None:
+            raise InvalidInput(f"regions: the case has no exhibit {number!r}")
+        item = exhibit.files.filter(name=name).first()
+        if item is None:
+            raise InvalidInput(f"regions: exhibit {number} has no file {name!r}")
+        if not redaction.is_image_name(item.name):
+            raise InvalidInput(f"regions: {name} is not a JPEG or PNG image")
+        by_file.setdefault(item.pk, []).append(box)
+    return by_file
+
+
+def build_disclosure(
+    user: Any,
+    case: Case,
+    *,
+    redact: list[str] | None = None,
+    regions: list[tuple[str, str, redaction.Box]] | None = None,
+) -> DisclosureBundle:
     """A ZIP for the defence: an index of exhibits, their files and custody, redactions applied.
 
-    Complainants' names are always redacted; ``redact`` adds terms. The ZIP's own SHA-256 is
-    stored and audited. Owner investigators and prosecutors who see the case may build one.
+    Complainants' names are always redacted; ``redact`` adds terms. Redaction applies to the
+    texts and inside the files (``usalama.cases.redaction``: terms in text-like files,
+    ``regions`` blacked out in images, metadata stripped, a PDF that needs redaction
+    withheld); the stored exhibit files are only read. The index keeps, per file, the
+    original and the disclosed SHA-256 and what was redacted (counts, never values). The
+    ZIP's own SHA-256 is stored and audited. Owner investigators and prosecutors who see the
+    case may build one.
     """
     if not (
         access.owns(user, case) or (user.has_role("prosecutor") and access.is_visible(user, case))
     ):
         access.refuse(user, case, "disclosure", "only the owner's investigators or a prosecutor")
-    terms = [p.name for p in case.parties.filter(role=Party.Role.COMPLAINANT)] + list(redact or [])
+    names = [p.name for p in case.parties.filter(role=Party.Role.COMPLAINANT)] + list(redact or [])
+    terms = redaction.Terms(names)
+    boxes = _regions_by_file(case, regions or [])
     rows = io.StringIO()
     writer = spreadsheets.writer(rows)
-    writer.writerow(["exhibit", "kind", "description", "seal", "file", "sha256", "custody"])
+    writer.writerow(INDEX_HEADER)
+    summary = {"unchanged": 0, "redacted": 0, "withheld": 0}
+    per_file: list[dict[str, Any]] = []
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
         for exhibit in case.exhibits.order_by("id"):
@@ -357,13 +403,29 @@ def build_disclosure(user: Any, case: Case, *, redact: list[str] | None = None) 
                 f" ({t.purpose})"
                 for t in exhibit.transfers.order_by("sequence")
             )
-            stored: list[ExhibitFile | None] = [*exhibit.files.all()] or [None]
+            stored: list[ExhibitFile | None] = [*exhibit.files.order_by("id")] or [None]
             for item in stored:
-                name = item.name if item else ""
+                outcome = None
                 if item is not None:
-                    bundle.writestr(
-                        f"files/{exhibit.number}/{item.name}",
-                        (evidence_dir() / item.stored_path).read_bytes(),
+                    original = (evidence_dir() / item.stored_path).read_bytes()
+                    if hashlib.sha256(original).hexdigest() != item.sha256:
+                        raise IntegrityFailure(
+                            f"exhibit {exhibit.number}: file {item.name} does not match its "
+                            "recorded SHA-256; run usalama evidence verify"
+                        )
+                    outcome = redaction.redact_file(
+                        item.name, original, terms, boxes.get(item.pk, [])
+                    )
+                    summary[outcome.disclosed] += 1
+                    if outcome.content is not None:
+                        bundle.writestr(f"files/{exhibit.number}/{item.name}", outcome.content)
+                    per_file.append(
+                        {
+                            "exhibit": exhibit.number,
+                            "file": item.name,
+                            "disclosed": outcome.disclosed,
+                            **outcome.counts,
+                        }
                     )
                 writer.writerow(
                     [
@@ -371,8 +433,14 @@ def build_disclosure(user: Any, case: Case, *, redact: list[str] | None = None) 
                         exhibit.kind,
                         _redact(exhibit.description, terms),
                         exhibit.seal_number,
-                        name,
+                        _redact(item.name, terms) if item else "",
                         item.sha256 if item else "",
+                        outcome.disclosed if outcome else "",
+                        hashlib.sha256(outcome.content).hexdigest()
+                        if outcome and outcome.content is not None
+                        else "",
+                        outcome.summary() if outcome else "",
+                        outcome.reason if outcome else "",
                         _redact(custody, terms),
                     ]
                 )
@@ -382,7 +450,11 @@ def build_disclosure(user: Any, case: Case, *, redact: list[str] | None = None) 
             f"Case {case.reference}: {_redact(case.title, terms)}\n"
             f"Court case: {case.court_case}\nOffences: {offences}\nAccused: {accused}\n"
             f"Summary: {_redact(case.summary, terms)}\n"
-            f"Redactions applied: {len(terms)} term(s)\n"
+            f"Redactions applied: {len(names)} term(s), replaced by {redaction.MARK}; "
+            f"{sum(len(b) for b in boxes.values())} image region(s) blacked out\n"
+            f"Files: {summary['unchanged']} unchanged, {summary['redacted']} redacted, "
+            f"{summary['withheld']} withheld (see index.csv: original and disclosed SHA-256, "
+            "what was redacted, why a file was withheld)\n"
         )
         bundle.writestr("README.txt", header)
         bundle.writestr("index.csv", rows.getvalue())
@@ -392,21 +464,31 @@ def build_disclosure(user: Any, case: Case, *, redact: list[str] | None = None) 
     target = evidence_dir() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content)
-    with transaction.atomic():
-        bundle_row = DisclosureBundle.objects.create(
-            case=case,
-            stored_path=str(relative),
-            sha256=digest,
-            redactions=[f"{len(terms)} term(s)"],
-            created_by=user.get_username(),
-        )
-        record(
-            user,
-            "case.disclosure",
-            object_type="case",
-            object_id=case.reference,
-            details={"sha256": digest, "bytes": len(content), "redactions": len(terms)},
-        )
+    try:
+        with transaction.atomic():
+            bundle_row = DisclosureBundle.objects.create(
+                case=case,
+                stored_path=str(relative),
+                sha256=digest,
+                redactions=[f"{len(names)} term(s)", *per_file],
+                created_by=user.get_username(),
+            )
+            record(
+                user,
+                "case.disclosure",
+                object_type="case",
+                object_id=case.reference,
+                details={
+                    "sha256": digest,
+                    "bytes": len(content),
+                    "redactions": len(names),
+                    "regions": sum(len(b) for b in boxes.values()),
+                    "files": summary,
+                },
+            )
+    except Exception:
+        target.unlink(missing_ok=True)
+        raise
     return bundle_row
 
 

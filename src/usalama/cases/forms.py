@@ -129,3 +129,12 @@ class DisclosureForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    regions = forms.CharField(
+        label=_("Black out image regions"),
+        help_text=_(
+            "One line a region: EXHIBIT | FILE | left,top,right,bottom in pixels "
+            "(e.g. P-1 | photo.jpg | 40,10,220,60)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )

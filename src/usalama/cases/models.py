@@ -330,3 +330,32 @@ class InterpolNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.colour} {self.reference}"
+
+
+class CaseMoneyTrace(models.Model):
+    """A money trace the owner attached to the case, with what it found when attached.
+
+    The money app keys traces by account; this row is the link from a case to one: the seed
+    account (its id in the ledger and its label), the trace's parameters and a snapshot of
+    the result (totals, hops, accounts reached and the flow's nodes and edges), so that an
+    agency the case is shared with reads what the investigator saw, read-only. Domain apps
+    do not import each other: the trace is computed by delivery code (``usalama.desk``).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="money_traces")
+    account_id = models.BigIntegerField(help_text=_("The seed account in the money ledger."))
+    account_label = models.CharField(max_length=300)
+    direction = models.CharField(max_length=10)
+    model = models.CharField(max_length=10)
+    hops = models.PositiveSmallIntegerField()
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+    summary = models.JSONField(default=dict)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} trace {self.account_label} ({self.direction})"

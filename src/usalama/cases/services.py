@@ -23,6 +23,7 @@ from usalama.analysis.justice import (
     Period,
     RemandSpell,
     compute_kpis,
+    compute_kpis_series,
     court_clock_breaches,
     open_remands,
 )
@@ -30,6 +31,7 @@ from usalama.audit.services import record
 from usalama.cases import access
 from usalama.cases.models import (
     Case,
+    CaseMoneyTrace,
     CaseShare,
     ChainEvent,
     EventKind,
@@ -523,5 +525,68 @@ def dashboard(
 
 
 def monthly_series(user: Any, months: list[Period]) -> list[dict[str, Any]]:
-    log = event_log(user)
-    return [compute_kpis(log, month) for month in months]
+    return compute_kpis_series(event_log(user), months)
+
+
+# --- money traces (computed by delivery code, stored and guarded here) -------------------------
+
+
+def attach_money_trace(
+    user: Any,
+    case: Case,
+    *,
+    account_id: int,
+    account_label: str,
+    direction: str,
+    model: str,
+    hops: int,
+    since: date | None,
+    until: date | None,
+    summary: dict[str, Any],
+) -> CaseMoneyTrace:
+    """Link a trace to the case (the owner's investigators only); audited."""
+    access.require_owner(user, case, "money_trace")
+    with transaction.atomic():
+        trace = CaseMoneyTrace.objects.create(
+            case=case,
+            account_id=account_id,
+            account_label=account_label[:300],
+            direction=direction,
+            model=model,
+            hops=hops,
+            since=since,
+            until=until,
+            summary=summary,
+            created_by=user.get_username(),
+        )
+        record(
+            user,
+            "case.money_trace",
+            object_type="case",
+            object_id=case.reference,
+            details={
+                "trace": trace.pk,
+                "account": account_id,
+                "direction": direction,
+                "hops": hops,
+                "from": since.isoformat() if since else "",
+                "to": until.isoformat() if until else "",
+            },
+        )
+    return trace
+
+
+def remove_money_trace(user: Any, case: Case, trace_id: int) -> None:
+    access.require_owner(user, case, "money_trace_remove")
+    trace = case.money_traces.filter(pk=trace_id).first()
+    if trace is None:
+        raise NotFound("money trace not found")
+    with transaction.atomic():
+        trace.delete()
+        record(
+            user,
+            "case.money_trace_removed",
+            object_type="case",
+            object_id=case.reference,
+            details={"trace": trace_id, "account": trace.account_id},
+        )

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from usalama.analysis.justice import Period, iter_csv_lines
 from usalama.audit.services import record
-from usalama.cases import access, charts, evidence, forms, services
+from usalama.cases import access, charts, evidence, forms, panels, redaction, services
 from usalama.cases.models import Case, MlaRequest, Party, reads_cases
 from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied, UsalamaError
@@ -154,6 +154,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         }
     if context["may_disclose"]:
         context["disclosure_form"] = forms.DisclosureForm(auto_id="disclosure_%s")
+    context["panels"] = panels.render_all(request, case, owner)
     return render(request, "cases/case.html", context)
 
 
@@ -263,7 +264,8 @@ def disclosure(request: HttpRequest, case: Case) -> None:
     if not form.is_valid():
         raise _form_error(form)
     terms = [line for line in form.cleaned_data["redact"].splitlines() if line.strip()]
-    bundle = evidence.build_disclosure(request.user, case, redact=terms)
+    regions = redaction.parse_boxes(form.cleaned_data["regions"])
+    bundle = evidence.build_disclosure(request.user, case, redact=terms, regions=regions)
     messages.success(
         request, _("Disclosure bundle built, SHA-256 %(hash)s.") % {"hash": bundle.sha256}
     )

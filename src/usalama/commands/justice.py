@@ -47,10 +47,10 @@ def kpis_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Compute the justice KPIs over [--from 00:00, --to 00:00) in --tz."""
-    from usalama.analysis.justice import Period, compute_kpis, read_events_file
+    from usalama.analysis.justice import Period, compute_kpis_file
 
     period = Period.of(parse_day(date_from, "--from"), parse_day(date_to, "--to"), tz)
-    figures = compute_kpis(read_events_file(events), period)
+    figures = compute_kpis_file(events, period)
     if as_json:
         typer.echo(json.dumps(figures))
         return

@@ -2,10 +2,11 @@
 
 Realistic delays (some arrests past the 24-hour court clock, adjournments, withdrawals,
 files waiting at the ODPP), an MLA request to Uganda about the cross-agency suspect, the
-hidden-path intermediary charged with laundering the planted money trail, exhibits with
-custody chains. Every write goes through the cases services as the demo user whose role
-makes it, so the audit log and the access rules are the real ones. Times are relative to
-now, so the clocks on the dashboard are live; a case that exists is left alone.
+hidden-path intermediary charged with laundering the planted money trail (the trail is
+attached to that case, DCI-DEMO-002, as a money trace), exhibits with custody chains. Every
+write goes through the cases services as the demo user whose role makes it, so the audit log
+and the access rules are the real ones. Times are relative to now, so the clocks on the
+dashboard are live; a case that exists is left alone.
 """
 
 from __future__ import annotations
@@ -381,6 +382,40 @@ def _build(context: DemoContext, plan: Plan, now: datetime) -> None:
             )
 
 
+def _money_trail(context: DemoContext) -> bool:
+    """Attach the planted money trail (the layering scheme, forward from the cash deposit's
+    bank account in the FRC ledger granted to the DCI) to DCI-DEMO-002, as its investigator.
+
+    Idempotent: a case that has a trace keeps it. Returns whether one was attached.
+    """
+    from usalama.cases.models import Case
+    from usalama.desk import case_money
+    from usalama.money.models import Account
+
+    case = Case.objects.filter(reference=f"{PREFIX}002").first()
+    if case is None or case.money_traces.exists():
+        return False
+    owner = context.users["dci.analyst"]
+    layering = context.world.scenarios.get("layering")
+    if not layering:  # a world built without the money scenario
+        return False
+    seed = Account.objects.visible_to(owner).filter(entity_id=layering["source_account"]).first()
+    if seed is None:  # the FRC ledger is not synced or not granted: nothing to trace
+        return False
+    case_money.attach(
+        owner,
+        case,
+        account_id=seed.pk,
+        identifier="",
+        direction="forward",
+        model="haircut",
+        hops=5,
+        since=None,
+        until=None,
+    )
+    return True
+
+
 def populate(context: DemoContext) -> list[Tip]:
     from usalama.cases.models import Case
     from usalama.records.models import EntityRecord
@@ -401,6 +436,8 @@ def populate(context: DemoContext) -> list[Tip]:
         made += 1
     if made:
         context.console.print(f"    {made} cases with their justice chain")
+    if _money_trail(context):
+        context.console.print(f"    {PREFIX}002: the planted money trail attached to the case")
     return [
         Tip(
             "dci.analyst",
@@ -411,6 +448,12 @@ def populate(context: DemoContext) -> list[Tip]:
             "dci.supervisor",
             "Cases → Justice dashboard: who is past the 24-hour court clock now, "
             "remand days, and the KPIs (CSV export = `usalama justice kpis`)",
+        ),
+        Tip(
+            "dci.supervisor",
+            f"Cases → {PREFIX}002: the laundering charge's money trail (cash deposit → "
+            "M-Pesa wallets → collector → exchange → Bitcoin) is on the case page, "
+            "with a link to the full trace",
         ),
         Tip(
             "odpp.prosecutor",

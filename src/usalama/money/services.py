@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.resources
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from usalama.analysis.money import (
     TypologyConfig,
@@ -575,15 +576,28 @@ MAX_HOPS = 10
 
 
 def trace(
-    user: Any, account_id: int, *, direction: str = "forward", model: str = "haircut", hops: int = 5
+    user: Any,
+    account_id: int,
+    *,
+    direction: str = "forward",
+    model: str = "haircut",
+    hops: int = 5,
+    since: date | None = None,
+    until: date | None = None,
 ) -> tracing.TraceView:
-    """Trace from one account over its collection's visible ledger, crossing holders' accounts."""
+    """Trace from one account over its collection's visible ledger, crossing holders' accounts.
+
+    ``since``/``until`` keep the transfers of [since 00:00, until 00:00) in the server's time
+    zone (either may be left open).
+    """
     if direction not in DIRECTIONS:
         raise InvalidInput(f"direction must be forward or backward, not {direction!r}")
     if model not in MODELS:
         raise InvalidInput(f"model must be one of {', '.join(MODELS)}, not {model!r}")
     if not 1 <= hops <= MAX_HOPS:
         raise InvalidInput(f"hops must be between 1 and {MAX_HOPS}")
+    if since and until and until <= since:
+        raise InvalidInput(f"the window's end ({until}) must be after its start ({since})")
     seed = get_account(user, account_id)
     queryset = (
         Transfer.objects.visible_to(user)
@@ -591,6 +605,11 @@ def trace(
         .select_related("source_account", "target_account")
         .order_by("time", "id")
     )
+    zone = timezone.get_current_timezone()
+    if since:
+        queryset = queryset.filter(time__gte=datetime.combine(since, time(), zone))
+    if until:
+        queryset = queryset.filter(time__lt=datetime.combine(until, time(), zone))
     transfers = {t.pk: t for t in queryset}
     frame, ids = transfer_frame(queryset)
     accounts = {a.pk: a for a in Account.objects.filter(collection_id=seed.collection_id)}
@@ -614,14 +633,16 @@ def trace(
         and t.source_account_id != t.target_account_id
     ]
     view = tracing.build_view(seed, direction, model, hops, result, transfers, accounts, ids, own)
+    window = f"from={since or ''} to={until or ''}"
     record(
         user,
         "money.trace",
         object_type="money.account",
         object_id=seed.pk,
-        query=f"direction={direction} model={model} hops={hops}",
+        query=f"direction={direction} model={model} hops={hops} {window}",
         details={"accounts": len(view.accounts), "transfers": len(view.steps)},
     )
+    view.since, view.until = since, until
     return view
 
 

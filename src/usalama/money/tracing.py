@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from usalama.core import spreadsheets
@@ -60,6 +60,8 @@ class TraceView:
     steps: list[TraceStep] = field(default_factory=list)
     accounts: list[TracedAccount] = field(default_factory=list)
     by_hop: list[HopRow] = field(default_factory=list)
+    since: date | None = None  # the transfers' time window, when one was given
+    until: date | None = None
 
     @property
     def seed_amount(self) -> float:

@@ -5,6 +5,7 @@ Views only translate between HTTP and the services; access checks and audit happ
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -128,9 +129,24 @@ def _trace_args(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _window(request: HttpRequest) -> dict[str, date | None]:
+    """The optional time window (``from``/``to`` as YYYY-MM-DD); a bad date is 400."""
+    window: dict[str, date | None] = {}
+    for name, key in (("from", "since"), ("to", "until")):
+        text = request.GET.get(name, "").strip()
+        try:
+            window[key] = date.fromisoformat(text) if text else None
+        except ValueError:
+            raise InvalidInput(
+                _("%(name)s: a date as YYYY-MM-DD, not %(value)s") % {"name": name, "value": text}
+            ) from None
+    return window
+
+
 def _run_trace(request: HttpRequest) -> tracing.TraceView | str:
     args = _trace_args(request)
     try:
+        args |= _window(request)
         return services.trace(request.user, **args)
     except NotFound as missing:
         raise Http404 from missing

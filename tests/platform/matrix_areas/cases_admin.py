@@ -2,8 +2,8 @@
 the administration console, the audit pages and the offline base map.
 
 The world: DCI opens a case (an accused party, an exhibit, an MLA request, a disclosure
-bundle) and shares it with ODPP; DCI has an incident in its collection (granted to ODPP);
-DCI has one user and one token that only the administration rows touch.
+bundle, a money trace) and shares it with ODPP; DCI has an incident in its collection
+(granted to ODPP); DCI has one user and one token that only the administration rows touch.
 
 Two case writes are, by design, not owner-only (cases/access.py, cases/evidence.py): an agency
 the case is shared with records the chain events its roles record (a prosecutor's charge
@@ -29,6 +29,7 @@ _CASE = {"reference": "case_reference"}
 _EXHIBIT = {**_CASE, "exhibit_id": "case_exhibit_id"}
 _MLA = {**_CASE, "request_id": "case_mla_request_id"}
 _BUNDLE = {**_CASE, "bundle_id": "case_bundle_id"}
+_TRACE = {**_CASE, "trace_id": "case_money_trace_id"}
 _INCIDENT = {"incident_id": "matrix_incident_id"}
 _USER = {"user_id": "admin_target_user_id"}
 _TOKEN = {**_USER, "token_id": "admin_target_token_id"}
@@ -94,6 +95,15 @@ RULES: dict[str, Rule] = {
     # the owner's investigators or a prosecutor who sees the case (by design): READ
     "web POST cases/<slug:reference>/disclosure/": Rule(READ, body={"redact": ""}, rename=_CASE),
     "web GET cases/<slug:reference>/disclosure/<int:bundle_id>.zip": Rule(READ, rename=_BUNDLE),
+    # money traces on the case (usalama.desk.case_money): the owner's investigators only
+    "web POST cases/<slug:reference>/money-traces/": Rule(
+        WRITE,
+        body={"identifier": "KE-1", "direction": "forward", "model": "haircut", "hops": "2"},
+        rename=_CASE,
+    ),
+    "web POST cases/<slug:reference>/money-traces/<int:trace_id>/remove/": Rule(
+        WRITE, rename=_TRACE
+    ),
     # --- policing incidents -----------------------------------------------------------------
     "web GET policing/incidents/": Rule(SIGNED_IN),
     "web GET policing/incidents/<int:incident_id>/": Rule(READ, rename=_INCIDENT),
@@ -153,6 +163,8 @@ POST_ONLY_VIEWS = {
     "cases/<slug:reference>/mla/<int:request_id>/",
     "cases/<slug:reference>/notices/",
     "cases/<slug:reference>/disclosure/",
+    "cases/<slug:reference>/money-traces/",
+    "cases/<slug:reference>/money-traces/<int:trace_id>/remove/",
     "policing/incidents/<int:incident_id>/assign/",
     "admin-console/users/<int:user_id>/roles/",
     "admin-console/users/<int:user_id>/active/",
@@ -193,6 +205,18 @@ def build(context: AreaContext) -> dict[str, str]:
         sent_on=dt.date(2026, 1, 2),
     )
     bundle = evidence.build_disclosure(analyst, case)
+    trace = services.attach_money_trace(
+        analyst,
+        case,
+        account_id=0,
+        account_label="matrix account",
+        direction="forward",
+        model="haircut",
+        hops=2,
+        since=None,
+        until=None,
+        summary={},
+    )
     services.share_case(analyst, case, "ODPP")
     incident = Incident.objects.create(
         collection=context.collection,
@@ -216,6 +240,7 @@ def build(context: AreaContext) -> dict[str, str]:
         "case_exhibit_id": str(exhibit.pk),
         "case_mla_request_id": str(mla.pk),
         "case_bundle_id": str(bundle.pk),
+        "case_money_trace_id": str(trace.pk),
         "matrix_incident_id": str(incident.pk),
         "admin_target_user_id": str(target.pk),
         "admin_target_token_id": str(token.token.pk),
@@ -226,6 +251,7 @@ def build(context: AreaContext) -> dict[str, str]:
 def fingerprint() -> list[Any]:
     from usalama.cases.models import (
         Case,
+        CaseMoneyTrace,
         CaseShare,
         ChainEvent,
         CustodyTransfer,
@@ -250,6 +276,7 @@ def fingerprint() -> list[Any]:
         Exhibit.objects.count(),
         list(MlaRequest.objects.order_by("id").values_list("id", "status")),
         InterpolNotice.objects.count(),
+        list(CaseMoneyTrace.objects.order_by("id").values_list("id", "account_id")),
         # what a shared-with agency records by design (its own events, custody it signs for,
         # a prosecutor's disclosure bundle) is left out; anything else counts
         ChainEvent.objects.exclude(agency__code="ODPP").count(),

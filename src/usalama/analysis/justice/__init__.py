@@ -1,6 +1,7 @@
 """Justice chain engine: the event log of cases from report to appeal, its KPIs and clocks.
 
-No Django: plain dataclasses over a CSV log (``case_id,accused_id,event,time,detail``).
+No Django: the KPIs on DuckDB (a plain-Python reference beside them) over a CSV log
+(``case_id,accused_id,event,time,detail``).
 """
 
 from usalama.analysis.justice.clocks import (
@@ -20,7 +21,15 @@ from usalama.analysis.justice.events import (
     read_events,
     read_events_file,
 )
-from usalama.analysis.justice.kpis import ATTRITION_KEYS, KPI_KEYS, Period, compute_kpis
+from usalama.analysis.justice.kpis import (
+    ATTRITION_KEYS,
+    KPI_KEYS,
+    Period,
+    compute_kpis,
+    compute_kpis_file,
+    compute_kpis_series,
+)
+from usalama.analysis.justice.reference import compute_kpis_reference
 
 __all__ = [
     "ATTRITION_KEYS",
@@ -34,6 +43,9 @@ __all__ = [
     "RemandSpell",
     "check_event",
     "compute_kpis",
+    "compute_kpis_file",
+    "compute_kpis_reference",
+    "compute_kpis_series",
     "court_clock_breaches",
     "iter_csv_lines",
     "open_remands",

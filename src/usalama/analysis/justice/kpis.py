@@ -1,21 +1,31 @@
-"""Justice KPIs over an event log, exactly as issue #14 defines them.
+"""Justice KPIs over an event log, exactly as issue #14 defines them, computed on DuckDB.
 
 The period is [from 00:00, to 00:00) in one time zone; "in the period" means the event's
 time falls in it; "before to" means strictly before the period's end. An accused is a
 (case, accused id) pair. Rates whose denominator is zero are ``None`` (JSON null), never 0.
+
+The log becomes one DuckDB table (times as integer microseconds since the epoch, so every
+offset compares exactly) and one SQL statement computes every figure. A CSV file is read by
+DuckDB directly (``compute_kpis_file``) and checked in SQL against the same vocabulary as
+``events.check_event``; if any row would not pass (or the file is not plain enough for the
+fast reader), the strict Python reader reads it instead, so an error names its line and value
+exactly as before. ``reference.compute_kpis_reference`` is the plain-Python oracle.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from usalama.analysis.justice.events import Event
+import duckdb
+import polars as pl
+
+from usalama.analysis.justice.events import DETAILS, Event, read_events_file
 from usalama.core.errors import InvalidInput
 
 DAY = 86400.0
@@ -76,153 +86,245 @@ class Period:
         return (self.end - self.start).total_seconds() / DAY
 
 
-def _days(delta: timedelta) -> float:
-    return delta.total_seconds() / DAY
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+_LOG_SCHEMA = {
+    "case_id": pl.String,
+    "accused_id": pl.String,
+    "event": pl.String,
+    "detail": pl.String,
+    "us": pl.Int64,
+}
+
+# One statement over the table ``log(case_id, accused_id, event, detail, us)``; $start and
+# $end are the period's bounds in microseconds. Each CTE is one definition of the issue.
+KPI_SQL = """
+WITH inside AS (SELECT * FROM log WHERE us >= $start AND us < $end),
+reported AS (SELECT case_id, min(us) AS us FROM log WHERE event = 'reported' GROUP BY case_id),
+-- every accused (any event with an accused id) and what happened to them before the end
+accused AS (
+  SELECT case_id, accused_id,
+         min(us) FILTER (WHERE event = 'charged' AND us < $end) AS first_charge,
+         count(*) FILTER (WHERE event = 'judgment' AND us < $end) AS judged,
+         count(*) FILTER (WHERE event = 'judgment' AND detail = 'convicted' AND us < $end)
+           AS convicted,
+         count(*) FILTER (WHERE event = 'arrested' AND us < $end) AS arrested,
+         max(us) FILTER (WHERE event = 'remanded' AND us < $end) AS last_remand,
+         count(*) FILTER (WHERE event = 'sentenced' AND detail = 'custodial' AND us < $end)
+           AS custodial
+  FROM log WHERE accused_id <> '' GROUP BY case_id, accused_id
+),
+arrests AS (
+  SELECT EXISTS (
+           SELECT 1 FROM log f
+           WHERE f.case_id = a.case_id AND f.accused_id = a.accused_id
+             AND f.event = 'first_appearance' AND f.us >= a.us AND f.us - a.us <= $clock
+         ) AS on_time
+  FROM inside a WHERE a.event = 'arrested'
+),
+to_charge AS (
+  SELECT CAST(c.us - r.us AS DOUBLE) / 1000000.0::DOUBLE / 86400.0::DOUBLE AS days
+  FROM inside c JOIN reported r ON r.case_id = c.case_id WHERE c.event = 'charged'
+),
+remand AS (
+  SELECT CAST(least(coalesce((
+           SELECT min(x.us) FROM log x
+           WHERE x.case_id = r.case_id AND x.accused_id = r.accused_id
+             AND x.event IN ('released_on_bail', 'judgment') AND x.us > r.us
+         ), $end), $end) - r.us AS DOUBLE) / 1000000.0::DOUBLE / 86400.0::DOUBLE AS days
+  FROM inside r WHERE r.event = 'remanded'
+),
+pretrial AS (
+  SELECT count(*) AS n FROM accused s
+  WHERE s.last_remand IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM log x
+    WHERE x.case_id = s.case_id AND x.accused_id = s.accused_id
+      AND x.event IN ('released_on_bail', 'judgment') AND x.us > s.last_remand AND x.us < $end
+  )
+),
+cohort AS (
+  SELECT s.* FROM accused s JOIN reported r ON r.case_id = s.case_id
+  WHERE r.us >= $start AND r.us < $end
+),
+ranked_charge AS (
+  SELECT days, row_number() OVER (ORDER BY days) AS k, count(*) OVER () AS n FROM to_charge
+),
+ranked_remand AS (
+  SELECT days, row_number() OVER (ORDER BY days) AS k, count(*) OVER () AS n FROM remand
+)
+SELECT
+  (SELECT count(*) FROM arrests),
+  (SELECT count(*) FILTER (WHERE on_time) FROM arrests),
+  (SELECT count(*) FROM inside WHERE event = 'charged'),
+  (SELECT (min(days) + max(days)) / 2 FROM ranked_charge WHERE k IN ((n + 1) // 2, (n + 2) // 2)),
+  (SELECT count(*) FROM inside WHERE event = 'judgment'),
+  (SELECT count(*) FROM inside WHERE event = 'judgment' AND detail = 'convicted'),
+  (SELECT count(*) FROM accused WHERE first_charge IS NOT NULL AND judged = 0),
+  (SELECT count(*) FROM accused
+     WHERE first_charge IS NOT NULL AND judged = 0 AND $end - first_charge > $backlog),
+  (SELECT count(*) FROM inside WHERE event = 'hearing'),
+  (SELECT count(*) FROM inside WHERE event = 'hearing' AND detail = 'adjourned'),
+  (SELECT (min(days) + max(days)) / 2 FROM ranked_remand WHERE k IN ((n + 1) // 2, (n + 2) // 2)),
+  (SELECT n FROM pretrial),
+  (SELECT count(*) FROM accused WHERE custodial > 0),
+  (SELECT count(*) FROM reported WHERE us >= $start AND us < $end),
+  (SELECT count(*) FILTER (WHERE arrested > 0) FROM cohort),
+  (SELECT count(*) FILTER (WHERE first_charge IS NOT NULL) FROM cohort),
+  (SELECT count(*) FILTER (WHERE convicted > 0) FROM cohort)
+"""
+
+# The CSV as DuckDB reads it, every cell as text ('' for an empty one).
+_READ_SQL = """
+CREATE TEMP TABLE raw AS
+SELECT coalesce(case_id, '') AS case_id, coalesce(accused_id, '') AS accused_id,
+       coalesce(event, '') AS event, coalesce("time", '') AS "time",
+       coalesce(detail, '') AS detail
+FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"',
+              escape = '"', encoding = 'utf-8')
+"""
+# A row the fast reader does not take exactly as ``events.read_events`` would: surrounding
+# whitespace (Python strips it), an unknown event or detail, a missing id, a time that is not
+# a plain ISO 8601 date-time with an offset. Any one sends the file to the strict reader.
+_TIME_PATTERN = (
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[T ]([01]\d|2[0-3]):[0-5]\d"
+    r"(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$"
+)
+_DOUBTFUL_SQL = """
+SELECT count(*) FROM raw
+WHERE regexp_matches(case_id || chr(1) || accused_id || chr(1) || event || chr(1) || "time"
+                     || chr(1) || detail, '(^|\\x01)\\s|\\s($|\\x01)')
+   OR case_id = ''
+   OR (accused_id = '' AND event <> 'reported')
+   OR (event, detail) NOT IN (SELECT event, detail FROM allowed)
+   OR NOT regexp_matches("time", $pattern)
+   OR try_cast("time" AS TIMESTAMPTZ) IS NULL
+"""
+
+
+_DATABASE: list[duckdb.DuckDBPyConnection] = []  # one in-memory database per process
+_OPENING = threading.Lock()
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    """A fresh cursor (its own temp tables and views) on the process's in-memory database."""
+    with _OPENING:
+        if not _DATABASE:
+            _DATABASE.append(duckdb.connect(":memory:"))
+        cursor = _DATABASE[0].cursor()
+    cursor.execute("SET TimeZone = 'UTC'")
+    return cursor
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // MICROSECOND
 
 
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _median(values: list[float]) -> float | None:
-    return float(statistics.median(values)) if values else None
-
-
-class _Chains:
-    """Each accused's events (and each case's reports) sorted by time, built once."""
-
-    def __init__(self, events: Iterable[Event]) -> None:
-        self.by_accused: dict[tuple[str, str], list[Event]] = defaultdict(list)
-        self.reported: dict[str, datetime] = {}
-        self.accused_of_case: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        self.all: list[Event] = sorted(events, key=Event.sort_key)
-        for event in self.all:
-            if event.event == "reported":
-                if event.case_id not in self.reported:
-                    self.reported[event.case_id] = event.time
-                if not event.accused_id:
-                    continue
-            self.by_accused[event.accused].append(event)
-            self.accused_of_case[event.case_id].add(event.accused)
-
-    def first(
-        self,
-        accused: tuple[str, str],
-        kind: str,
-        *,
-        after: datetime | None = None,
-        strictly: bool = False,
-        before: datetime | None = None,
-        kinds: tuple[str, ...] = (),
-    ) -> Event | None:
-        wanted = kinds or (kind,)
-        for event in self.by_accused.get(accused, ()):
-            if event.event not in wanted:
-                continue
-            if after is not None and (event.time <= after if strictly else event.time < after):
-                continue
-            if before is not None and event.time >= before:
-                continue
-            return event
-        return None
+def _figures(connection: duckdb.DuckDBPyConnection, period: Period) -> dict[str, Any]:
+    row = connection.execute(
+        KPI_SQL,
+        {
+            "start": _micros(period.start),
+            "end": _micros(period.end),
+            "clock": COURT_CLOCK // MICROSECOND,
+            "backlog": BACKLOG_AGE // MICROSECOND,
+        },
+    ).fetchone()
+    assert row is not None
+    (
+        arrests,
+        on_time,
+        charged,
+        median_to_charge,
+        judgments,
+        convicted,
+        pending,
+        old,
+        hearings,
+        adjourned,
+        median_remand,
+        pretrial,
+        sentenced,
+        cases_reported,
+        accused_arrested,
+        accused_charged,
+        accused_convicted,
+    ) = row
+    return {
+        "arrests": arrests,
+        "court_within_24h_rate": _share(on_time, arrests),
+        "charged": charged,
+        "median_days_report_to_charge": (
+            float(median_to_charge) if median_to_charge is not None else None
+        ),
+        "judgments": judgments,
+        "clearance_rate": _share(judgments, charged),
+        "conviction_rate": _share(convicted, judgments),
+        "pending_at_end": pending,
+        "disposition_time_days": (period.days * pending / judgments if judgments else None),
+        "backlog_share": _share(old, pending),
+        "adjournment_rate": _share(adjourned, hearings),
+        "median_remand_days": float(median_remand) if median_remand is not None else None,
+        "unsentenced_detainee_share": _share(pretrial, pretrial + sentenced),
+        "attrition": {
+            "cases_reported": cases_reported,
+            "accused_arrested": accused_arrested,
+            "accused_charged": accused_charged,
+            "accused_convicted": accused_convicted,
+        },
+    }
 
 
 def compute_kpis(events: Iterable[Event], period: Period) -> dict[str, Any]:
     """Every KPI of the issue, keyed exactly as the CLI's JSON."""
-    chains = _Chains(events)
-    end = period.end
-    inside = [event for event in chains.all if event.time in period]
+    return compute_kpis_series(events, [period])[0]
 
-    arrests = [e for e in inside if e.event == "arrested"]
-    on_time = 0
-    for arrest in arrests:
-        appearance = chains.first(arrest.accused, "first_appearance", after=arrest.time)
-        if appearance is not None and appearance.time - arrest.time <= COURT_CLOCK:
-            on_time += 1
 
-    charged = [e for e in inside if e.event == "charged"]
-    report_to_charge = [
-        _days(e.time - chains.reported[e.case_id]) for e in charged if e.case_id in chains.reported
+def compute_kpis_series(events: Iterable[Event], periods: list[Period]) -> list[dict[str, Any]]:
+    """The KPIs of one log over several periods (e.g. months), the log loaded into DuckDB once."""
+    log = list(events)
+    frame = pl.DataFrame(
+        {
+            "case_id": [event.case_id for event in log],
+            "accused_id": [event.accused_id for event in log],
+            "event": [event.event for event in log],
+            "detail": [event.detail for event in log],
+            "us": [(event.time - EPOCH) // MICROSECOND for event in log],
+        },
+        schema=_LOG_SCHEMA,
+    )
+    with _connection() as connection:
+        connection.register("log", frame)
+        return [_figures(connection, period) for period in periods]
+
+
+def _allowed_pairs() -> list[tuple[str, str]]:
+    return [
+        (event, detail)
+        for event, details in DETAILS.items()
+        for detail in (sorted(details) if details else [""])
     ]
 
-    judgments = [e for e in inside if e.event == "judgment"]
-    convicted = sum(1 for e in judgments if e.detail == "convicted")
 
-    pending = 0
-    old = 0
-    for accused in chains.by_accused:
-        first_charge = chains.first(accused, "charged", before=end)
-        if first_charge is None or chains.first(accused, "judgment", before=end) is not None:
-            continue
-        pending += 1
-        if end - first_charge.time > BACKLOG_AGE:
-            old += 1
-
-    hearings = [e for e in inside if e.event == "hearing"]
-    adjourned = sum(1 for e in hearings if e.detail == "adjourned")
-
-    remand_days = []
-    for remand in (e for e in inside if e.event == "remanded"):
-        release = chains.first(
-            remand.accused,
-            "",
-            kinds=("released_on_bail", "judgment"),
-            after=remand.time,
-            strictly=True,
-        )
-        stop = min(release.time, end) if release is not None else end
-        remand_days.append(_days(stop - remand.time))
-
-    pretrial = 0
-    sentenced = 0
-    for accused, chain in chains.by_accused.items():
-        before_end = [e for e in chain if e.time < end]
-        remands = [e for e in before_end if e.event == "remanded"]
-        if remands:
-            last = remands[-1]
-            if (
-                chains.first(
-                    accused,
-                    "",
-                    kinds=("released_on_bail", "judgment"),
-                    after=last.time,
-                    strictly=True,
-                    before=end,
-                )
-                is None
-            ):
-                pretrial += 1
-        if any(e.event == "sentenced" and e.detail == "custodial" for e in before_end):
-            sentenced += 1
-
-    reported_cases = [case for case, when in chains.reported.items() if when in period]
-    attrition = dict.fromkeys(ATTRITION_KEYS, 0)
-    attrition["cases_reported"] = len(reported_cases)
-    for case in reported_cases:
-        for accused in chains.accused_of_case.get(case, ()):
-            if chains.first(accused, "arrested", before=end) is not None:
-                attrition["accused_arrested"] += 1
-            if chains.first(accused, "charged", before=end) is not None:
-                attrition["accused_charged"] += 1
-            if any(
-                e.event == "judgment" and e.detail == "convicted" and e.time < end
-                for e in chains.by_accused[accused]
-            ):
-                attrition["accused_convicted"] += 1
-
-    return {
-        "arrests": len(arrests),
-        "court_within_24h_rate": _share(on_time, len(arrests)),
-        "charged": len(charged),
-        "median_days_report_to_charge": _median(report_to_charge),
-        "judgments": len(judgments),
-        "clearance_rate": _share(len(judgments), len(charged)),
-        "conviction_rate": _share(convicted, len(judgments)),
-        "pending_at_end": pending,
-        "disposition_time_days": (period.days * pending / len(judgments) if judgments else None),
-        "backlog_share": _share(old, pending),
-        "adjournment_rate": _share(adjourned, len(hearings)),
-        "median_remand_days": _median(remand_days),
-        "unsentenced_detainee_share": _share(pretrial, pretrial + sentenced),
-        "attrition": attrition,
-    }
+def compute_kpis_file(path: str | Path, period: Period) -> dict[str, Any]:
+    """The KPIs of a CSV log: DuckDB reads and checks it; the strict reader names any error."""
+    with _connection() as connection:
+        try:
+            connection.execute(_READ_SQL, {"path": str(path)})
+            connection.execute("CREATE TEMP TABLE allowed (event VARCHAR, detail VARCHAR)")
+            connection.executemany("INSERT INTO allowed VALUES (?, ?)", _allowed_pairs())
+            doubtful = connection.execute(_DOUBTFUL_SQL, {"pattern": _TIME_PATTERN}).fetchone()
+            plain = doubtful is not None and doubtful[0] == 0
+        except duckdb.Error:
+            plain = False
+        if plain:
+            connection.execute(
+                "CREATE TEMP TABLE log AS SELECT case_id, accused_id, event, detail,"
+                ' epoch_us(CAST("time" AS TIMESTAMPTZ)) AS us FROM raw'
+            )
+            return _figures(connection, period)
+    # not plain: the strict reader either refuses it (line and value) or reads it exactly
+    return compute_kpis(read_events_file(path), period)
