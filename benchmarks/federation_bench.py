@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/federation_bench.py --client 10000 --server 1000000
     .venv/bin/python benchmarks/federation_bench.py --client 10000 --server 100000 --entities 20000
+    .venv/bin/python benchmarks/federation_bench.py --only bundle --entities 100000
 
 Hit/no-hit: the holder's blinded set is built once (offline, cached until its data changes);
 a check is then the asker's request, the holder's answer and the asker's intersection. The
@@ -128,10 +129,13 @@ def main() -> None:
     parser.add_argument("--client", type=int, default=10_000)
     parser.add_argument("--server", type=int, default=1_000_000)
     parser.add_argument("--entities", type=int, default=100_000)
+    parser.add_argument("--only", choices=("psi", "bundle"), help="run one part (both by default)")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
-    psi_bench(args.client, args.server)
-    bundle_bench(args.entities)
+    if args.only != "bundle":
+        psi_bench(args.client, args.server)
+    if args.only != "psi":
+        bundle_bench(args.entities)
 
 
 if __name__ == "__main__":

@@ -354,11 +354,6 @@ def grant_entities(
     conditions = _text(conditions, "conditions", required=False)
     label = _text(label, "label", required=False, limit=200)
     _future(expires_at, "expiry")
-    recipient = Agency.objects.filter(code=agency_code).first()
-    if recipient is None:
-        raise InvalidInput(f"no agency with code {agency_code!r}")
-    if recipient.pk == user.agency_id:
-        raise InvalidInput("an agency does not need a grant for its own entities")
     own = EntityRecord.objects.filter(collection__agency_id=user.agency_id)
     held = set(own.filter(entity_id__in=ids).values_list("entity_id", flat=True))
     missing = [i for i in ids if i not in held]
@@ -386,6 +381,11 @@ def grant_entities(
             )
         _refuse(user, "sharing.grant_entities", error, entities=len(ids))
         raise error
+    recipient = Agency.objects.filter(code=agency_code).first()
+    if recipient is None:
+        raise InvalidInput(f"no agency with code {agency_code!r}")
+    if recipient.pk == user.agency_id:
+        raise InvalidInput("an agency does not need a grant for its own entities")
     chosen = set(ids) | (_links_among(user.agency_id, set(ids)) if with_links else set())
     rows = list(
         own.filter(entity_id__in=sorted(chosen)).values_list(
