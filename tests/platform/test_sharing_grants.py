@@ -219,9 +219,7 @@ def test_case_grant_is_the_case_share_read_only(people: Any, world: Any) -> None
         cases.get_case(analyst, case.reference)
     with pytest.raises(NotFound):
         services.revoke_case_grant(people["dci.supervisor"], share.pk)
-    kinds = [
-        (e.kind, e.subject) for e in services.dissemination_log(people["nps.supervisor"])
-    ]
+    kinds = [(e.kind, e.subject) for e in services.dissemination_log(people["nps.supervisor"])]
     subject = f"case {case.reference}"
     assert kinds[:3] == [("revoked", subject), ("read", subject), ("granted", subject)]
 
