@@ -138,6 +138,10 @@ SW = {
     ),
     "Outcome recorded.": "Matokeo yamerekodiwa.",
     # grants of entity selections and cases
+    "Share selected": "Shiriki vilivyochaguliwa",
+    "Share the selected entities with another agency (only those)": (
+        "Shiriki vitu vilivyochaguliwa na taasisi nyingine (hivyo tu)"
+    ),
     "Shared. The other agency can read these entities now.": (
         "Imeshirikiwa. Taasisi nyingine inaweza kusoma vitu hivi sasa."
     ),
