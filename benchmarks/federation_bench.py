@@ -9,10 +9,11 @@ a check is then the asker's request, the holder's answer and the asker's interse
 peer figure, measured in the same run on the same sets, is a plain SHA-256 hashed-set
 intersection (what a non-private exchange of hashes would cost: it leaks every identifier to
 a dictionary attack). Each figure is wall time, with the process's CPU time beside it: on a
-shared machine the CPU time is what the work itself cost. Bundles: N generated entities (~4 statements each) are stored with
-``records.ingest_entities`` (the peer figure: a plain records import of the same entities),
-then sealed with ``usalama federation export`` logic and imported back (the bundle is
-addressed to the installation itself, so the import writes a second collection in full).
+shared machine the CPU time is what the work itself cost. Bundles: N generated entities (~4
+statements each) are stored with ``records.ingest_entities`` (the peer figure: a plain
+records import of the same entities), then sealed with ``usalama federation export`` logic
+and imported back (the bundle is addressed to the installation itself, so the import writes
+a second collection in full).
 """
 
 from __future__ import annotations
