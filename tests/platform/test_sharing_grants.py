@@ -248,6 +248,12 @@ def test_pages_and_api(people: Any) -> None:
     from usalama.records.models import EntityGrant
 
     supervisor = _login("nps.supervisor")
+    # the link chart offers "Share selected" to those who may share, pointing here
+    chart = supervisor.get("/network/").content
+    assert b'id="lc-share"' in chart and b'data-url-share="/sharing/entities/new/"' in chart
+    assert b'id="lc-share"' not in _login("nps.analyst").get("/network/").content
+    preselected = supervisor.get("/sharing/entities/new/", {"entity": ["nps-c1"]})
+    assert b'value="nps-c1" id="pick-1" checked' in preselected.content
     page = supervisor.get("/sharing/entities/new/", {"q": "Hassan"})
     assert page.status_code == 200 and b'value="nps-p1"' in page.content
     assert b"dci-p1" not in page.content  # only the agency's own entities are offered
