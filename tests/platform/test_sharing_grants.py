@@ -252,6 +252,7 @@ def test_pages_and_api(people: Any) -> None:
     chart = supervisor.get("/network/").content
     assert b'id="lc-share"' in chart and b'data-url-share="/sharing/entities/new/"' in chart
     assert b'id="lc-share"' not in _login("nps.analyst").get("/network/").content
+    assert b'id="share-entity"' in supervisor.get("/entities/nps-c1/").content
     preselected = supervisor.get("/sharing/entities/new/", {"entity": ["nps-c1"]})
     assert b'value="nps-c1" id="pick-1" checked' in preselected.content
     page = supervisor.get("/sharing/entities/new/", {"q": "Hassan"})
