@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseshare',
-            name='conditions',
+            model_name="caseshare",
+            name="conditions",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='caseshare',
-            name='expires_at',
+            model_name="caseshare",
+            name="expires_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='caseshare',
-            name='purpose',
+            model_name="caseshare",
+            name="purpose",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='caseshare',
-            name='read_only',
+            model_name="caseshare",
+            name="read_only",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -7,58 +7,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_roles_court_clerk_internal_affairs'),
-        ('records', '0004_grant_terms'),
+        ("accounts", "0002_roles_court_clerk_internal_affairs"),
+        ("records", "0004_grant_terms"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EntityGrant',
+            name="EntityGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=200)),
-                ('granted_by', models.CharField(max_length=150)),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('purpose', models.TextField()),
-                ('conditions', models.TextField(blank=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('restricted', models.BooleanField(default=False)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='granted_entities', to='accounts.agency')),
-                ('granted_by_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=200)),
+                ("granted_by", models.CharField(max_length=150)),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("purpose", models.TextField()),
+                ("conditions", models.TextField(blank=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("restricted", models.BooleanField(default=False)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="granted_entities",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "granted_by_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-granted_at', '-id'],
+                "ordering": ["-granted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EntityGrantAcknowledgement',
+            name="EntityGrantAcknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('acknowledged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to='records.entitygrant')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("acknowledged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acknowledgements",
+                        to="records.entitygrant",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('grant', 'user'), name='unique_entity_grant_ack')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("grant", "user"), name="unique_entity_grant_ack"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GrantedEntity',
+            name="GrantedEntity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity_id', models.CharField(max_length=200)),
-                ('caption', models.CharField(blank=True, max_length=500)),
-                ('collection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='records.collection')),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='records.entitygrant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("entity_id", models.CharField(max_length=200)),
+                ("caption", models.CharField(blank=True, max_length=500)),
+                (
+                    "collection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="records.collection",
+                    ),
+                ),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="records.entitygrant",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['collection', 'entity_id'], name='records_gra_collect_041d38_idx')],
-                'constraints': [models.UniqueConstraint(fields=('grant', 'collection', 'entity_id'), name='unique_granted_entity')],
+                "indexes": [
+                    models.Index(
+                        fields=["collection", "entity_id"], name="records_gra_collect_041d38_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("grant", "collection", "entity_id"), name="unique_granted_entity"
+                    )
+                ],
             },
         ),
     ]

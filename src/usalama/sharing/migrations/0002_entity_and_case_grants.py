@@ -5,26 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0005_entity_grants'),
-        ('sharing', '0001_initial'),
+        ("records", "0005_entity_grants"),
+        ("sharing", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='disseminationevent',
-            name='entity_grant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='records.entitygrant'),
+            model_name="disseminationevent",
+            name="entity_grant",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="records.entitygrant",
+            ),
         ),
         migrations.AddField(
-            model_name='disseminationevent',
-            name='subject',
+            model_name="disseminationevent",
+            name="subject",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='informationrequest',
-            name='entity_grant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='records.entitygrant'),
+            model_name="informationrequest",
+            name="entity_grant",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="records.entitygrant",
+            ),
         ),
     ]
