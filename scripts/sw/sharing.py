@@ -128,9 +128,7 @@ SW = {
         "Masharti yamekubaliwa. Mkusanyiko uko wazi kwako."
     ),
     "Request sent.": "Ombi limetumwa.",
-    "Decision recorded; the requester has been told.": (
-        "Uamuzi umerekodiwa; muombaji ameambiwa."
-    ),
+    "Decision recorded; the requester has been told.": ("Uamuzi umerekodiwa; muombaji ameambiwa."),
     "Radius": "Nusu kipenyo",
     "Another agency is working the same ground: see your notifications.": (
         "Taasisi nyingine inafanya kazi eneo hilo hilo: angalia arifa zako."
@@ -139,9 +137,85 @@ SW = {
         "Imesajiliwa. Hakuna mgongano na taasisi nyingine."
     ),
     "Outcome recorded.": "Matokeo yamerekodiwa.",
+    # grants of entity selections and cases
+    "Share selected": "Shiriki vilivyochaguliwa",
+    "Share the selected entities with another agency (only those)": (
+        "Shiriki vitu vilivyochaguliwa na taasisi nyingine (hivyo tu)"
+    ),
+    "Shared. The other agency can read these entities now.": (
+        "Imeshirikiwa. Taasisi nyingine inaweza kusoma vitu hivi sasa."
+    ),
+    "Revoked. The other agency can no longer read these entities.": (
+        "Imefutwa. Taasisi nyingine haiwezi tena kusoma vitu hivi."
+    ),
+    "Conditions acknowledged. The entities are open to you.": (
+        "Masharti yamekubaliwa. Vitu hivi viko wazi kwako."
+    ),
+    "Case shared read-only. The other agency can read it now.": (
+        "Kesi imeshirikiwa kwa kusoma tu. Taasisi nyingine inaweza kuisoma sasa."
+    ),
+    "Revoked. The other agency can no longer read the case.": (
+        "Imefutwa. Taasisi nyingine haiwezi tena kusoma kesi."
+    ),
+    "Share entities": "Shiriki vitu",
+    (
+        "Share exactly the entities you tick: the other agency reads their statements "
+        "held by your agency (each under its handling code) and nothing else of your "
+        "collections. It cannot change them or pass them on."
+    ): (
+        "Shiriki vitu unavyochagua tu: taasisi nyingine inasoma taarifa zao zilizo na "
+        "taasisi yako (kila moja chini ya msimbo wake wa ushughulikiaji) na si kitu "
+        "kingine cha makusanyo yako. Haiwezi kuvibadilisha wala kuvipeleka kwa wengine."
+    ),
+    "Find your agency's entities": "Tafuta vitu vya taasisi yako",
+    "Name, phone, ID number…": "Jina, simu, nambari ya kitambulisho…",
+    "Search for your agency's entities above, then tick the ones to share.": (
+        "Tafuta vitu vya taasisi yako hapo juu, kisha chagua unavyotaka kushiriki."
+    ),
+    "Name of the selection (optional)": "Jina la uteuzi (si lazima)",
+    "Include the links among them (directorships, ownerships, calls…)": (
+        "Jumuisha viungo kati yao (ukurugenzi, umiliki, simu…)"
+    ),
+    "Share the ticked entities": "Shiriki vitu vilivyochaguliwa",
+    "Shared entities": "Vitu vilivyoshirikiwa",
+    (
+        "Read-only: the receiving agency reads these entities and nothing else of the "
+        "collections; it cannot change them, share them on or export them."
+    ): (
+        "Kusoma tu: taasisi inayopokea inasoma vitu hivi na si kitu kingine cha "
+        "makusanyo; haiwezi kuvibadilisha, kuvishiriki kwa wengine wala kuvihamisha nje."
+    ),
+    (
+        "Some of this material is handled H3: read the conditions above before the "
+        "entities open to you."
+    ): ("Sehemu ya taarifa hizi ni H3: soma masharti hapo juu kabla vitu havijafunguka kwako."),
+    "Entities and cases shared with my agency": "Vitu na kesi zilizoshirikiwa na taasisi yangu",
+    "Entities and cases shared by my agency": "Vitu na kesi ambazo taasisi yangu imeshiriki",
+    "read-only": "kusoma tu",
+    "justice chain": "mnyororo wa haki",
+    "Share chosen entities": "Shiriki vitu ulivyochagua",
+    ("Pick entities of your agency to share (only those, nothing else of their collections)"): (
+        "Chagua vitu vya taasisi yako vya kushiriki (hivyo tu, si kitu kingine cha makusanyo yao)"
+    ),
+    "Share a case": "Shiriki kesi",
+    (
+        "A shared case is read-only: the other agency reads the case, its chain and its "
+        "exhibits list, and records nothing. To let prosecutors or a court record their "
+        "events, share it from the case page."
+    ): (
+        "Kesi iliyoshirikiwa ni ya kusoma tu: taasisi nyingine inasoma kesi, mnyororo "
+        "wake na orodha ya vielelezo, na hairekodi chochote. Ili waendesha mashtaka au "
+        "mahakama warekodi matukio yao, ishiriki kutoka ukurasa wa kesi."
+    ),
+    "Share the case": "Shiriki kesi",
+    "Or share only these entities (ids, one a line: approve in part)": (
+        "Au shiriki vitu hivi tu (vitambulisho, kimoja kwa mstari: idhinisha kwa sehemu)"
+    ),
+    "Collection, entities or case": "Mkusanyiko, vitu au kesi",
 }
 
 PLURALS = {
     "%(n)s matching record": ("kumbukumbu %(n)s inayolingana", "kumbukumbu %(n)s zinazolingana"),
     "%(n)s arrest": ("aliyekamatwa %(n)s", "waliokamatwa %(n)s"),
+    "%(n)s entity": ("kitu %(n)s", "vitu %(n)s"),
 }

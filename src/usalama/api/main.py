@@ -146,8 +146,10 @@ def _register_routers() -> None:
 
     api.add_router("/", watchlists_router)
     from usalama.sharing.api import router as sharing_router
+    from usalama.sharing.api import staff_router as sharing_staff_router
 
     api.add_router("/", sharing_router)  # federation: peers, by token and signature
+    api.add_router("/", sharing_staff_router)
     from usalama.oversight.api import public_router as oversight_public
     from usalama.oversight.api import router as oversight_router
     from usalama.wellness.api import router as wellness_router

@@ -10,7 +10,7 @@ from typing import Any
 
 from usalama.accounts.roles import Role
 from usalama.audit.services import record
-from usalama.cases.models import Case, EventKind
+from usalama.cases.models import Case, EventKind, active_shares
 from usalama.core.errors import NotFound, PermissionDenied
 
 INVESTIGATOR_ROLES = (Role.ANALYST, Role.SUPERVISOR, Role.DESK_OFFICER)
@@ -62,6 +62,19 @@ def is_visible(user: Any, case: Case) -> bool:
     return Case.objects.visible_to(user).filter(pk=case.pk).exists()
 
 
+def shared_for_writing(user: Any, case: Case) -> bool:
+    """The owner, or an agency with a share in force that is not read-only (a case grant
+    from the Sharing page is read-only: its recipient reads and records nothing)."""
+    if user.is_authenticated and user.agency_id == case.agency_id:
+        return True
+    return (
+        is_visible(user, case)
+        and active_shares()
+        .filter(case_id=case.pk, agency_id=user.agency_id, read_only=False)
+        .exists()
+    )
+
+
 def refuse(user: Any, case: Case | None, action: str, reason: str, **details: Any) -> None:
     """Audit a refused write, then raise 404 if the case is not visible, else 403."""
     visible = case is not None and is_visible(user, case)
@@ -85,5 +98,7 @@ def require_owner(user: Any, case: Case, action: str) -> None:
 def require_event_right(user: Any, case: Case, kind: str) -> None:
     if not is_visible(user, case):
         refuse(user, case, "event", "case not visible", kind=kind)
+    if not shared_for_writing(user, case):
+        refuse(user, case, "event", "the case was shared with your agency read-only", kind=kind)
     if kind not in recordable_kinds(user):
         refuse(user, case, "event", f"your role does not record {kind} events", kind=kind)

@@ -229,6 +229,8 @@ def receive_custody(
     case = exhibit.case
     if not reads_cases(user) or not access.is_visible(user, case):
         access.refuse(user, case, "custody", "case not visible")
+    if not access.shared_for_writing(user, case):
+        access.refuse(user, case, "custody", "the case was shared with your agency read-only")
     purpose = purpose.strip()
     if not purpose:
         raise InvalidInput("purpose: say why custody changes hands")
@@ -384,7 +386,8 @@ def build_disclosure(
     case may build one.
     """
     if not (
-        access.owns(user, case) or (user.has_role("prosecutor") and access.is_visible(user, case))
+        access.owns(user, case)
+        or (user.has_role("prosecutor") and access.shared_for_writing(user, case))
     ):
         access.refuse(user, case, "disclosure", "only the owner's investigators or a prosecutor")
     names = [p.name for p in case.parties.filter(role=Party.Role.COMPLAINANT)] + list(redact or [])
@@ -495,7 +498,8 @@ def build_disclosure(
 def open_disclosure(user: Any, case: Case, bundle_id: int) -> tuple[DisclosureBundle, bytes]:
     """The stored bundle, re-checked against its recorded hash before it leaves. Audited."""
     if not (
-        access.owns(user, case) or (user.has_role("prosecutor") and access.is_visible(user, case))
+        access.owns(user, case)
+        or (user.has_role("prosecutor") and access.shared_for_writing(user, case))
     ):
         access.refuse(user, case, "disclosure", "only the owner's investigators or a prosecutor")
     bundle = case.disclosures.filter(pk=bundle_id).first()

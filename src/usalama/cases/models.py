@@ -42,8 +42,16 @@ class CaseQuerySet(models.QuerySet["Case"]):
         if not reads_cases(user):
             return self.none()
         owned = models.Q(agency_id=user.agency_id)
-        shared = models.Q(shares__agency_id=user.agency_id, shares__revoked_at__isnull=True)
+        shared = models.Q(id__in=active_shares().filter(agency_id=user.agency_id).values("case_id"))
         return self.filter(id__in=Case.objects.filter(owned | shared).values("id"))
+
+
+def active_shares(now: Any = None) -> Any:
+    """Shares in force now: not revoked, not past their expiry (checked at every read)."""
+    now = now or timezone.now()
+    return CaseShare.objects.filter(revoked_at__isnull=True).filter(
+        models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+    )
 
 
 class Case(models.Model):
@@ -87,19 +95,33 @@ class Case(models.Model):
 
 
 class CaseShare(models.Model):
-    """Another agency reads the case and records the events its role records. Never owns it."""
+    """Another agency reads the case and records the events its role records. Never owns it.
+
+    A share made from the Sharing page (a case grant) is the same row with a purpose,
+    conditions and an expiry, and ``read_only``: the recipient reads and records nothing.
+    The justice chain's shares (police → ODPP → court) let the recipient record its role's
+    chain events. Revocation and expiry take effect at the next read.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="case_shares")
     granted_by = models.CharField(max_length=150)
     granted_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    purpose = models.TextField(blank=True)
+    conditions = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    read_only = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "agency"], name="unique_case_share")]
 
     def __str__(self) -> str:
         return f"{self.case.reference} → {self.agency.code}"
+
+    def is_active(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
 class Party(models.Model):

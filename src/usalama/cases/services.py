@@ -43,6 +43,7 @@ from usalama.cases.models import (
 )
 from usalama.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from usalama.records.models import EntityRecord
+from usalama.records.signals import disseminated
 
 CLOCK_SKEW = timedelta(minutes=5)
 PARTY_SCHEMAS = frozenset({"Person", "Company", "Organization", "LegalEntity"})
@@ -76,6 +77,17 @@ def get_case(user: Any, reference: str, *, audit: bool = True) -> Case:
         raise NotFound("case not found")
     if audit:
         record(user, "case.read", object_type="case", object_id=case.reference)
+        if case.agency_id != user.agency_id:
+            # read under a share: the originator's dissemination log records each access
+            disseminated.send(
+                sender=Case,
+                kind="read",
+                originator_id=case.agency_id,
+                recipient_id=user.agency_id,
+                actor=user.get_username(),
+                note="",
+                subject=f"case {case.reference}",
+            )
     return case
 
 
@@ -180,48 +192,118 @@ def update_references(user: Any, case: Case, **fields: Any) -> Case:
     return case
 
 
-def share_case(user: Any, case: Case, agency_code: str) -> CaseShare:
-    """Let another agency read the case (and record its role's events). Owner only."""
+def share_case(
+    user: Any,
+    case: Case,
+    agency_code: str,
+    *,
+    purpose: str = "",
+    conditions: str = "",
+    expires_at: datetime | None = None,
+    read_only: bool = False,
+) -> CaseShare:
+    """Let another agency read the case (and, unless ``read_only``, record its role's events).
+    Owner only. The Sharing page's case grant is this, read-only, with purpose and expiry."""
     access.require_owner(user, case, "share")
+    return upsert_share(
+        user,
+        case,
+        agency_code,
+        purpose=purpose,
+        conditions=conditions,
+        expires_at=expires_at,
+        read_only=read_only,
+    )
+
+
+def upsert_share(
+    user: Any,
+    case: Case,
+    agency_code: str,
+    *,
+    purpose: str,
+    conditions: str,
+    expires_at: datetime | None,
+    read_only: bool,
+) -> CaseShare:
+    """Create or renew the one share row of the case for the agency (the caller checked that
+    the user may share it). Logged to the originator's dissemination log."""
     agency = Agency.objects.filter(code=agency_code).first()
     if agency is None:
         raise InvalidInput(f"agency: unknown agency {agency_code!r}")
     if agency.pk == case.agency_id:
         raise InvalidInput("agency: the case already belongs to that agency")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise InvalidInput("expiry must be in the future")
     with transaction.atomic():
-        share, created = CaseShare.objects.get_or_create(
-            case=case, agency=agency, defaults={"granted_by": user.get_username()}
+        share, _created = CaseShare.objects.update_or_create(
+            case=case,
+            agency=agency,
+            defaults={
+                "granted_by": user.get_username(),
+                "granted_at": timezone.now(),
+                "revoked_at": None,
+                "purpose": purpose,
+                "conditions": conditions,
+                "expires_at": expires_at,
+                "read_only": read_only,
+            },
         )
-        if not created and share.revoked_at is not None:
-            share.revoked_at = None
-            share.granted_by = user.get_username()
-            share.granted_at = timezone.now()
-            share.save()
         record(
             user,
             "case.share",
             object_type="case",
             object_id=case.reference,
-            details={"agency": agency.code},
+            details={
+                "agency": agency.code,
+                "read_only": read_only,
+                "expires_at": expires_at.isoformat() if expires_at else "",
+            },
+        )
+        disseminated.send(
+            sender=CaseShare,
+            kind="granted",
+            originator_id=case.agency_id,
+            recipient_id=agency.pk,
+            actor=user.get_username(),
+            note=purpose or "justice chain",
+            subject=f"case {case.reference}",
         )
     return share
 
 
 def revoke_share(user: Any, case: Case, agency_code: str) -> None:
     access.require_owner(user, case, "revoke")
+    share = CaseShare.objects.filter(
+        case=case, agency__code=agency_code, revoked_at__isnull=True
+    ).first()
+    if share is None:
+        raise NotFound(f"case is not shared with {agency_code}")
+    end_share(user, share)
+
+
+def end_share(user: Any, share: CaseShare) -> CaseShare:
+    """Revoke at once (the caller checked that the user may): the next read is a 404."""
     with transaction.atomic():
-        changed = CaseShare.objects.filter(
-            case=case, agency__code=agency_code, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
-        if not changed:
-            raise NotFound(f"case is not shared with {agency_code}")
+        share.revoked_at = timezone.now()
+        share.save(update_fields=["revoked_at"])
         record(
             user,
             "case.unshare",
             object_type="case",
-            object_id=case.reference,
-            details={"agency": agency_code},
+            object_id=share.case.reference,
+            details={"agency": share.agency.code},
         )
+        disseminated.send(
+            sender=CaseShare,
+            kind="revoked",
+            originator_id=share.case.agency_id,
+            recipient_id=share.agency_id,
+            actor=user.get_username(),
+            note="",
+            subject=f"case {share.case.reference}",
+        )
+    return share
 
 
 def add_party(user: Any, case: Case, *, role: str, entity_id: str) -> Party:

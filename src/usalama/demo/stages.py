@@ -47,6 +47,7 @@ STAGES: list[tuple[str, str]] = [
     ("resolution: a finished run with a review queue", "usalama.demo.stage_resolve:populate"),
     ("sharing between agencies", "usalama.demo.stage_sharing:populate"),
     ("cases and the justice chain", "usalama.demo.stage_cases:populate"),
+    ("sharing chosen entities and a case", "usalama.demo.stage_sharing_items:populate"),
     ("watchlists and alerts", "usalama.demo.stage_watchlists:populate"),
     ("administration and audit log", "usalama.demo.stage_admin:populate"),
     (

@@ -31,7 +31,7 @@ from followthemoney import model
 from usalama.analysis import graph
 from usalama.core.text import normalise_identifier, normalise_phone
 from usalama.records.canonical import canonical_version
-from usalama.records.models import Collection, EntityRecord, Statement
+from usalama.records.models import Collection, EntityRecord, Statement, scope_q
 
 #: Schemata whose FtM definition has no edge but which are links all the same.
 EXTRA_EDGES: dict[str, tuple[str, str]] = {"Call": ("caller", "receiver")}
@@ -116,10 +116,12 @@ def _normalise(prop: str, value: str) -> str:
     return normalise_identifier(value)
 
 
-def _nodes(collection_ids: list[int], relationship_schemata: set[str]) -> GraphData:
+def _nodes(
+    collection_ids: list[int], relationship_schemata: set[str], grants: tuple[int, ...] = ()
+) -> GraphData:
     grouped: dict[str, dict[str, Any]] = {}
     canonical: dict[str, str] = {}
-    rows = EntityRecord.objects.filter(collection_id__in=collection_ids).values_list(
+    rows = EntityRecord.objects.filter(scope_q(collection_ids, grants)).values_list(
         "entity_id", "canonical_id", "schema", "caption", "collection_id"
     )
     for entity_id, canonical_id, schema, caption, collection_id in rows.iterator(chunk_size=10_000):
@@ -134,7 +136,7 @@ def _nodes(collection_ids: list[int], relationship_schemata: set[str]) -> GraphD
         info["collections"].add(collection_id)
         if entity_id == node:  # the canonical record names the node
             info["caption"], info["schema"] = caption, schema
-    grouped, canonical = _hide_foreign_merges(collection_ids, grouped, canonical)
+    grouped, canonical = _hide_foreign_merges(collection_ids, grouped, canonical, grants)
     nodes = {
         node: NodeInfo(
             id=node,
@@ -148,12 +150,15 @@ def _nodes(collection_ids: list[int], relationship_schemata: set[str]) -> GraphD
     return GraphData(network=None, nodes=nodes, canonical=canonical)
 
 
-def _merged_with_hidden(collection_ids: list[int], candidates: list[str]) -> set[str]:
-    """Canonical ids among ``candidates`` that also group a record outside these collections."""
+def _merged_with_hidden(
+    collection_ids: list[int], candidates: list[str], grants: tuple[int, ...] = ()
+) -> set[str]:
+    """Canonical ids among ``candidates`` that also group a record outside these collections
+    (and outside the entities granted one by one)."""
     hidden: set[str] = set()
     for start in range(0, len(candidates), _IN_CHUNK):
         chunk = candidates[start : start + _IN_CHUNK]
-        outside = EntityRecord.objects.exclude(collection_id__in=collection_ids)
+        outside = EntityRecord.objects.exclude(scope_q(collection_ids, grants))
         hidden.update(outside.filter(canonical_id__in=chunk).values_list("canonical_id", flat=True))
         hidden.update(outside.filter(entity_id__in=chunk).values_list("entity_id", flat=True))
     return hidden
@@ -169,14 +174,17 @@ def _alias(entity_ids: set[str]) -> str:
 
 
 def _hide_foreign_merges(
-    collection_ids: list[int], grouped: dict[str, dict[str, Any]], canonical: dict[str, str]
+    collection_ids: list[int],
+    grouped: dict[str, dict[str, Any]],
+    canonical: dict[str, str],
+    grants: tuple[int, ...] = (),
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Issue #20, finding 6: a canonical id that also groups records the user may not see
     (another agency's, a higher handling code's collection) would tell that such a record
     exists and was merged with a visible one. Such nodes get an id, member list and counts
     made of the visible records alone."""
     candidates = sorted(node for node, info in grouped.items() if info["entities"] != {node})
-    hidden = _merged_with_hidden(collection_ids, candidates)
+    hidden = _merged_with_hidden(collection_ids, candidates, grants)
     if not hidden:
         return grouped, canonical
     for node in sorted(hidden):
@@ -189,13 +197,16 @@ def _hide_foreign_merges(
 
 
 def _relationship_rows(
-    collection_ids: list[int], ends: dict[str, tuple[str, str]], data: GraphData
+    collection_ids: list[int],
+    ends: dict[str, tuple[str, str]],
+    data: GraphData,
+    grants: tuple[int, ...] = (),
 ) -> list[dict[str, Any]]:
     wanted_props = {p for pair in ends.values() for p in pair}
     wanted_props.update(_DATE_PROPS, _END_PROPS, _LABEL_PROPS)
     by_entity: dict[str, dict[str, Any]] = {}
     statements = Statement.objects.filter(
-        collection_id__in=collection_ids, schema__in=list(ends), prop__in=sorted(wanted_props)
+        scope_q(collection_ids, grants), schema__in=list(ends), prop__in=sorted(wanted_props)
     ).values_list("id", "entity_id", "schema", "prop", "value", "collection_id")
     for stmt_id, entity_id, schema, prop, value, collection_id in statements.iterator(
         chunk_size=10_000
@@ -273,13 +284,13 @@ def _relationship_rows(
 
 
 def _identifier_rows(
-    collection_ids: list[int], data: GraphData
+    collection_ids: list[int], data: GraphData, grants: tuple[int, ...] = ()
 ) -> tuple[list[dict[str, Any]], int]:
     groups: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = defaultdict(
         lambda: defaultdict(list)
     )
     statements = Statement.objects.filter(
-        collection_id__in=collection_ids, prop__in=sorted(IDENTIFIER_RELATIONS)
+        scope_q(collection_ids, grants), prop__in=sorted(IDENTIFIER_RELATIONS)
     ).values_list("id", "entity_id", "prop", "value", "collection_id")
     for stmt_id, entity_id, prop, value, collection_id in statements.iterator(chunk_size=10_000):
         node = data.node_id(entity_id)
@@ -332,13 +343,15 @@ _SCHEMA: dict[str, Any] = {
 }
 
 
-def load(collection_ids: Iterable[int]) -> GraphData:
-    """Build the network of these collections (already checked by the caller)."""
+def load(collection_ids: Iterable[int], grant_ids: Iterable[int] = ()) -> GraphData:
+    """Build the network of these collections and of the entities granted by these
+    entity-selection grants (both already checked by the caller)."""
     ids = sorted({int(c) for c in collection_ids})
+    grants = tuple(sorted({int(g) for g in grant_ids}))
     ends = edge_endpoints()
-    data = _nodes(ids, set(ends))
-    rows = _relationship_rows(ids, ends, data)
-    shared, data.skipped_values = _identifier_rows(ids, data)
+    data = _nodes(ids, set(ends), grants)
+    rows = _relationship_rows(ids, ends, data, grants)
+    shared, data.skipped_values = _identifier_rows(ids, data, grants)
     rows.extend(shared)
     if rows:
         frame = pl.DataFrame(rows, schema=_SCHEMA)
@@ -362,26 +375,27 @@ _cache: OrderedDict[tuple[Any, ...], GraphData] = OrderedDict()
 _lock = threading.Lock()
 
 
-def version_of(collection_ids: Iterable[int]) -> tuple[Any, ...]:
-    """What the cached network depends on: the collections, their latest statement and the
-    latest canonical-id change."""
+def version_of(collection_ids: Iterable[int], grant_ids: Iterable[int] = ()) -> tuple[Any, ...]:
+    """What the cached network depends on: the collections and entity grants, their latest
+    statement and the latest canonical-id change."""
     ids = tuple(sorted({int(c) for c in collection_ids}))
-    stats = Statement.objects.filter(collection_id__in=ids).aggregate(
+    grants = tuple(sorted({int(g) for g in grant_ids}))
+    stats = Statement.objects.filter(scope_q(ids, grants)).aggregate(
         latest=Max("last_seen"), total=Count("id")
     )
-    records = EntityRecord.objects.filter(collection_id__in=ids).aggregate(latest=Max("last_seen"))
+    records = EntityRecord.objects.filter(scope_q(ids, grants)).aggregate(latest=Max("last_seen"))
     # a merge or its undo changes nodes without touching a statement's last_seen, and may
     # happen in another process (the resolution worker)
-    return (ids, stats["latest"], stats["total"], records["latest"], canonical_version())
+    return (ids, stats["latest"], stats["total"], records["latest"], canonical_version(), grants)
 
 
-def cached(collection_ids: Iterable[int]) -> GraphData:
-    key = version_of(collection_ids)
+def cached(collection_ids: Iterable[int], grant_ids: Iterable[int] = ()) -> GraphData:
+    key = version_of(collection_ids, grant_ids)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    data = load(key[0])
+    data = load(key[0], key[-1])
     with _lock:
         _cache[key] = data
         while len(_cache) > _CACHE_SIZE:

@@ -18,7 +18,7 @@ from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.network import building, exports
 from usalama.network.models import SavedChart
 from usalama.records import services as records
-from usalama.records.models import Statement, visible_collection_ids
+from usalama.records.models import Statement, open_entity_grant_ids, visible_collection_ids
 
 MAX_HOPS = 4
 MAX_PATH_LENGTH = 6
@@ -35,7 +35,10 @@ def _allowed_collections(user: Any, collections: Iterable[int] | None = None) ->
 
 
 def graph_data(user: Any, collections: Iterable[int] | None = None) -> building.GraphData:
-    return building.cached(_allowed_collections(user, collections))
+    """The network of what the user may see: whole collections, and the entities granted to
+    the user's agency one by one (only when no subset of collections is asked for)."""
+    grants = open_entity_grant_ids(user) if collections is None else []
+    return building.cached(_allowed_collections(user, collections), grants)
 
 
 def build_network(user: Any, collections: Iterable[int] | None = None) -> graph.Network | None:
@@ -62,13 +65,12 @@ def _node_out(data: building.GraphData, node: str, **extra: Any) -> dict[str, An
 
 def provenance_of(user: Any, statement_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Where each statement came from: collection, agency, source file and row."""
-    allowed = _allowed_collections(user)
     wanted = sorted(set(statement_ids))
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), _IN_CHUNK):
         rows = (
-            Statement.objects.filter(id__in=wanted[start : start + _IN_CHUNK])
-            .filter(collection_id__in=allowed)
+            Statement.objects.visible_to(user)
+            .filter(id__in=wanted[start : start + _IN_CHUNK])
             .select_related("collection__agency", "source")
         )
         for row in rows:
@@ -412,7 +414,11 @@ def export(user: Any, fmt: str, nodes: Sequence[str] | None = None) -> tuple[str
     """
     if fmt not in exports.FORMATS:
         raise InvalidInput(f"unknown format {fmt!r}: use one of {', '.join(exports.FORMATS)}")
-    data = graph_data(user)
+    # H2/H3 material leaves only by its originator's hand: the export is built from the
+    # collections the user may export (own, or granted H0/H1), never from entities granted
+    # one by one.
+    exportable = [c.pk for c in records.visible_collections(user) if records.may_export(user, c)]
+    data = graph_data(user, exportable)
     keep = _known(data, nodes) if nodes is not None else set(data.nodes)
     edges = _edges_among(data, keep)
     node_rows = [_node_out(data, n) for n in sorted(keep)]

@@ -2,7 +2,9 @@
 
 An entity is the aggregate of its statements. Each statement says: in this collection, from
 this source (file, row), entity X has property P = V, first seen at T1, last seen at T2, with
-this grading. Access control is one gate: ``visible_to(user)`` on every manager here.
+this grading. Access control is one gate: ``visible_to(user)`` on every manager here. An
+agency reads its own collections, collections granted to it (``CollectionGrant``), and, for
+statements and entity records, entities granted to it one by one (``EntityGrant``).
 """
 
 from __future__ import annotations
@@ -45,6 +47,60 @@ def visible_collection_ids(user: User | Any) -> Any:
         id__in=acknowledged.values("collection_id")
     )
     return Collection.objects.filter(owned | granted).values_list("id", flat=True).distinct()
+
+
+def active_entity_grants(now: Any = None) -> Any:
+    """Entity-selection grants in force now (not revoked, not expired), checked at every read."""
+    now = now or timezone.now()
+    return EntityGrant.objects.filter(revoked_at__isnull=True).filter(
+        models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+    )
+
+
+def open_entity_grant_ids(user: User | Any) -> list[int]:
+    """Ids of the entity-selection grants the user reads under now.
+
+    Like a collection grant: in force, to the user's agency, and, when the selection holds
+    H3 material (``restricted``), only once this user acknowledged the grant's conditions.
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "sees_records", False):
+        return []
+    grants = active_entity_grants().filter(agency_id=user.agency_id)
+    opened = grants.filter(restricted=False) | grants.filter(
+        restricted=True, acknowledgements__user_id=user.pk
+    )
+    return sorted(set(opened.values_list("id", flat=True)))
+
+
+def granted_entities_q(grant_ids: Any) -> models.Q:
+    """Rows (statements or entity records) of an entity granted by one of these grants: the
+    same collection and entity id as a ``GrantedEntity`` of the grant."""
+    ids = [int(g) for g in grant_ids]
+    if not ids:
+        return models.Q(pk__in=[])
+    return models.Q(
+        models.Exists(
+            GrantedEntity.objects.filter(
+                grant_id__in=ids,
+                collection_id=models.OuterRef("collection_id"),
+                entity_id=models.OuterRef("entity_id"),
+            )
+        )
+    )
+
+
+def scope_q(collection_ids: Any, grant_ids: Any = ()) -> models.Q:
+    """Statements or entity records in these collections, or granted by these entity grants."""
+    whole = models.Q(collection_id__in=collection_ids)
+    grant_ids = list(grant_ids)
+    return whole | granted_entities_q(grant_ids) if grant_ids else whole
+
+
+def visible_rows_q(user: User | Any) -> models.Q:
+    """The read gate for statements and entity records: the collections the user sees in
+    full (``visible_collection_ids``) and the entities granted to the user's agency one by
+    one (``EntityGrant``)."""
+    return scope_q(visible_collection_ids(user), open_entity_grant_ids(user))
 
 
 def writable_collection_ids(user: User | Any) -> Any:
@@ -142,6 +198,78 @@ class GrantAcknowledgement(models.Model):
         return f"{self.user_id} acknowledged {self.grant_id}"
 
 
+class EntityGrant(models.Model):
+    """Another agency may read a chosen set of entities: their statements in the owner's
+    collections, and nothing else of those collections. Created only by the sharing services.
+
+    Read-only, like a collection grant; stops counting at once when revoked or expired.
+    ``restricted`` is set when any granted statement is handled H3: each user of the
+    recipient then acknowledges the conditions before the entities open.
+    """
+
+    owner = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="granted_entities")
+    label = models.CharField(max_length=200)
+    granted_by = models.CharField(max_length=150)
+    granted_by_user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    purpose = models.TextField()
+    conditions = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    restricted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.agency}"
+
+    def is_active(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class GrantedEntity(models.Model):
+    """One entity of an entity-selection grant, as one of the owner's collections holds it."""
+
+    grant = models.ForeignKey(EntityGrant, on_delete=models.CASCADE, related_name="items")
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="+")
+    entity_id = models.CharField(max_length=200)
+    caption = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "collection", "entity_id"], name="unique_granted_entity"
+            )
+        ]
+        indexes = [models.Index(fields=["collection", "entity_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} ({self.grant_id})"
+
+
+class EntityGrantAcknowledgement(models.Model):
+    """A user of the recipient agency accepted a restricted entity grant's conditions."""
+
+    grant = models.ForeignKey(
+        EntityGrant, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "user"], name="unique_entity_grant_ack")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} acknowledged entity grant {self.grant_id}"
+
+
 class Source(models.Model):
     """Where statements came from: an import of a file, the demo generator, a form."""
 
@@ -175,7 +303,7 @@ class Source(models.Model):
 
 class StatementQuerySet(models.QuerySet["Statement"]):
     def visible_to(self, user: Any) -> StatementQuerySet:
-        return self.filter(collection_id__in=visible_collection_ids(user))
+        return self.filter(visible_rows_q(user))
 
 
 class Statement(models.Model):
@@ -230,7 +358,7 @@ class Statement(models.Model):
 
 class EntityRecordQuerySet(models.QuerySet["EntityRecord"]):
     def visible_to(self, user: Any) -> EntityRecordQuerySet:
-        return self.filter(collection_id__in=visible_collection_ids(user))
+        return self.filter(visible_rows_q(user))
 
 
 class EntityRecord(models.Model):

@@ -24,7 +24,15 @@ from usalama.records.bulk import bulk_writes
 from usalama.records.grading import NO_ONWARD_DISSEMINATION
 from usalama.records.indexing import entity_from_rows, schema_label
 from usalama.records.labels import translate_label
-from usalama.records.models import Collection, EntityRecord, Source, Statement
+from usalama.records.models import (
+    Collection,
+    EntityRecord,
+    GrantedEntity,
+    Source,
+    Statement,
+    granted_entities_q,
+    open_entity_grant_ids,
+)
 from usalama.records.search import matching_record_ids
 from usalama.records.signals import entities_ingested, entity_read
 from usalama.records.writing import IngestResult, Target, prepared_chunks, store_chunk
@@ -271,6 +279,21 @@ def search_entities(
     )
     allowed = list(Collection.objects.visible_to(user).values_list("id", flat=True))
     ids = matching_record_ids(query, allowed, max_results * 3)
+    # Entities granted one by one: search their collections, keep only the granted records.
+    grant_ids = open_entity_grant_ids(user)
+    if grant_ids:
+        granted_in = set(
+            GrantedEntity.objects.filter(grant_id__in=grant_ids)
+            .exclude(collection_id__in=allowed)
+            .values_list("collection_id", flat=True)
+        )
+        if granted_in:
+            extra = matching_record_ids(query, sorted(granted_in), 5_000)
+            ids += list(
+                EntityRecord.objects.filter(id__in=extra)
+                .filter(granted_entities_q(grant_ids))
+                .values_list("id", flat=True)[: max_results * 3]
+            )
     records_qs = EntityRecord.objects.filter(id__in=ids).select_related("collection__agency")
     if schema:
         records_qs = records_qs.filter(schema=schema)

@@ -7,9 +7,14 @@ Receivers must be quick (queue a background job) and must not raise.
 
 ``entity_read(sender, user, entity_id, collection_ids)``: a user read an entity made of
 statements from these collections (``records.services.get_entity``, after the audit event).
+
+``disseminated(sender, kind, originator_id, recipient_id, actor, note, subject, url)``: a
+shareable of a domain app (see ``records.shareables``; today a case) was granted, revoked or
+read by another agency. The sharing app writes it to the originator's dissemination log.
 """
 
 from django.dispatch import Signal
 
 entities_ingested = Signal()
 entity_read = Signal()
+disseminated = Signal()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from usalama.records.models import Collection, active_grants
+from usalama.records.models import Collection, GrantedEntity, active_grants, open_entity_grant_ids
 from usalama.sharing.models import DisseminationEvent, DisseminationKind
 
 
@@ -17,11 +17,15 @@ def log_event(
     collection: Collection | None = None,
     grant_id: int | None = None,
     request_id: int | None = None,
+    entity_grant_id: int | None = None,
+    subject: str = "",
     entity_id: str = "",
     note: str = "",
 ) -> DisseminationEvent:
     return DisseminationEvent.objects.create(
         kind=kind,
+        entity_grant_id=entity_grant_id,
+        subject=subject[:300],
         originator_id=originator_id,
         recipient_id=recipient_id,
         collection=collection,
@@ -45,6 +49,14 @@ def log_read_under_grant(
         g.collection_id: g.pk
         for g in active_grants().filter(agency_id=agency_id, collection_id__in=collection_ids)
     }
+    # Collections read only through an entity-selection grant: name that grant.
+    by_entity = dict(
+        GrantedEntity.objects.filter(
+            grant_id__in=open_entity_grant_ids(user),
+            entity_id=entity_id,
+            collection_id__in=collection_ids,
+        ).values_list("collection_id", "grant_id")
+    )
     for collection in foreign:
         log_event(
             DisseminationKind.READ,
@@ -52,6 +64,30 @@ def log_read_under_grant(
             recipient_id=agency_id,
             collection=collection,
             grant_id=grants.get(collection.pk),
+            entity_grant_id=None if collection.pk in grants else by_entity.get(collection.pk),
             actor=user.get_username(),
             entity_id=entity_id,
         )
+
+
+def log_disseminated(
+    sender: Any,
+    *,
+    kind: str,
+    originator_id: int,
+    recipient_id: int | None,
+    actor: str,
+    note: str = "",
+    subject: str = "",
+    **_: Any,
+) -> None:
+    """Receiver of ``records.signals.disseminated``: a case granted, revoked or read by
+    another agency (the cases app sends it; see ``records.shareables``)."""
+    log_event(
+        kind,
+        originator_id=originator_id,
+        recipient_id=recipient_id,
+        actor=actor,
+        note=note,
+        subject=subject,
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from usalama.accounts.models import Agency
-from usalama.records.models import Collection, CollectionGrant
+from usalama.records.models import Collection, CollectionGrant, EntityGrant
 
 
 class RequestStatus(models.TextChoices):
@@ -54,6 +54,10 @@ class InformationRequest(models.Model):
     decision_note = models.TextField(blank=True)
     grant = models.ForeignKey(
         CollectionGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # An approval "in part" may share only the named entities instead of a collection.
+    entity_grant = models.ForeignKey(
+        EntityGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -100,6 +104,11 @@ class DisseminationEvent(models.Model):
     request = models.ForeignKey(
         InformationRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    entity_grant = models.ForeignKey(
+        EntityGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # What was shared when it is not a collection: "case KE-2026-0001", "3 entities: …".
+    subject = models.CharField(max_length=300, blank=True)
     actor = models.CharField(max_length=150)
     entity_id = models.CharField(max_length=200, blank=True)
     note = models.CharField(max_length=500, blank=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -22,12 +22,17 @@ from usalama.accounts.roles import Role
 from usalama.audit.services import record
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import clean_text
+from usalama.records import shareables
 from usalama.records.models import (
     Collection,
     CollectionGrant,
+    EntityGrant,
+    EntityGrantAcknowledgement,
     EntityRecord,
     GrantAcknowledgement,
+    GrantedEntity,
     Statement,
+    active_entity_grants,
     active_grants,
 )
 from usalama.records.search import matching_record_ids
@@ -42,6 +47,7 @@ from usalama.sharing.models import (
 )
 
 SHARING_ROLES = (Role.SUPERVISOR, Role.COMMANDER)
+MAX_SELECTION = 500
 DEFAULT_DUE = timedelta(days=7)
 MAX_TEXT = 2000
 
@@ -284,13 +290,378 @@ def acknowledge(user: Any, grant_id: int) -> None:
         record(user, "sharing.acknowledge", object_type="grant", object_id=grant.pk)
 
 
+# --- entity-selection grants ------------------------------------------------------------------
+
+
+def _entity_ids(values: list[str]) -> list[str]:
+    ids = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+    if not ids:
+        raise InvalidInput("choose at least one entity to share")
+    if len(ids) > MAX_SELECTION:
+        raise InvalidInput(f"share at most {MAX_SELECTION} entities at once")
+    too_long = [i for i in ids if len(i) > 200]
+    if too_long:
+        raise InvalidInput(f"not an entity id: {too_long[0][:40]!r}…")
+    return ids
+
+
+def _links_among(agency_id: int, ids: set[str]) -> set[str]:
+    """Relationship entities of the agency (directorships, ownerships, calls...) whose every
+    end is in the selection: shared with it, so the grantee sees how the entities connect."""
+    candidates = set(
+        Statement.objects.filter(
+            collection__agency_id=agency_id, prop_type="entity", value__in=sorted(ids)
+        )
+        .exclude(entity_id__in=sorted(ids))
+        .values_list("entity_id", flat=True)[:5_000]
+    )
+    if not candidates:
+        return set()
+    ends: dict[str, set[str]] = {}
+    for entity_id, value in Statement.objects.filter(
+        collection__agency_id=agency_id, prop_type="entity", entity_id__in=sorted(candidates)
+    ).values_list("entity_id", "value"):
+        ends.setdefault(entity_id, set()).add(value)
+    return {entity_id for entity_id, values in ends.items() if values <= ids}
+
+
+def grant_entities(
+    user: Any,
+    *,
+    entity_ids: list[str],
+    agency_code: str,
+    purpose: str,
+    conditions: str = "",
+    expires_at: datetime | None = None,
+    label: str = "",
+    with_links: bool = True,
+    request: InformationRequest | None = None,
+) -> EntityGrant:
+    """Let another agency read exactly these entities of ours (their statements in our
+    collections, under each statement's handling code), and nothing else of the collections.
+
+    Every entity must be one the caller's agency holds: one seen only under another agency's
+    grant is refused naming that originator (a grant is read-only: no onward dissemination),
+    one not seen at all is NotFound; nothing is written then. ``with_links`` adds our
+    relationship entities that link only entities of the selection.
+    """
+    if not may_share(user):
+        error: Exception = PermissionDenied("only a supervisor or commander may share")
+        _refuse(user, "sharing.grant_entities", error)
+        raise error
+    ids = _entity_ids(entity_ids)
+    purpose = _text(purpose, "purpose")
+    conditions = _text(conditions, "conditions", required=False)
+    label = _text(label, "label", required=False, limit=200)
+    _future(expires_at, "expiry")
+    own = EntityRecord.objects.filter(collection__agency_id=user.agency_id)
+    held = set(own.filter(entity_id__in=ids).values_list("entity_id", flat=True))
+    missing = [i for i in ids if i not in held]
+    if missing:
+        seen = (
+            Statement.objects.visible_to(user)
+            .filter(entity_id__in=missing)
+            .values_list("entity_id", "collection__agency_id", "collection__agency__code")
+            .first()
+        )
+        if seen is None:
+            error = NotFound(f"entity {missing[0]} not found")
+        else:
+            error = PermissionDenied(
+                f"entity {seen[0]} is held by {seen[2]}, not by your agency: only {seen[2]} "
+                "may pass it on; ask them"
+            )
+            log_event(
+                DisseminationKind.REFUSED_ONWARD,
+                originator_id=seen[1],
+                recipient_id=user.agency_id,
+                actor=user.get_username(),
+                entity_id=seen[0],
+                note="sharing.grant_entities",
+            )
+        _refuse(user, "sharing.grant_entities", error, entities=len(ids))
+        raise error
+    recipient = Agency.objects.filter(code=agency_code).first()
+    if recipient is None:
+        raise InvalidInput(f"no agency with code {agency_code!r}")
+    if recipient.pk == user.agency_id:
+        raise InvalidInput("an agency does not need a grant for its own entities")
+    chosen = set(ids) | (_links_among(user.agency_id, set(ids)) if with_links else set())
+    rows = list(
+        own.filter(entity_id__in=sorted(chosen)).values_list(
+            "collection_id", "entity_id", "caption"
+        )
+    )
+    restricted = (
+        Statement.objects.filter(collection__agency_id=user.agency_id, entity_id__in=sorted(chosen))
+        .filter(Q(handling="H3") | Q(handling="", collection__handling="H3"))
+        .exists()
+    )
+    captions = [c for _cid, e, c in rows if e in set(ids)]
+    if not label:
+        shown = ", ".join(sorted(set(captions))[:3])
+        more = "…" if len(set(captions)) > 3 else ""
+        label = f"{len(ids)} entities: {shown}{more}"[:200]
+    with transaction.atomic():
+        grant = EntityGrant.objects.create(
+            owner_id=user.agency_id,
+            agency=recipient,
+            label=label,
+            granted_by=user.get_username(),
+            granted_by_user=user,
+            purpose=purpose,
+            conditions=conditions,
+            expires_at=expires_at,
+            restricted=restricted,
+        )
+        GrantedEntity.objects.bulk_create(
+            [
+                GrantedEntity(grant=grant, collection_id=cid, entity_id=e, caption=c[:500])
+                for cid, e, c in rows
+            ]
+        )
+        log_event(
+            DisseminationKind.GRANTED,
+            originator_id=user.agency_id,
+            recipient_id=recipient.pk,
+            entity_grant_id=grant.pk,
+            request_id=request.pk if request else None,
+            subject=label,
+            actor=user.get_username(),
+            note=purpose,
+        )
+        record(
+            user,
+            "sharing.grant_entities",
+            object_type="entity_grant",
+            object_id=grant.pk,
+            details={
+                "to": recipient.code,
+                "entities": len(ids),
+                "with_links": len(chosen) - len(ids),
+                "expires_at": expires_at.isoformat() if expires_at else "",
+                "restricted": restricted,
+            },
+        )
+        for recipient_user in _data_users(recipient):
+            notify(
+                recipient_user,
+                f"{user.agency.code} shared {label} with your agency",
+                reverse("sharing:entity_grant", args=[grant.pk]),
+            )
+    return grant
+
+
+@dataclass(frozen=True)
+class ShareableEntity:
+    entity_id: str
+    schema: str
+    caption: str
+    collections: list[str]
+
+
+def shareable_entities(user: Any, query: str, picked: list[str]) -> list[ShareableEntity]:
+    """The agency's own entities to pick from: those already picked (from a chart selection)
+    and those matching the query. Only the agency's own records take part (it shares what it
+    holds, never what it was shared). The search is audited."""
+    if not may_share(user):
+        return []
+    own = EntityRecord.objects.filter(collection__agency_id=user.agency_id).select_related(
+        "collection"
+    )
+    wanted = [p for p in dict.fromkeys(picked) if p and len(p) <= 200][:MAX_SELECTION]
+    if query:
+        query = _text(query, "query", limit=200)
+        own_ids = list(
+            Collection.objects.filter(agency_id=user.agency_id).values_list("id", flat=True)
+        )
+        found = own.filter(id__in=matching_record_ids(query, own_ids, 200))
+        record(user, "sharing.entities.search", query=query, details={"results": found.count()})
+        wanted += [r.entity_id for r in found]
+    out: dict[str, ShareableEntity] = {}
+    for rec in own.filter(entity_id__in=wanted):
+        seen = out.get(rec.entity_id)
+        labels = sorted({*(seen.collections if seen else []), rec.collection.label})
+        out[rec.entity_id] = ShareableEntity(rec.entity_id, rec.schema, rec.caption, labels)
+    order = {e: i for i, e in enumerate(dict.fromkeys(wanted))}
+    return sorted(out.values(), key=lambda e: order.get(e.entity_id, 0))
+
+
+def revoke_entity_grant(user: Any, grant_id: int) -> EntityGrant:
+    """Revocation takes effect at once (the read gate checks it on every read)."""
+    grant = EntityGrant.objects.filter(id=grant_id, owner_id=_agency_of(user)).first()
+    if grant is None or not may_share(user):
+        error = NotFound(f"entity grant {grant_id} not found")
+        _refuse(user, "sharing.revoke_entities", error, grant=grant_id)
+        raise error
+    if grant.revoked_at is not None:
+        return grant
+    with transaction.atomic():
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+        log_event(
+            DisseminationKind.REVOKED,
+            originator_id=grant.owner_id,
+            recipient_id=grant.agency_id,
+            entity_grant_id=grant.pk,
+            subject=grant.label,
+            actor=user.get_username(),
+        )
+        record(user, "sharing.revoke_entities", object_type="entity_grant", object_id=grant.pk)
+    return grant
+
+
+@dataclass(frozen=True)
+class EntityGrantView:
+    grant: EntityGrant
+    items: list[GrantedEntity]
+    mine: bool
+    active: bool
+    needs_acknowledgement: bool
+
+
+def get_entity_grant(user: Any, grant_id: int) -> EntityGrantView:
+    """One entity grant as its originator or its recipient sees it (the list of entities,
+    the terms); anyone else gets NotFound. Audited."""
+    agency_id = _agency_of(user)
+    grant = (
+        EntityGrant.objects.select_related("owner", "agency")
+        .filter(Q(owner_id=agency_id) | Q(agency_id=agency_id), id=grant_id)
+        .first()
+    )
+    if grant is None or not may_request(user):
+        raise NotFound(f"entity grant {grant_id} not found")
+    mine = grant.owner_id == agency_id
+    active = grant.is_active()
+    if not mine and not active:
+        # a revoked or expired grant no longer tells the recipient what it held
+        raise NotFound(f"entity grant {grant_id} not found")
+    acknowledged = EntityGrantAcknowledgement.objects.filter(grant=grant, user_id=user.pk).exists()
+    record(user, "sharing.entity_grant.read", object_type="entity_grant", object_id=grant.pk)
+    return EntityGrantView(
+        grant=grant,
+        items=list(grant.items.select_related("collection").order_by("caption", "entity_id")),
+        mine=mine,
+        active=active,
+        needs_acknowledgement=not mine and active and grant.restricted and not acknowledged,
+    )
+
+
+def entity_grants_given(user: Any) -> list[EntityGrant]:
+    if not may_request(user):
+        return []
+    return list(
+        EntityGrant.objects.filter(owner_id=user.agency_id)
+        .select_related("agency")
+        .annotate(entity_count=models.Count("items"))[:200]
+    )
+
+
+@dataclass(frozen=True)
+class ReceivedEntityGrant:
+    grant: EntityGrant
+    needs_acknowledgement: bool
+
+
+def entity_grants_received(user: Any) -> list[ReceivedEntityGrant]:
+    """Entity grants to the user's agency that are in force (a revoked one is gone)."""
+    if not may_request(user):
+        return []
+    acknowledged = set(
+        EntityGrantAcknowledgement.objects.filter(user_id=user.pk).values_list(
+            "grant_id", flat=True
+        )
+    )
+    rows = (
+        active_entity_grants()
+        .filter(agency_id=user.agency_id)
+        .select_related("owner")
+        .annotate(entity_count=models.Count("items"))[:200]
+    )
+    return [ReceivedEntityGrant(g, g.restricted and g.pk not in acknowledged) for g in rows]
+
+
+def acknowledge_entity_grant(user: Any, grant_id: int) -> None:
+    """H3 in the selection: the user has read the conditions; the entities open for them."""
+    grant = active_entity_grants().filter(id=grant_id, agency_id=_agency_of(user)).first()
+    if grant is None or not may_request(user):
+        error = NotFound(f"entity grant {grant_id} not found")
+        _refuse(user, "sharing.acknowledge", error, entity_grant=grant_id)
+        raise error
+    _ack, created = EntityGrantAcknowledgement.objects.get_or_create(grant=grant, user=user)
+    if created:
+        log_event(
+            DisseminationKind.ACKNOWLEDGED,
+            originator_id=grant.owner_id,
+            recipient_id=grant.agency_id,
+            entity_grant_id=grant.pk,
+            subject=grant.label,
+            actor=user.get_username(),
+        )
+        record(user, "sharing.acknowledge", object_type="entity_grant", object_id=grant.pk)
+
+
+# --- case grants (the cases app's own shares, through records.shareables) -----------------------
+
+
+def _cases() -> shareables.Shareable:
+    shareable = shareables.get("case")
+    if shareable is None:  # the cases app is part of every installation
+        raise NotFound("cases are not installed")
+    return shareable
+
+
+def case_choices(user: Any) -> list[tuple[str, str]]:
+    return _cases().choices(user) if may_share(user) else []
+
+
+def grant_case(
+    user: Any,
+    *,
+    reference: str,
+    agency_code: str,
+    purpose: str,
+    conditions: str = "",
+    expires_at: datetime | None = None,
+) -> shareables.SharedItem:
+    """Share one of our cases read-only: the case app's own share row (``CaseShare``) with
+    the grant's purpose, conditions and expiry. Logged there to the dissemination log."""
+    if not may_share(user):
+        error = PermissionDenied("only a supervisor or commander may share")
+        _refuse(user, "sharing.grant_case", error, case=reference[:100])
+        raise error
+    _future(expires_at, "expiry")
+    if not Agency.objects.filter(code=agency_code).exists():
+        raise InvalidInput(f"no agency with code {agency_code!r}")
+    return _cases().grant(
+        user,
+        reference.strip(),
+        agency_code=agency_code,
+        purpose=purpose,
+        conditions=conditions,
+        expires_at=expires_at,
+    )
+
+
+def revoke_case_grant(user: Any, share_id: int) -> shareables.SharedItem:
+    return _cases().revoke(user, share_id)
+
+
+def case_grants_given(user: Any) -> list[shareables.SharedItem]:
+    return _cases().given(user) if may_request(user) else []
+
+
+def case_grants_received(user: Any) -> list[shareables.SharedItem]:
+    return [i for i in _cases().received(user) if i.active] if may_request(user) else []
+
+
 def dissemination_log(user: Any, limit: int = 500) -> list[DisseminationEvent]:
     """What left the user's agency, who read it, who asked: the originator's view. Audited."""
     if not may_request(user):
         return []
     rows = list(
         DisseminationEvent.objects.filter(originator_id=user.agency_id).select_related(
-            "recipient", "collection"
+            "recipient", "collection", "entity_grant"
         )[:limit]
     )
     record(user, "sharing.log.read", details={"rows": len(rows)})
@@ -420,9 +791,11 @@ def decide_request(
     conditions: str = "",
     expires_at: datetime | None = None,
     note: str = "",
+    entity_ids: list[str] | None = None,
 ) -> InformationRequest:
-    """The originator approves (a grant of the chosen collection), narrows (the same, noted
-    as a part of what was asked) or refuses. Only a supervisor of the originator decides."""
+    """The originator approves (a grant of the chosen collection), narrows (a grant of only
+    the named entities, ``entity_ids``, or of a smaller collection) or refuses. Only a
+    supervisor of the originator decides."""
     rfi = InformationRequest.objects.filter(id=request_id, originator_id=_agency_of(user)).first()
     if rfi is None or not may_share(user):
         error: Exception = NotFound(f"request {request_id} not found")
@@ -434,9 +807,20 @@ def decide_request(
         raise InvalidInput(f"unknown decision {decision!r}")
     note = _text(note, "note", required=decision == RequestStatus.REFUSED)
     with transaction.atomic():
-        if decision != RequestStatus.REFUSED:
+        if decision != RequestStatus.REFUSED and entity_ids:
+            rfi.entity_grant = grant_entities(
+                user,
+                entity_ids=entity_ids,
+                agency_code=rfi.requesting_agency.code,
+                purpose=rfi.purpose,
+                conditions=conditions,
+                expires_at=expires_at,
+                label=rfi.subject,
+                request=rfi,
+            )
+        elif decision != RequestStatus.REFUSED:
             if collection_id is None:
-                raise InvalidInput("choose the collection to share")
+                raise InvalidInput("choose the collection to share, or name the entities")
             rfi.grant = grant_collection(
                 user,
                 collection_id=collection_id,
@@ -460,6 +844,8 @@ def decide_request(
             recipient_id=rfi.requesting_agency_id,
             request_id=rfi.pk,
             grant_id=rfi.grant_id,
+            entity_grant_id=rfi.entity_grant_id,
+            subject=rfi.entity_grant.label if rfi.entity_grant else "",
             collection=rfi.grant.collection if rfi.grant else None,
             actor=user.get_username(),
             note=note,
@@ -469,7 +855,11 @@ def decide_request(
             "sharing.decide",
             object_type="request",
             object_id=rfi.pk,
-            details={"decision": decision, "grant": rfi.grant_id or ""},
+            details={
+                "decision": decision,
+                "grant": rfi.grant_id or "",
+                "entity_grant": rfi.entity_grant_id or "",
+            },
         )
         notify(
             rfi.requester,

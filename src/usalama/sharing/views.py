@@ -58,6 +58,11 @@ def index(request: HttpRequest) -> HttpResponse:
         "may_share": services.may_share(user),
         "own_collections": Collection.objects.filter(agency_id=_agency_id(request)),
         "agencies": _agencies(request),
+        "entities_received": services.entity_grants_received(user),
+        "entities_given": services.entity_grants_given(user),
+        "cases_received": services.case_grants_received(user),
+        "cases_given": services.case_grants_given(user),
+        "own_cases": services.case_choices(user),
     }
     services.mark_read(user)
     return render(request, "sharing/index.html", context)
@@ -105,6 +110,118 @@ def acknowledge(request: HttpRequest, grant_id: int) -> HttpResponse:
     except NotFound as missing:
         raise Http404 from missing
     messages.success(request, _("Conditions acknowledged. The collection is open to you."))
+    return redirect("sharing:index")
+
+
+@login_required
+def share_entities(request: HttpRequest) -> HttpResponse:
+    """Pick entities of one's own agency (search, or ids passed from a chart selection) and
+    share exactly those with another agency."""
+    if not services.may_share(request.user):
+        raise Http404
+    picked = request.POST.getlist("entity") or request.GET.getlist("entity")
+    if request.method == "POST":
+        try:
+            grant = services.grant_entities(
+                request.user,
+                entity_ids=picked,
+                agency_code=request.POST.get("agency", ""),
+                purpose=request.POST.get("purpose", ""),
+                conditions=request.POST.get("conditions", ""),
+                expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
+                label=request.POST.get("label", ""),
+                with_links=request.POST.get("with_links") == "on",
+            )
+        except NotFound as missing:
+            messages.error(request, missing.message)
+        except PermissionDenied as refused:
+            return HttpResponseForbidden(refused.message)
+        except InvalidInput as bad:
+            messages.error(request, bad.message)
+        else:
+            messages.success(request, _("Shared. The other agency can read these entities now."))
+            return redirect("sharing:entity_grant", grant.pk)
+    query = (request.POST.get("q") or request.GET.get("q", "")).strip()
+    candidates = services.shareable_entities(request.user, query, picked)
+    return render(
+        request,
+        "sharing/share_entities.html",
+        {
+            "query": query,
+            "candidates": candidates,
+            "picked": set(picked),
+            "agencies": _agencies(request),
+            "form": request.POST,
+        },
+    )
+
+
+@login_required
+def entity_grant(request: HttpRequest, grant_id: int) -> HttpResponse:
+    try:
+        view = services.get_entity_grant(request.user, grant_id)
+    except NotFound as missing:
+        raise Http404 from missing
+    return render(
+        request,
+        "sharing/entity_grant.html",
+        {"view": view, "may_share": services.may_share(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def revoke_entity_grant(request: HttpRequest, grant_id: int) -> HttpResponse:
+    try:
+        services.revoke_entity_grant(request.user, grant_id)
+    except NotFound as missing:
+        raise Http404 from missing
+    messages.success(request, _("Revoked. The other agency can no longer read these entities."))
+    return redirect("sharing:entity_grant", grant_id)
+
+
+@login_required
+@require_POST
+def acknowledge_entity_grant(request: HttpRequest, grant_id: int) -> HttpResponse:
+    try:
+        services.acknowledge_entity_grant(request.user, grant_id)
+    except NotFound as missing:
+        raise Http404 from missing
+    messages.success(request, _("Conditions acknowledged. The entities are open to you."))
+    return redirect("sharing:entity_grant", grant_id)
+
+
+@login_required
+@require_POST
+def grant_case(request: HttpRequest) -> HttpResponse:
+    try:
+        services.grant_case(
+            request.user,
+            reference=request.POST.get("case", ""),
+            agency_code=request.POST.get("agency", ""),
+            purpose=request.POST.get("purpose", ""),
+            conditions=request.POST.get("conditions", ""),
+            expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
+        )
+    except NotFound as missing:
+        raise Http404 from missing
+    except PermissionDenied as refused:
+        return HttpResponseForbidden(refused.message)
+    except InvalidInput as bad:
+        messages.error(request, bad.message)
+    else:
+        messages.success(request, _("Case shared read-only. The other agency can read it now."))
+    return redirect("sharing:index")
+
+
+@login_required
+@require_POST
+def revoke_case_grant(request: HttpRequest, share_id: int) -> HttpResponse:
+    try:
+        services.revoke_case_grant(request.user, share_id)
+    except NotFound as missing:
+        raise Http404 from missing
+    messages.success(request, _("Revoked. The other agency can no longer read the case."))
     return redirect("sharing:index")
 
 
@@ -181,6 +298,7 @@ def decide(request: HttpRequest, request_id: int) -> HttpResponse:
             conditions=request.POST.get("conditions", ""),
             expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
             note=request.POST.get("note", ""),
+            entity_ids=_lines(request.POST.get("entities")),
         )
     except NotFound as missing:
         raise Http404 from missing

@@ -342,6 +342,15 @@
       cy.fit(undefined, 30);
     });
   });
+  if ($("lc-share")) {
+    // Share the selected nodes' records (a node groups resolved records) on the Sharing page.
+    $("lc-share").addEventListener("click", function () {
+      var ids = [];
+      cy.nodes(":selected").forEach(function (n) { (n.data("entities") || [n.id()]).forEach(function (id) { ids.push(id); }); });
+      if (!ids.length) { return; }
+      window.location.href = D.urlShare + "?" + ids.map(function (id) { return "entity=" + encodeURIComponent(id); }).join("&");
+    });
+  }
   $("lc-layout").addEventListener("click", relayout);
   $("lc-pin").addEventListener("click", function () { cy.nodes(":selected").forEach(togglePin); });
   $("lc-hide").addEventListener("click", function () { cy.elements(":selected").addClass("hidden"); counts(); });
