@@ -326,8 +326,13 @@ def test_notes_need_the_right_key(world: dict[str, Any], monkeypatch: pytest.Mon
     from usalama.wellness import crypto
 
     monkeypatch.setenv("USALAMA_WELLNESS_KEY", Fernet.generate_key().decode())
+    sealed = crypto.seal("under the first key")
+    monkeypatch.setenv("USALAMA_WELLNESS_KEY", Fernet.generate_key().decode())
     with pytest.raises(crypto.WellnessKeyError):
-        crypto.unseal(Referral.objects.get(pk=world["referral"].pk).notes_sealed)
+        crypto.unseal(sealed)
+    # notes sealed under the field keys before the wellness key was set stay readable until
+    # `usalama keys rotate` moves them under it
+    assert crypto.unseal(Referral.objects.get(pk=world["referral"].pk).notes_sealed)
     assert crypto.unseal(crypto.seal("kept")) == "kept"
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from usalama.accounts.models import Agency
@@ -52,6 +52,9 @@ from usalama.oversight.models import (
 )
 
 CODE_BYTES = 12  # 96 bits: a follow-up code cannot be guessed, so a plain SHA-256 suffices
+REFERRING_ROLES = (*SUPERVISING_ROLES, Role.INTERNAL_AFFAIRS)
+REFERRING_KINDS = ("police", "investigations")  # the DCI is a directorate of the police
+SUGGESTION_MARGIN_HOURS = 2  # officers on duty this long either side of the complaint's time
 DEFAULT_DISPARITY_BOUND = 1.25  # the four-fifths rule read both ways (0.8 .. 1.25)
 
 
@@ -102,12 +105,32 @@ def writes(func: F) -> F:
 
 
 def officers_for(user: Any) -> Any:
-    """Officers a user may see: their own agency's (data roles), and every agency's for IPOA."""
-    if not getattr(user, "is_authenticated", False) or not user.sees_records:
+    """Officers a user may see, no more than the role needs.
+
+    - IPOA's investigators: the officers named in the oversight agency's own complaints, and
+      the officers on duty (rostered) at the station and time of those complaints — the
+      suggestions made when a complainant cannot name the officer. Not the whole registry.
+    - A police agency's supervisors, commanders and internal affairs: their own agency's.
+    - Anyone else: none.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.agency_id:
         return Officer.objects.none()
-    if user.has_role(Role.OVERSIGHT_INVESTIGATOR):
-        return Officer.objects.all()
-    return Officer.objects.filter(agency_id=user.agency_id)
+    if user.has_role(Role.OVERSIGHT_INVESTIGATOR) and user.agency.kind == "oversight":
+        margin = dt.timedelta(hours=SUGGESTION_MARGIN_HOURS)
+        named = Allegation.objects.filter(
+            complaint__agency_id=user.agency_id, officer__isnull=False
+        ).values("officer_id")
+        complaint_in_shift = Complaint.objects.filter(
+            agency_id=user.agency_id,
+            station__iexact=models.OuterRef("station"),
+            occurred_at__lte=models.OuterRef("ends_at") + margin,
+            occurred_at__gte=models.OuterRef("starts_at") - margin,
+        )
+        on_duty = Shift.objects.filter(models.Exists(complaint_in_shift)).values("officer_id")
+        return Officer.objects.filter(models.Q(pk__in=named) | models.Q(pk__in=on_duty))
+    if user.agency.kind in REFERRING_KINDS and user.has_role(*REFERRING_ROLES):
+        return Officer.objects.filter(agency_id=user.agency_id)
+    return Officer.objects.none()
 
 
 def _officer_entity(officer: Officer) -> dict[str, Any]:
@@ -378,29 +401,65 @@ def refer_complaint(
     occurred_at: dt.datetime | None = None,
     category: str = AllegationCategory.OTHER,
     officer: Officer | None = None,
+    officers: Iterable[Officer] | None = None,
+    categories: Iterable[str] = (),
 ) -> Complaint:
-    """A police referral to IPOA: IPOA owns it and shares it back with the referring agency."""
-    if not user.sees_records or user.agency is None:
-        _refuse(user, "oversight.complaint.refer", "complaint", "", "no data role")
-        raise PermissionDenied("your role cannot refer complaints")
-    if officer is not None and officer.agency_id != user.agency_id:
+    """A police referral to IPOA: IPOA owns it and shares it back with the referring agency.
+
+    Made by a police agency's supervisors, commanders or internal affairs, about its own
+    officers. ``officers`` and ``categories`` (when given) make one allegation per officer
+    and category; ``officer``/``category`` are the one-officer, one-category shorthand."""
+    if not may_refer(user):
+        _refuse(user, "oversight.complaint.refer", "complaint", "", "not a police supervisor")
+        raise PermissionDenied(
+            "complaints are referred by a police agency's supervisors or internal affairs"
+        )
+    named = list(officers) if officers is not None else ([officer] if officer else [])
+    if any(o.agency_id != user.agency_id for o in named):
         raise NotFound("no such officer")
-    if category not in AllegationCategory.values:
-        raise InvalidInput(f"unknown category {category!r}")
+    kinds = list(dict.fromkeys(categories)) if categories else [category]
+    for kind in kinds:
+        if kind not in AllegationCategory.values:
+            raise InvalidInput(f"unknown category {kind!r}")
+    if len(description.strip()) < 10:
+        raise InvalidInput("describe the incident (at least 10 characters)")
     complaint = Complaint.objects.create(
         agency=oversight_agency(),
         reference=_new_reference(),
         channel=Channel.POLICE_REFERRAL,
         referred_by=user.agency,
-        description=description,
-        place=place,
-        station=station,
+        description=description.strip(),
+        place=place.strip(),
+        station=station.strip(),
         occurred_at=occurred_at,
     )
     complaint.shared_with.add(user.agency)
-    Allegation.objects.create(complaint=complaint, officer=officer, category=category)
-    audit.record(user, "oversight.complaint.refer", object_type="complaint", object_id=complaint.pk)
+    Allegation.objects.bulk_create(
+        [
+            Allegation(complaint=complaint, officer=who, category=kind)
+            for who in (named or [None])
+            for kind in kinds
+        ]
+    )
+    audit.record(
+        user,
+        "oversight.complaint.refer",
+        object_type="complaint",
+        object_id=complaint.pk,
+        details={"officers": len(named), "allegations": len(kinds) * max(len(named), 1)},
+    )
     return complaint
+
+
+def may_refer(user: Any) -> bool:
+    """A police agency's supervisors, commanders and internal affairs refer complaints."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.agency_id
+        and user.agency.kind in REFERRING_KINDS
+        and user.has_role(*REFERRING_ROLES)
+    )
 
 
 def list_complaints(user: Any, stage: str = "") -> list[Complaint]:
@@ -567,7 +626,9 @@ def record_attendance(user: Any, pk: int, summons_id: int) -> Summons:
     return summons
 
 
-def suggest_officers(user: Any, pk: int, margin_hours: int = 2) -> list[Officer]:
+def suggest_officers(
+    user: Any, pk: int, margin_hours: int = SUGGESTION_MARGIN_HOURS
+) -> list[Officer]:
     """Officers rostered at the complaint's station around the time it happened, for when the
     complainant cannot name the officer."""
     complaint = _writable(user, pk, "oversight.complaint.suggest")
@@ -605,7 +666,9 @@ def notify(
     reported_at: dt.datetime | None = None,
 ) -> Notification:
     """A police agency reports a death or serious injury to IPOA (IPOA Act s. 25)."""
-    if not user.sees_records or user.agency is None or user.agency.kind == "oversight":
+    if not user.sees_records or user.agency is None or user.agency.kind != "police":
+        # s. 25 binds the police: only a police agency reports, and only about its own
+        # officers (checked below) and incidents.
         _refuse(user, "oversight.notification.create", "notification", "", "not a police data role")
         raise PermissionDenied("notifications are made by the police agency concerned")
     if kind not in NotificationKind.values:

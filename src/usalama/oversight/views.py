@@ -156,7 +156,7 @@ def move_stage(request: HttpRequest, pk: int) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = NotificationForm(request.POST or None)
-    police = bool(user.agency and user.agency.kind != "oversight" and user.sees_records)
+    police = bool(user.agency and user.agency.kind == "police" and user.sees_records)
     if request.method == "POST":
         if not police:
             try:  # refused and audited by the service

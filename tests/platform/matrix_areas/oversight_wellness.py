@@ -9,8 +9,9 @@ Complaints. The oversight services let only an oversight-kind agency own a compl
 investigations agency, so DCI cannot honestly *own* one. ``build`` therefore adds IPOA (kind
 oversight) with one investigator, and makes the complaint the way the app makes it:
 
-* own (DCI): DCI's analyst *refers* the complaint (``refer_complaint``) — IPOA owns it and
-  shares it back with DCI, read-only;
+* own (DCI): DCI's supervisor *refers* the complaint (``refer_complaint``; a police agency's
+  supervisors, commanders and internal affairs refer) — IPOA owns it and shares it back with
+  DCI, read-only;
 * granted (ODPP): IPOA's investigator *shares* it with ODPP (``share_complaint``), read-only;
 * foreign (FRC): no relation.
 
@@ -175,7 +176,7 @@ def build(context: AreaContext) -> dict[str, str]:
     # own: DCI refers the complaint (IPOA owns it, shares it back); granted: IPOA shares it
     # with ODPP. Both shares are read-only.
     complaint = oversight.refer_complaint(
-        context.users[("analyst", "own")],
+        context.users[("supervisor", "own")],
         description="A suspect was beaten in the cells at Kasarani.",
         place="Kasarani",
         station="Kasarani",
