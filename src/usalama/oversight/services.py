@@ -52,6 +52,10 @@ from usalama.oversight.models import (
 )
 
 CODE_BYTES = 12  # 96 bits: a follow-up code cannot be guessed, so a plain SHA-256 suffices
+MIN_DESCRIPTION = 10
+MAX_DESCRIPTION = 5000
+MAX_SHORT = 200  # place, station, an officer's description, a name (the columns' length)
+NUMERIC_CODE_DIGITS = 30  # the digits-only code of SMS and USSD complaints (~100 bits)
 REFERRING_ROLES = (*SUPERVISING_ROLES, Role.INTERNAL_AFFAIRS)
 REFERRING_KINDS = ("police", "investigations")  # the DCI is a directorate of the police
 SUGGESTION_MARGIN_HOURS = 2  # officers on duty this long either side of the complaint's time
@@ -324,7 +328,12 @@ def hash_code(code: str) -> str:
     return hashlib.sha256("".join(ch for ch in code.upper() if ch.isalnum()).encode()).hexdigest()
 
 
-def new_code() -> str:
+def new_code(*, numeric: bool = False) -> str:
+    """A follow-up code: 96 bits as hex in groups of four, or — for SMS and USSD, where a
+    keypad has digits only — 30 digits (99.7 bits) in groups of six."""
+    if numeric:
+        digits = f"{secrets.randbelow(10**NUMERIC_CODE_DIGITS):0{NUMERIC_CODE_DIGITS}d}"
+        return " ".join(digits[i : i + 6] for i in range(0, NUMERIC_CODE_DIGITS, 6))
     raw = secrets.token_hex(CODE_BYTES).upper()
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
@@ -345,11 +354,21 @@ def file_public_complaint(
 ) -> tuple[Complaint, str]:
     """A complaint from the public (anonymous when no name is given). Returns it and the
     follow-up code, which is shown once and stored only as a hash."""
-    if len(description.strip()) < 10:
+    if len(description.strip()) < MIN_DESCRIPTION:
         raise InvalidInput("please describe what happened (at least 10 characters)")
+    if len(description.strip()) > MAX_DESCRIPTION:
+        raise InvalidInput(f"description: at most {MAX_DESCRIPTION} characters")
+    for label, value in (
+        ("place", place),
+        ("station", station),
+        ("officer", officer_description),
+        ("name", name),
+    ):
+        if len(value.strip()) > MAX_SHORT:
+            raise InvalidInput(f"{label}: at most {MAX_SHORT} characters")
     if category not in AllegationCategory.values:
         raise InvalidInput(f"unknown category {category!r}")
-    code = new_code()
+    code = new_code(numeric=channel in (Channel.SMS, Channel.USSD))
     complaint = Complaint.objects.create(
         agency=oversight_agency(),
         reference=reference or _new_reference(),
@@ -364,7 +383,7 @@ def file_public_complaint(
         occurred_at=occurred_at,
     )
     Allegation.objects.create(
-        complaint=complaint, category=category, officer_description=officer_description
+        complaint=complaint, category=category, officer_description=officer_description.strip()
     )
     audit.record(
         Actor(name="public"),
