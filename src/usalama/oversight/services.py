@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -33,6 +34,7 @@ from usalama.oversight.models import (
     SUPERVISING_ROLES,
     Allegation,
     AllegationCategory,
+    Attachment,
     Channel,
     Complaint,
     Finding,
@@ -422,6 +424,7 @@ def refer_complaint(
     officer: Officer | None = None,
     officers: Iterable[Officer] | None = None,
     categories: Iterable[str] = (),
+    attachments: Iterable[tuple[str, bytes]] = (),
 ) -> Complaint:
     """A police referral to IPOA: IPOA owns it and shares it back with the referring agency.
 
@@ -440,8 +443,11 @@ def refer_complaint(
     for kind in kinds:
         if kind not in AllegationCategory.values:
             raise InvalidInput(f"unknown category {kind!r}")
-    if len(description.strip()) < 10:
+    if len(description.strip()) < MIN_DESCRIPTION:
         raise InvalidInput("describe the incident (at least 10 characters)")
+    files = [
+        (_attachment_name(name), data, _attachment_type(name, data)) for name, data in attachments
+    ]
     complaint = Complaint.objects.create(
         agency=oversight_agency(),
         reference=_new_reference(),
@@ -460,14 +466,65 @@ def refer_complaint(
             for kind in kinds
         ]
     )
+    for name, data, content_type in files:
+        Attachment.objects.create(
+            complaint=complaint,
+            file=ContentFile(data, name=f"{secrets.token_hex(16)}{ATTACHMENT_TYPES[content_type]}"),
+            name=name,
+            content_type=content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
     audit.record(
         user,
         "oversight.complaint.refer",
         object_type="complaint",
         object_id=complaint.pk,
-        details={"officers": len(named), "allegations": len(kinds) * max(len(named), 1)},
+        details={
+            "officers": len(named),
+            "allegations": len(kinds) * max(len(named), 1),
+            "attachments": len(files),
+        },
     )
     return complaint
+
+
+# content type -> file suffix; the type is read from the file's first bytes, not its name
+ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def _attachment_type(name: str, data: bytes) -> str:
+    for magic, content_type in _MAGIC:
+        if data.startswith(magic):
+            return content_type
+    raise InvalidInput(f"{_attachment_name(name)}: only PDF, JPEG or PNG files can be attached")
+
+
+def _attachment_name(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    cleaned = "".join(ch for ch in base if ch.isprintable())[:MAX_SHORT]
+    return cleaned or "attachment"
+
+
+def read_attachment(user: Any, pk: int, attachment_id: int) -> Attachment:
+    """An attachment of a complaint the user may read (404 otherwise); audited."""
+    complaint = get_complaint(user, pk)
+    attachment = complaint.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("no such attachment")
+    audit.record(
+        user,
+        "oversight.attachment.read",
+        object_type="complaint_attachment",
+        object_id=attachment.pk,
+        details={"complaint": complaint.pk},
+    )
+    return attachment
 
 
 def may_refer(user: Any) -> bool:
@@ -482,7 +539,7 @@ def may_refer(user: Any) -> bool:
 
 
 def list_complaints(user: Any, stage: str = "") -> list[Complaint]:
-    queryset = Complaint.objects.visible_to(user).select_related("agency")
+    queryset = Complaint.objects.visible_to(user).select_related("agency", "referred_by")
     if stage:
         if stage not in Stage.values:
             raise InvalidInput(f"unknown stage {stage!r}")
