@@ -41,9 +41,7 @@ def test_iau_refers_with_officers_categories_and_an_attachment(world: dict[str, 
         {**BODY, "attachments": [SimpleUploadedFile("statement.pdf", PDF, "application/pdf")]},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    complaint = Complaint.objects.exclude(
-        pk__in=[world["private"].pk, world["shared"].pk]
-    ).get()
+    complaint = Complaint.objects.exclude(pk__in=[world["private"].pk, world["shared"].pk]).get()
     assert Complaint.objects.count() == before + 1
     assert (complaint.agency.code, complaint.stage, complaint.channel) == (
         "IPOA",
