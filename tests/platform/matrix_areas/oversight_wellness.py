@@ -50,6 +50,16 @@ _FLAG = {"pk": "oversight_flag_id"}
 _MODEL = {"pk": "oversight_model_id"}
 _REFERRAL = {"pk": "wellness_referral_id"}
 _OFFER = {"pk": "wellness_offer_id"}
+_ATTACHMENT = {"pk": "oversight_complaint_id", "attachment_id": "oversight_attachment_id"}
+MATRIX_PDF = b"%PDF-1.4\n%matrix\n%%EOF\n"
+REFERRAL_BODY = {
+    "officers": "",
+    "description": "A suspect was beaten in the cells at Kasarani.",
+    "categories": "excessive_force",
+    "place": "Kasarani",
+    "station": "Kasarani",
+    "occurred_at": "",
+}
 
 PUBLIC_COMPLAINT = {
     "description": "An officer asked me for money at the Thika road block.",
@@ -87,6 +97,11 @@ RULES: dict[str, Rule] = {
     "web POST oversight/complaints/<int:pk>/stage/": Rule(
         WRITE, body=STAGE_BODY, rename=_COMPLAINT
     ),
+    "web GET oversight/complaints/<int:pk>/attachments/<int:attachment_id>/": Rule(
+        READ, rename=_ATTACHMENT
+    ),
+    "web GET oversight/referrals/new/": Rule(SIGNED_IN),
+    "web POST oversight/referrals/new/": Rule(SIGNED_IN, body=REFERRAL_BODY),
     "web GET oversight/notifications/": Rule(SIGNED_IN),
     "web POST oversight/notifications/": Rule(
         SIGNED_IN,
@@ -127,6 +142,9 @@ RULES: dict[str, Rule] = {
         SIGNED_IN, body={"message": "I would like to talk to someone.", "contact": ""}
     ),
     "web POST wellness/support/<int:pk>/answer/": Rule(WRITE, body={"accept": "1"}, rename=_OFFER),
+    "web POST wellness/support/pin/": Rule(
+        SIGNED_IN, body={"service_number": "DCI-0001", "pin": "470215", "pin_again": "470215"}
+    ),
     "web GET wellness/critical-incidents/": Rule(SIGNED_IN),
     "web POST wellness/critical-incidents/": Rule(
         SIGNED_IN,
@@ -140,12 +158,14 @@ RULES: dict[str, Rule] = {
 }
 POST_ONLY_VIEWS = {
     "oversight/complaints/<int:pk>/stage/",
+    "wellness/support/pin/",
     "wellness/support/<int:pk>/answer/",
 }
 GET_AND_POST_VIEWS = {
     "oversight/complain/",
     "oversight/complain/follow-up/",
     "oversight/notifications/",
+    "oversight/referrals/new/",
     "oversight/early-intervention/<int:pk>/",
     "oversight/early-intervention/models/<int:pk>/",
     "wellness/referrals/<int:pk>/",
@@ -181,6 +201,7 @@ def build(context: AreaContext) -> dict[str, str]:
         place="Kasarani",
         station="Kasarani",
         category="excessive_force",
+        attachments=[("matrix.pdf", MATRIX_PDF)],
     )
     oversight.share_complaint(investigator, complaint.pk, "ODPP")
 
@@ -225,6 +246,7 @@ def build(context: AreaContext) -> dict[str, str]:
     offer = incident.referrals.get()
     return {
         "oversight_complaint_id": str(complaint.pk),
+        "oversight_attachment_id": str(complaint.attachments.get().pk),
         "oversight_flag_id": str(flag.pk),
         "oversight_model_id": str(model.pk),
         "wellness_referral_id": str(referral.pk),
@@ -235,6 +257,7 @@ def build(context: AreaContext) -> dict[str, str]:
 def fingerprint() -> list[Any]:
     from usalama.oversight.models import (
         Allegation,
+        Attachment,
         Complaint,
         ModelVersion,
         Notification,
@@ -243,7 +266,7 @@ def fingerprint() -> list[Any]:
         StageChange,
         Summons,
     )
-    from usalama.wellness.models import CriticalIncident, Referral
+    from usalama.wellness.models import CriticalIncident, Referral, UssdPin
 
     shares = Complaint.shared_with.through.objects.order_by("complaint_id", "agency_id")
     return [
@@ -283,4 +306,6 @@ def fingerprint() -> list[Any]:
             )
         ],
         CriticalIncident.objects.count(),
+        Attachment.objects.count(),
+        [list(row) for row in UssdPin.objects.order_by("id").values_list("id", "pin_hash")],
     ]
