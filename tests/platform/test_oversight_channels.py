@@ -186,3 +186,17 @@ def test_pin_rules(world: dict[str, Any]) -> None:
 
     stored = UssdPin.objects.get(user=officer).pin_hash
     assert "470215" not in stored and check_password("470215", stored)
+
+
+def test_every_ussd_screen_fits_182_characters() -> None:
+    from usalama.oversight import channels as complaints
+    from usalama.wellness import ussd as wellness_ussd
+
+    values = {"reference": "IPOA-2026-123456", "code": "123456 " * 4 + "123456"}
+    for key, texts in complaints.TEXTS.items():
+        if key.startswith("sms"):
+            continue  # SMS replies may run to several messages
+        for text in texts.values():
+            assert len(text.format(**values, stage="Preliminary inquiry", text="x" * 60)) <= 182
+    for texts in wellness_ussd.TEXTS.values():
+        assert all(len(text) <= 182 for text in texts.values())

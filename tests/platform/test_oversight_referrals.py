@@ -101,3 +101,44 @@ def test_who_may_refer_and_bad_input(world: dict[str, Any]) -> None:
     made = Complaint.objects.get(channel="police_referral")
     assert {a.officer_id for a in made.allegations.all()} == {None}
     assert made.allegations.count() == 2
+
+
+def test_api_referral_with_several_officers_and_categories(world: dict[str, Any]) -> None:
+    import json
+
+    from usalama.accounts import services as accounts
+    from usalama.audit.services import Actor
+
+    def token(who: str) -> dict[str, str]:
+        raw = accounts.create_token(Actor(name="t"), world["users"][who]).raw
+        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    body = {
+        "description": "Two officers beat a hawker at Kasarani market",
+        "service_numbers": ["NPS-1001", "NPS-1002"],
+        "categories": ["excessive_force", "harassment"],
+        "place": "Kasarani market",
+    }
+    client = Client()
+    made = client.post(
+        "/api/v1/oversight/referrals",
+        json.dumps(body),
+        content_type="application/json",
+        **token("nps.supervisor"),
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["channel"] == "police_referral" and len(made.json()["allegations"]) == 4
+    unknown = client.post(
+        "/api/v1/oversight/referrals",
+        json.dumps({**body, "service_numbers": ["NPS-0000"]}),
+        content_type="application/json",
+        **token("nps.supervisor"),
+    )
+    assert unknown.status_code == 404 and "NPS-0000" in unknown.content.decode()
+    refused = client.post(
+        "/api/v1/oversight/referrals",
+        json.dumps(body),
+        content_type="application/json",
+        **token("nps.analyst"),
+    )
+    assert refused.status_code == 403
