@@ -385,7 +385,7 @@ def test_police_referral_by_api_is_ipoas_and_shared_back(world: dict[str, Any]) 
         content_type="application/json",
         **token("dci.analyst"),
     )
-    assert foreign.status_code == 404  # DCI cannot name an NPS officer
+    assert foreign.status_code == 403  # an analyst does not refer (supervisors, IAU do)
 
 
 def test_publish_scores_as_a_model_version_that_waits_for_sign_off(

@@ -142,3 +142,19 @@ def test_api_referral_with_several_officers_and_categories(world: dict[str, Any]
         **token("nps.analyst"),
     )
     assert refused.status_code == 403
+    dci_supervisor = accounts.create_user(
+        Actor(name="t"),
+        username="dci.supervisor",
+        agency=world["agencies"]["DCI"],
+        roles=["supervisor"],
+        password="correct horse battery staple 42",
+        check_password=False,
+    ).user
+    world["users"]["dci.supervisor"] = dci_supervisor
+    foreign = client.post(
+        "/api/v1/oversight/referrals",
+        json.dumps(body),
+        content_type="application/json",
+        **token("dci.supervisor"),
+    )
+    assert foreign.status_code == 404  # DCI cannot name an NPS officer

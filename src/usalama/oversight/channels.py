@@ -86,9 +86,23 @@ def _channel(channel: str) -> str:
     return Channel.USSD if channel == Channel.USSD else Channel.SMS
 
 
-def _file(language: str, channel: str, **fields: str) -> tuple[str, str]:
+def _file(
+    language: str,
+    channel: str,
+    *,
+    description: str,
+    place: str = "",
+    officer: str = "",
+    station: str = "",
+) -> tuple[str, str]:
     try:
-        complaint, code = services.file_public_complaint(channel=_channel(channel), **fields)
+        complaint, code = services.file_public_complaint(
+            channel=_channel(channel),
+            description=description,
+            place=place,
+            officer_description=officer,
+            station=station,
+        )
     except InvalidInput as error:
         if "at least" in error.message:
             raise InvalidInput(t("too_short", language)) from error
@@ -124,7 +138,7 @@ def ussd_complaint(rest: list[str], language: str, final: Callable[[], None]) ->
             Channel.USSD,
             description=what,
             place=place,
-            officer_description="" if officer == SKIP else officer,
+            officer="" if officer == SKIP else officer,
             station="" if station == SKIP else station,
         )
     except InvalidInput as error:

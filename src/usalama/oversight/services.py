@@ -459,10 +459,11 @@ def refer_complaint(
         occurred_at=occurred_at,
     )
     complaint.shared_with.add(user.agency)
+    concerned: list[Officer | None] = [*named] or [None]  # None: IPOA names them later
     Allegation.objects.bulk_create(
         [
             Allegation(complaint=complaint, officer=who, category=kind)
-            for who in (named or [None])
+            for who in concerned
             for kind in kinds
         ]
     )

@@ -89,7 +89,7 @@ def ussd_pin(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("wellness:support")
     try:
         ussd.set_pin(user, form.cleaned_data["service_number"], form.cleaned_data["pin"])
