@@ -25,8 +25,12 @@ Early-intervention flags and model versions belong to the officer's agency: DCI 
 ``DCI-0001`` whose own login is DCI's desk officer, a deployed model, one flag). Flags are never
 shared, so ODPP is as much a stranger as FRC: both get 404.
 
-s. 25 notifications, the complaint lists, a police referral and the public complaint forms
-name no agency's object: ``SIGNED_IN`` (or ``PUBLIC`` for the citizen side).
+s. 25 notifications, the complaint lists, a police referral (API and the web form
+``oversight/referrals/new/``, which only a police agency's supervisors, commanders and internal
+affairs may use: everyone else gets 404 on GET and an audited 403 on POST) and the public
+complaint forms name no agency's object: ``SIGNED_IN`` (or ``PUBLIC`` for the citizen side).
+The complaint's attachment (a PDF the referral carried) is read like the complaint: DCI and
+ODPP through IPOA's shares, FRC 404. Setting one's own USSD wellness PIN is ``SIGNED_IN``.
 
 Wellness referrals belong to the officer's agency (DCI) and are read only by that agency's
 wellness counsellors — not by supervisors, IPOA, administrators, nor by any other agency (there
