@@ -27,8 +27,26 @@ def test_stage_gives_admins_and_oversight_work_and_runs_twice(db: Any) -> None:
     assert seen.exists()
     assert audit_log.visible_events(ipoa).filter(actor="nps.analyst", action="entity.read").exists()
     events, users = AuditEvent.objects.count(), User.objects.count()
+    # oversight: IPOA's receipt stage holds an SMS complaint and a police referral; the
+    # counsellor has a USSD self-referral
+    from usalama.oversight import services as oversight
+    from usalama.wellness import services as wellness
+
+    inbox = oversight.list_complaints(ipoa, "receipt")
+    assert {"sms", "police_referral"} <= {c.channel for c in inbox}
+    counsellor = User.objects.get(username="nps.wellness")
+    assert any(r.origin == "ussd" for r in wellness.list_referrals(counsellor))
+    public = (
+        sum(c.channel in {"sms", "police_referral"} for c in inbox),
+        len(wellness.list_referrals(counsellor)),
+    )
 
     load_demo(seed=7, people=120, quiet=True)
     assert User.objects.count() == users
+    again = oversight.list_complaints(ipoa, "receipt")
+    assert (
+        sum(c.channel in {"sms", "police_referral"} for c in again),
+        len(wellness.list_referrals(counsellor)),
+    ) == public
     assert AuditEvent.objects.filter(actor="nps.analyst", action="search").count() == seen.count()
     assert AuditEvent.objects.count() >= events

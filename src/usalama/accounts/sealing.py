@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -138,9 +139,20 @@ def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
     return found
 
 
+# Apps whose ciphertext is not an EncryptedTextField (the wellness notes) register a function
+# here that re-encrypts theirs under the newest key and returns how many values it changed.
+REENCRYPTORS: list[Callable[[], int]] = []
+
+
+def register_reencryptor(function: Callable[[], int]) -> None:
+    if function not in REENCRYPTORS:
+        REENCRYPTORS.append(function)
+
+
 def reencrypt_all() -> int:
-    """Re-encrypt every encrypted field under the newest key; return how many values."""
-    rotated = 0
+    """Re-encrypt every encrypted field under the newest key, and every registered app's own
+    ciphertext (:data:`REENCRYPTORS`); return how many values."""
+    rotated = sum(function() for function in REENCRYPTORS)
     for model, names in encrypted_fields():
         for row in model._default_manager.values("pk", *names).iterator():
             with transaction.atomic():

@@ -58,6 +58,16 @@ RANKS = ("Constable", "Constable", "Constable", "Corporal", "Sergeant", "Inspect
 OFFICERS = 40
 MODEL_VERSION = "eis-hgb-1 (demo)"
 DESK_OFFICER = "NPS-10007"  # nps.desk's own service number: a flagged officer who can respond
+DEMO_PIN = "246813"  # nps.desk's USSD wellness PIN (demo only)
+SMS_COMPLAINT = "MALALAMIKO Polisi walinipiga na kuchukua pesa zangu kwenye kizuizi cha Githurai"
+REFERRAL = "A detainee was beaten during questioning at Kilimani police station (IAU file 17/2026)"
+# A one-page PDF: the statement attached to the demo's police referral.
+STATEMENT_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def _roster(seed: int) -> list[dict[str, Any]]:
@@ -383,11 +393,22 @@ def populate(context: DemoContext) -> list[Tip]:
         wellness.update_referral(
             users["nps.wellness"], asked.pk, status="in_care", note="First session booked."
         )
+    _public_channels(nps, users, officers)
     return [
         Tip(
             "ipoa.investigator",
             "Complaints against police: move IPOA-DEMO-000003 on; on IPOA-DEMO-000001 "
             "'Suggest officers on duty'; the s. 25 page shows a late death-in-custody report.",
+        ),
+        Tip(
+            "ipoa.investigator",
+            "Receipt stage: a complaint that came by SMS (MALALAMIKO) and a police referral "
+            "from NPS internal affairs with two allegations and a statement attached.",
+        ),
+        Tip(
+            "nps.iau",
+            "Refer a complaint to IPOA: name the officers by service number (e.g. NPS-10005), "
+            "tick the allegations, attach a statement; it lands in IPOA's receipt stage.",
         ),
         Tip(
             "nps.commander",
@@ -401,8 +422,13 @@ def populate(context: DemoContext) -> list[Tip]:
         ),
         Tip(
             "nps.wellness",
-            "Wellness referrals: two offers after the Kibera firearm incident and a "
-            "self-referral in care; notes are encrypted at rest.",
+            "Wellness referrals: two offers after the Kibera firearm incident, a "
+            "self-referral in care, and a self-referral made by USSD; notes are encrypted.",
+        ),
+        Tip(
+            "nps.desk",
+            f"Support for you: your USSD wellness PIN is {DEMO_PIN} (service number "
+            f"{DESK_OFFICER}); the phone menu's Wellness item never says whether they matched.",
         ),
         Tip(
             "nps.iau",
@@ -410,3 +436,32 @@ def populate(context: DemoContext) -> list[Tip]:
             "/wellness/ answers 404 to you, by design.",
         ),
     ]
+
+
+def _public_channels(nps: Any, users: dict[str, Any], officers: list[Any]) -> None:
+    """IPOA's inbox gets a complaint by SMS and a police referral; the counsellor a USSD
+    self-referral (through the same functions the SMS and USSD gateways call)."""
+    from usalama.oversight import channels, services
+    from usalama.oversight.models import Complaint
+    from usalama.wellness import ussd
+    from usalama.wellness.models import Referral, UssdPin
+
+    text = SMS_COMPLAINT.split(" ", 1)[1]
+    if not Complaint.objects.filter(channel="sms", description=text).exists():
+        channels.sms_complaint(text, "sw", "sms")
+    if not Complaint.objects.filter(channel="police_referral", description=REFERRAL).exists():
+        services.refer_complaint(
+            users["nps.iau"],
+            description=REFERRAL,
+            place="Kilimani police station",
+            station="Kilimani",
+            occurred_at=timezone.now() - dt.timedelta(days=2),
+            officers=[officers[5], officers[9]],
+            categories=["excessive_force", "unlawful_arrest"],
+            attachments=[("statement.pdf", STATEMENT_PDF)],
+        )
+    desk = users["nps.desk"]
+    if not UssdPin.objects.filter(user=desk).exists():
+        ussd.set_pin(desk, DESK_OFFICER, DEMO_PIN)
+    if not Referral.objects.filter(origin="ussd", agency=nps).exists():
+        ussd.respond([DESK_OFFICER, DEMO_PIN, "1"], "sw", lambda: None)

@@ -4,7 +4,8 @@
 - ``<tip code> <text>``: a message to the investigators on that tip (code alone: status);
 - ``HALI``/``STATUS`` + reference or code: the status and the latest reply;
 - ``RIPOTI``/``REPORT`` + text: an identified report (a reference, no contact kept);
-- ``KIONGOZI``/``LEADER`` + PIN + text: a verified report from a registered local leader.
+- ``KIONGOZI``/``LEADER`` + PIN + text: a verified report from a registered local leader;
+- ``MALALAMIKO``/``COMPLAINT`` + text: a complaint against police, to IPOA (``channels``).
 The sender's number is used for the reply and, as a keyed HMAC, for rate limiting only.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
-from usalama.intake import codes, services, throttle
+from usalama.intake import channels, codes, services, throttle
 from usalama.intake.errors import RateLimited
 from usalama.intake.texts import t
 
@@ -31,6 +32,8 @@ _KEYWORDS = {
     "report": ("report", "en"),
     "kiongozi": ("leader", "sw"),
     "leader": ("leader", "en"),
+    "malalamiko": ("complaint", "sw"),
+    "complaint": ("complaint", "en"),
 }
 
 
@@ -62,6 +65,11 @@ def _dispatch(phone: str, body: str, command: str, rest: str, language: str, cha
         return t("message_received", language)
     if command == "status":
         return _status_text(rest, language, client)
+    if command in channels.SMS_COMMANDS:
+        return channels.SMS_COMMANDS[command](rest, language, channel)
+    other = channels.status_text(body, language) if not command else None
+    if other is not None:  # another app's follow-up code sent alone
+        return other
     if command == "report":
         data = services.SubmissionInput(
             category="", description=rest, channel=channel, language=language
@@ -85,6 +93,9 @@ def _dispatch(phone: str, body: str, command: str, rest: str, language: str, cha
 
 
 def _status_text(raw: str, language: str, client: throttle.Client) -> str:
+    other = channels.status_text(raw, language)
+    if other is not None:
+        return other
     status = services.status_for(raw, language, client=client)
     parts = [t("status", language, status=status.status_label)]
     if status.station:

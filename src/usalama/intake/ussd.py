@@ -1,7 +1,9 @@
 """The USSD menu (Africa's Talking style: ``text`` holds every input so far joined by ``*``).
 
-First level: 1 report a crime, 2 anonymous tip, 3 check a reference or tip code, 0 switch
-language (Swahili first, English second). Replies start ``CON`` (more input) or ``END``.
+First level: 1 report a crime, 2 anonymous tip, 3 check a reference or tip code, then the
+items other apps register (``channels``: 4 complain about a police officer, 5 officers'
+wellness), 0 switch language (Swahili first, English second). Replies start ``CON`` (more
+input) or ``END``.
 The caller's number is used only to ask "may police call you?" (kept only on "yes") and as a
 keyed HMAC for rate limiting; an anonymous tip never sees it.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
-from usalama.intake import codes, services, throttle
+from usalama.intake import channels, codes, services, throttle
 from usalama.intake.categories import BY_CODE, USSD_CATEGORIES
 from usalama.intake.errors import RateLimited
 from usalama.intake.models import Channel, LocalLeader
@@ -72,7 +74,7 @@ def respond(session_id: str, phone: str, text: str) -> str:
         language = "en" if language == "sw" else "sw"
         inputs.pop(0)
     if not inputs:
-        return con(t("menu", language))
+        return con(channels.menu(t("menu", language), language))
     try:
         return _route(session_id, phone, text, inputs, language)
     except (InvalidInput, NotFound, PermissionDenied, RateLimited) as error:
@@ -97,6 +99,9 @@ def _route(session_id: str, phone: str, text: str, inputs: list[str], language: 
     if choice == "3":
         if not rest:
             return con(t("check_prompt", language))
+        other = channels.status_text("*".join(rest), language)
+        if other is not None:
+            return end(other)
         client = throttle.for_phone_digest(services.phone_digest(phone))
         status = services.status_for("*".join(rest), language, client=client)
         parts = [t("status", language, status=status.status_label)]
@@ -108,6 +113,11 @@ def _route(session_id: str, phone: str, text: str, inputs: list[str], language: 
         if staff:
             parts.append(t("reply", language, text=staff[-1].text[:100]))
         return end("\n".join(parts))
+    if choice in channels.USSD_ITEMS:
+        finished, screen = channels.USSD_ITEMS[choice].handler(
+            rest, language, lambda: _final(session_id, phone, text)
+        )
+        return end(screen) if finished else con(screen)
     return end(t("invalid_choice", language))
 
 

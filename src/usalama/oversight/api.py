@@ -259,18 +259,24 @@ class ReferralIn(Schema):
     occurred_at: Moment | None = None
     category: str = AllegationCategory.OTHER
     service_number: str = Field("", max_length=40)
+    categories: list[str] = Field(default_factory=list, max_length=len(AllegationCategory.values))
+    service_numbers: list[str] = Field(default_factory=list, max_length=50)
 
 
 @router.post("/oversight/referrals", response={201: ComplaintOut})
 def refer(request: HttpRequest, body: ReferralIn) -> tuple[int, dict[str, Any]]:
-    """A police agency refers a complaint to IPOA; IPOA owns it and shares it back."""
-    officer = None
-    if body.service_number:
-        officer = (
-            services.officers_for(request.user).filter(service_number=body.service_number).first()
-        )
-        if officer is None:
-            raise NotFound("no such officer")
+    """A police agency's supervisor, commander or internal affairs refers a complaint to IPOA;
+    IPOA owns it (receipt stage, marked as a police referral) and shares it back."""
+    numbers = list(dict.fromkeys(n.strip() for n in [body.service_number, *body.service_numbers]))
+    numbers = [n for n in numbers if n]
+    officers = []
+    if services.may_refer(request.user):  # otherwise the service refuses, and audits it
+        candidates = services.officers_for(request.user).filter(service_number__in=numbers)
+        known = {o.service_number: o for o in candidates}
+        missing = [n for n in numbers if n not in known]
+        if missing:
+            raise NotFound(f"no officer of your agency has the service number(s) {missing}")
+        officers = [known[n] for n in numbers]
     complaint = services.refer_complaint(
         request.user,
         description=body.description,
@@ -278,6 +284,7 @@ def refer(request: HttpRequest, body: ReferralIn) -> tuple[int, dict[str, Any]]:
         station=body.station,
         occurred_at=body.occurred_at,
         category=body.category,
-        officer=officer,
+        officers=officers,
+        categories=body.categories,
     )
     return 201, _complaint(complaint)

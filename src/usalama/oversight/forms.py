@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from usalama.oversight.models import AllegationCategory, NotificationKind, Recommendation
+
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class PublicComplaintForm(forms.Form):
@@ -84,4 +90,63 @@ class SignOffForm(forms.Form):
         label=_("Reasons for deploying despite the disparity"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to ``MAX_ATTACHMENTS`` files, each refused by its size before it is read."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(_("At most %(n)s files.") % {"n": MAX_ATTACHMENTS})
+        for upload in files:
+            if getattr(upload, "size", 0) > MAX_ATTACHMENT_BYTES:
+                raise forms.ValidationError(
+                    _("Each file may be at most %(size)s.")
+                    % {"size": filesizeformat(MAX_ATTACHMENT_BYTES)}
+                )
+        return [super(AttachmentsField, self).clean(f, initial) for f in files]
+
+
+class ReferralForm(forms.Form):
+    """A police agency's supervisor or internal affairs refers a complaint to IPOA."""
+
+    officers = forms.CharField(
+        label=_("Service numbers of the officers concerned (comma-separated, if known)"),
+        max_length=500,
+        required=False,
+    )
+    description = forms.CharField(
+        label=_("The incident"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        min_length=10,
+        max_length=5000,
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Allegations"),
+        choices=AllegationCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    place = forms.CharField(label=_("Where"), max_length=200)
+    station = forms.CharField(label=_("Police station"), max_length=200, required=False)
+    occurred_at = forms.DateTimeField(
+        label=_("When it happened"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    attachments = AttachmentsField(
+        label=_("Attachments (optional: PDF, JPEG or PNG)"), required=False
     )

@@ -3,6 +3,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from usalama.accounts.menus import MenuItem, data_roles, everyone, with_roles
+from usalama.oversight.services import may_refer
 
 _internal_affairs = with_roles("internal_affairs")
 
@@ -28,4 +29,5 @@ ITEMS = [
         order=81,
     ),
     MenuItem("eis", _("Early intervention"), "oversight:flags", everyone, order=82),
+    MenuItem("ipoa_refer", _("Refer a complaint to IPOA"), "oversight:refer", may_refer, order=83),
 ]

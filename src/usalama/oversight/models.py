@@ -383,3 +383,22 @@ class RiskFlag(models.Model):
 
     def __str__(self) -> str:
         return f"flag {self.pk}"
+
+
+class Attachment(models.Model):
+    """A document or photo attached to a police referral (PDF, JPEG or PNG, checked by its
+    first bytes). Read by whoever reads the complaint; each download is audited."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="oversight/%Y/%m/")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

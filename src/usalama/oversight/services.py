@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.utils import timezone
 
 from usalama.accounts.models import Agency
@@ -33,6 +34,7 @@ from usalama.oversight.models import (
     SUPERVISING_ROLES,
     Allegation,
     AllegationCategory,
+    Attachment,
     Channel,
     Complaint,
     Finding,
@@ -52,6 +54,13 @@ from usalama.oversight.models import (
 )
 
 CODE_BYTES = 12  # 96 bits: a follow-up code cannot be guessed, so a plain SHA-256 suffices
+MIN_DESCRIPTION = 10
+MAX_DESCRIPTION = 5000
+MAX_SHORT = 200  # place, station, an officer's description, a name (the columns' length)
+NUMERIC_CODE_DIGITS = 30  # the digits-only code of SMS and USSD complaints (~100 bits)
+REFERRING_ROLES = (*SUPERVISING_ROLES, Role.INTERNAL_AFFAIRS)
+REFERRING_KINDS = ("police", "investigations")  # the DCI is a directorate of the police
+SUGGESTION_MARGIN_HOURS = 2  # officers on duty this long either side of the complaint's time
 DEFAULT_DISPARITY_BOUND = 1.25  # the four-fifths rule read both ways (0.8 .. 1.25)
 
 
@@ -102,12 +111,32 @@ def writes(func: F) -> F:
 
 
 def officers_for(user: Any) -> Any:
-    """Officers a user may see: their own agency's (data roles), and every agency's for IPOA."""
-    if not getattr(user, "is_authenticated", False) or not user.sees_records:
+    """Officers a user may see, no more than the role needs.
+
+    - IPOA's investigators: the officers named in the oversight agency's own complaints, and
+      the officers on duty (rostered) at the station and time of those complaints — the
+      suggestions made when a complainant cannot name the officer. Not the whole registry.
+    - A police agency's supervisors, commanders and internal affairs: their own agency's.
+    - Anyone else: none.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.agency_id:
         return Officer.objects.none()
-    if user.has_role(Role.OVERSIGHT_INVESTIGATOR):
-        return Officer.objects.all()
-    return Officer.objects.filter(agency_id=user.agency_id)
+    if user.has_role(Role.OVERSIGHT_INVESTIGATOR) and user.agency.kind == "oversight":
+        margin = dt.timedelta(hours=SUGGESTION_MARGIN_HOURS)
+        named = Allegation.objects.filter(
+            complaint__agency_id=user.agency_id, officer__isnull=False
+        ).values("officer_id")
+        complaint_in_shift = Complaint.objects.filter(
+            agency_id=user.agency_id,
+            station__iexact=models.OuterRef("station"),
+            occurred_at__lte=models.OuterRef("ends_at") + margin,
+            occurred_at__gte=models.OuterRef("starts_at") - margin,
+        )
+        on_duty = Shift.objects.filter(models.Exists(complaint_in_shift)).values("officer_id")
+        return Officer.objects.filter(models.Q(pk__in=named) | models.Q(pk__in=on_duty))
+    if user.agency.kind in REFERRING_KINDS and user.has_role(*REFERRING_ROLES):
+        return Officer.objects.filter(agency_id=user.agency_id)
+    return Officer.objects.none()
 
 
 def _officer_entity(officer: Officer) -> dict[str, Any]:
@@ -301,7 +330,12 @@ def hash_code(code: str) -> str:
     return hashlib.sha256("".join(ch for ch in code.upper() if ch.isalnum()).encode()).hexdigest()
 
 
-def new_code() -> str:
+def new_code(*, numeric: bool = False) -> str:
+    """A follow-up code: 96 bits as hex in groups of four, or — for SMS and USSD, where a
+    keypad has digits only — 30 digits (99.7 bits) in groups of six."""
+    if numeric:
+        digits = f"{secrets.randbelow(10**NUMERIC_CODE_DIGITS):0{NUMERIC_CODE_DIGITS}d}"
+        return " ".join(digits[i : i + 6] for i in range(0, NUMERIC_CODE_DIGITS, 6))
     raw = secrets.token_hex(CODE_BYTES).upper()
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
@@ -322,11 +356,21 @@ def file_public_complaint(
 ) -> tuple[Complaint, str]:
     """A complaint from the public (anonymous when no name is given). Returns it and the
     follow-up code, which is shown once and stored only as a hash."""
-    if len(description.strip()) < 10:
+    if len(description.strip()) < MIN_DESCRIPTION:
         raise InvalidInput("please describe what happened (at least 10 characters)")
+    if len(description.strip()) > MAX_DESCRIPTION:
+        raise InvalidInput(f"description: at most {MAX_DESCRIPTION} characters")
+    for label, value in (
+        ("place", place),
+        ("station", station),
+        ("officer", officer_description),
+        ("name", name),
+    ):
+        if len(value.strip()) > MAX_SHORT:
+            raise InvalidInput(f"{label}: at most {MAX_SHORT} characters")
     if category not in AllegationCategory.values:
         raise InvalidInput(f"unknown category {category!r}")
-    code = new_code()
+    code = new_code(numeric=channel in (Channel.SMS, Channel.USSD))
     complaint = Complaint.objects.create(
         agency=oversight_agency(),
         reference=reference or _new_reference(),
@@ -341,7 +385,7 @@ def file_public_complaint(
         occurred_at=occurred_at,
     )
     Allegation.objects.create(
-        complaint=complaint, category=category, officer_description=officer_description
+        complaint=complaint, category=category, officer_description=officer_description.strip()
     )
     audit.record(
         Actor(name="public"),
@@ -378,33 +422,125 @@ def refer_complaint(
     occurred_at: dt.datetime | None = None,
     category: str = AllegationCategory.OTHER,
     officer: Officer | None = None,
+    officers: Iterable[Officer] | None = None,
+    categories: Iterable[str] = (),
+    attachments: Iterable[tuple[str, bytes]] = (),
 ) -> Complaint:
-    """A police referral to IPOA: IPOA owns it and shares it back with the referring agency."""
-    if not user.sees_records or user.agency is None:
-        _refuse(user, "oversight.complaint.refer", "complaint", "", "no data role")
-        raise PermissionDenied("your role cannot refer complaints")
-    if officer is not None and officer.agency_id != user.agency_id:
+    """A police referral to IPOA: IPOA owns it and shares it back with the referring agency.
+
+    Made by a police agency's supervisors, commanders or internal affairs, about its own
+    officers. ``officers`` and ``categories`` (when given) make one allegation per officer
+    and category; ``officer``/``category`` are the one-officer, one-category shorthand."""
+    if not may_refer(user):
+        _refuse(user, "oversight.complaint.refer", "complaint", "", "not a police supervisor")
+        raise PermissionDenied(
+            "complaints are referred by a police agency's supervisors or internal affairs"
+        )
+    named = list(officers) if officers is not None else ([officer] if officer else [])
+    if any(o.agency_id != user.agency_id for o in named):
         raise NotFound("no such officer")
-    if category not in AllegationCategory.values:
-        raise InvalidInput(f"unknown category {category!r}")
+    kinds = list(dict.fromkeys(categories)) if categories else [category]
+    for kind in kinds:
+        if kind not in AllegationCategory.values:
+            raise InvalidInput(f"unknown category {kind!r}")
+    if len(description.strip()) < MIN_DESCRIPTION:
+        raise InvalidInput("describe the incident (at least 10 characters)")
+    files = [
+        (_attachment_name(name), data, _attachment_type(name, data)) for name, data in attachments
+    ]
     complaint = Complaint.objects.create(
         agency=oversight_agency(),
         reference=_new_reference(),
         channel=Channel.POLICE_REFERRAL,
         referred_by=user.agency,
-        description=description,
-        place=place,
-        station=station,
+        description=description.strip(),
+        place=place.strip(),
+        station=station.strip(),
         occurred_at=occurred_at,
     )
     complaint.shared_with.add(user.agency)
-    Allegation.objects.create(complaint=complaint, officer=officer, category=category)
-    audit.record(user, "oversight.complaint.refer", object_type="complaint", object_id=complaint.pk)
+    concerned: list[Officer | None] = [*named] or [None]  # None: IPOA names them later
+    Allegation.objects.bulk_create(
+        [
+            Allegation(complaint=complaint, officer=who, category=kind)
+            for who in concerned
+            for kind in kinds
+        ]
+    )
+    for name, data, content_type in files:
+        Attachment.objects.create(
+            complaint=complaint,
+            file=ContentFile(data, name=f"{secrets.token_hex(16)}{ATTACHMENT_TYPES[content_type]}"),
+            name=name,
+            content_type=content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+    audit.record(
+        user,
+        "oversight.complaint.refer",
+        object_type="complaint",
+        object_id=complaint.pk,
+        details={
+            "officers": len(named),
+            "allegations": len(kinds) * max(len(named), 1),
+            "attachments": len(files),
+        },
+    )
     return complaint
 
 
+# content type -> file suffix; the type is read from the file's first bytes, not its name
+ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def _attachment_type(name: str, data: bytes) -> str:
+    for magic, content_type in _MAGIC:
+        if data.startswith(magic):
+            return content_type
+    raise InvalidInput(f"{_attachment_name(name)}: only PDF, JPEG or PNG files can be attached")
+
+
+def _attachment_name(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    cleaned = "".join(ch for ch in base if ch.isprintable())[:MAX_SHORT]
+    return cleaned or "attachment"
+
+
+def read_attachment(user: Any, pk: int, attachment_id: int) -> Attachment:
+    """An attachment of a complaint the user may read (404 otherwise); audited."""
+    complaint = get_complaint(user, pk)
+    attachment = complaint.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("no such attachment")
+    audit.record(
+        user,
+        "oversight.attachment.read",
+        object_type="complaint_attachment",
+        object_id=attachment.pk,
+        details={"complaint": complaint.pk},
+    )
+    return attachment
+
+
+def may_refer(user: Any) -> bool:
+    """A police agency's supervisors, commanders and internal affairs refer complaints."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.agency_id
+        and user.agency.kind in REFERRING_KINDS
+        and user.has_role(*REFERRING_ROLES)
+    )
+
+
 def list_complaints(user: Any, stage: str = "") -> list[Complaint]:
-    queryset = Complaint.objects.visible_to(user).select_related("agency")
+    queryset = Complaint.objects.visible_to(user).select_related("agency", "referred_by")
     if stage:
         if stage not in Stage.values:
             raise InvalidInput(f"unknown stage {stage!r}")
@@ -567,7 +703,9 @@ def record_attendance(user: Any, pk: int, summons_id: int) -> Summons:
     return summons
 
 
-def suggest_officers(user: Any, pk: int, margin_hours: int = 2) -> list[Officer]:
+def suggest_officers(
+    user: Any, pk: int, margin_hours: int = SUGGESTION_MARGIN_HOURS
+) -> list[Officer]:
     """Officers rostered at the complaint's station around the time it happened, for when the
     complainant cannot name the officer."""
     complaint = _writable(user, pk, "oversight.complaint.suggest")
@@ -605,7 +743,9 @@ def notify(
     reported_at: dt.datetime | None = None,
 ) -> Notification:
     """A police agency reports a death or serious injury to IPOA (IPOA Act s. 25)."""
-    if not user.sees_records or user.agency is None or user.agency.kind == "oversight":
+    if not user.sees_records or user.agency is None or user.agency.kind != "police":
+        # s. 25 binds the police: only a police agency reports, and only about its own
+        # officers (checked below) and incidents.
         _refuse(user, "oversight.notification.create", "notification", "", "not a police data role")
         raise PermissionDenied("notifications are made by the police agency concerned")
     if kind not in NotificationKind.values:

@@ -10,6 +10,12 @@ urlpatterns = [
     path("complaints/", views.complaints, name="complaints"),
     path("complaints/<int:pk>/", views.complaint, name="complaint"),
     path("complaints/<int:pk>/stage/", views.move_stage, name="move_stage"),
+    path(
+        "complaints/<int:pk>/attachments/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
+    path("referrals/new/", views.refer, name="refer"),
     path("notifications/", views.notifications, name="notifications"),
     path("early-intervention/", views.flags, name="flags"),
     path("early-intervention/<int:pk>/", views.flag, name="flag"),

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from usalama.oversight.forms import (
     FollowUpForm,
     NotificationForm,
     PublicComplaintForm,
+    ReferralForm,
     ResponseForm,
     SignOffForm,
     StageForm,
@@ -119,6 +120,7 @@ def complaint(request: HttpRequest, pk: int) -> HttpResponse:
         "allegations": item.allegations.select_related("officer"),
         "summonses": item.summonses.select_related("officer"),
         "history": item.history.all(),
+        "attachments": item.attachments.all(),
     }
     return render(request, "oversight/complaint.html", context)
 
@@ -156,7 +158,7 @@ def move_stage(request: HttpRequest, pk: int) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = NotificationForm(request.POST or None)
-    police = bool(user.agency and user.agency.kind != "oversight" and user.sees_records)
+    police = bool(user.agency and user.agency.kind == "police" and user.sees_records)
     if request.method == "POST":
         if not police:
             try:  # refused and audited by the service
@@ -248,3 +250,68 @@ def model(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Signed off: the model is deployed."))
         return redirect("oversight:model", pk=pk)
     return render(request, "oversight/model.html", {"item": item, "form": form})
+
+
+@login_required
+def refer(request: HttpRequest) -> HttpResponse:
+    """A police agency's supervisor or internal affairs refers a complaint to IPOA: it arrives
+    in IPOA's receipt stage, marked as a police referral, and is shared back read-only."""
+    user: Any = request.user
+    if request.method != "POST" and not services.may_refer(user):
+        raise Http404
+    form = ReferralForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        numbers = list(dict.fromkeys(n.strip() for n in data["officers"].split(",") if n.strip()))
+        # officers_for: a referrer's own agency's officers (nobody's for anyone else, so the
+        # answer never says which numbers exist elsewhere)
+        candidates = services.officers_for(user).filter(
+            service_number__in=[*numbers, *(n.upper() for n in numbers)]
+        )
+        known = {o.service_number.upper(): o for o in candidates}
+        missing = [n for n in numbers if n.upper() not in known]
+        if not services.may_refer(user):
+            missing = []  # refused (and audited) by the service below
+        if missing:
+            form.add_error(
+                "officers",
+                _("No officer of your agency has the service number(s): %(numbers)s")
+                % {"numbers": ", ".join(missing)},
+            )
+        else:
+            try:
+                complaint = services.refer_complaint(
+                    user,
+                    description=data["description"],
+                    place=data["place"],
+                    station=data["station"],
+                    occurred_at=data["occurred_at"],
+                    officers=[known[n.upper()] for n in numbers if n.upper() in known],
+                    categories=data["categories"],
+                    attachments=[(f.name, f.read()) for f in data["attachments"]],
+                )
+            except PermissionDenied as error:
+                return HttpResponseForbidden(error.message)
+            except (InvalidInput, NotFound) as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Referred to IPOA as %(reference)s.") % {"reference": complaint.reference},
+                )
+                return redirect("oversight:complaint", pk=complaint.pk)
+    return render(request, "oversight/refer.html", {"form": form})
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    user: Any = request.user
+    try:
+        item = services.read_attachment(user, pk, attachment_id)
+    except NotFound as error:
+        raise Http404 from error
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -36,3 +36,23 @@ class UpdateForm(forms.Form):
     note = forms.CharField(
         label=_("Add a note (encrypted)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class UssdPinForm(forms.Form):
+    service_number = forms.CharField(label=_("Your service number"), max_length=40)
+    pin = forms.CharField(
+        label=_("A PIN of 6 to 12 digits"),
+        max_length=12,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+    )
+    pin_again = forms.CharField(
+        label=_("The PIN again"),
+        max_length=12,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("pin") and data.get("pin") != data.get("pin_again"):
+            self.add_error("pin_again", _("The two PINs differ."))
+        return data

@@ -126,3 +126,25 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"referral {self.pk}"
+
+
+class UssdPin(models.Model):
+    """An officer's PIN for self-referral by USSD, set by the officer while signed in.
+
+    Looked up by the service number the caller types; the PIN is stored as a Django password
+    hash. Several officers (of different agencies, or someone typing another's number) may
+    hold the same service number: a USSD request tries each, and whatever happens the caller
+    is told the same thing, so the menu never confirms that a number is registered."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wellness_ussd_pin"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    service_number = models.CharField(max_length=40, db_index=True)
+    pin_hash = models.CharField(max_length=200)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"ussd pin {self.pk}"

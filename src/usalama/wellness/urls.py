@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("referrals/<int:pk>/", views.referral, name="referral"),
     path("support/", views.support, name="support"),
+    path("support/pin/", views.ussd_pin, name="ussd_pin"),
     path("support/<int:pk>/answer/", views.answer, name="answer"),
     path("critical-incidents/", views.incident, name="incident"),
 ]

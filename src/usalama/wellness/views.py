@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
-from usalama.wellness import services
-from usalama.wellness.forms import IncidentForm, SelfReferralForm, UpdateForm
+from usalama.wellness import services, ussd
+from usalama.wellness.forms import IncidentForm, SelfReferralForm, UpdateForm, UssdPinForm
 
 
 @login_required
@@ -71,7 +71,35 @@ def support(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your request went to a counsellor, in confidence."))
         return redirect("wellness:support")
     offers = services.my_referrals(user)
-    return render(request, "wellness/support.html", {"form": form, "offers": offers})
+    context = {
+        "form": form,
+        "offers": offers,
+        "pin_form": UssdPinForm(),
+        "has_pin": ussd.has_pin(user),
+    }
+    return render(request, "wellness/support.html", context)
+
+
+@login_required
+@require_POST
+def ussd_pin(request: HttpRequest) -> HttpResponse:
+    """Set the PIN for self-referral by USSD (*Wellness* in the public USSD menu)."""
+    user: Any = request.user
+    form = UssdPinForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("wellness:support")
+    try:
+        ussd.set_pin(user, form.cleaned_data["service_number"], form.cleaned_data["pin"])
+    except PermissionDenied as error:
+        return HttpResponseForbidden(error.message)
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your USSD PIN is set."))
+    return redirect("wellness:support")
 
 
 @login_required

@@ -9,8 +9,9 @@ Complaints. The oversight services let only an oversight-kind agency own a compl
 investigations agency, so DCI cannot honestly *own* one. ``build`` therefore adds IPOA (kind
 oversight) with one investigator, and makes the complaint the way the app makes it:
 
-* own (DCI): DCI's analyst *refers* the complaint (``refer_complaint``) — IPOA owns it and
-  shares it back with DCI, read-only;
+* own (DCI): DCI's supervisor *refers* the complaint (``refer_complaint``; a police agency's
+  supervisors, commanders and internal affairs refer) — IPOA owns it and shares it back with
+  DCI, read-only;
 * granted (ODPP): IPOA's investigator *shares* it with ODPP (``share_complaint``), read-only;
 * foreign (FRC): no relation.
 
@@ -24,8 +25,12 @@ Early-intervention flags and model versions belong to the officer's agency: DCI 
 ``DCI-0001`` whose own login is DCI's desk officer, a deployed model, one flag). Flags are never
 shared, so ODPP is as much a stranger as FRC: both get 404.
 
-s. 25 notifications, the complaint lists, a police referral and the public complaint forms
-name no agency's object: ``SIGNED_IN`` (or ``PUBLIC`` for the citizen side).
+s. 25 notifications, the complaint lists, a police referral (API and the web form
+``oversight/referrals/new/``, which only a police agency's supervisors, commanders and internal
+affairs may use: everyone else gets 404 on GET and an audited 403 on POST) and the public
+complaint forms name no agency's object: ``SIGNED_IN`` (or ``PUBLIC`` for the citizen side).
+The complaint's attachment (a PDF the referral carried) is read like the complaint: DCI and
+ODPP through IPOA's shares, FRC 404. Setting one's own USSD wellness PIN is ``SIGNED_IN``.
 
 Wellness referrals belong to the officer's agency (DCI) and are read only by that agency's
 wellness counsellors — not by supervisors, IPOA, administrators, nor by any other agency (there
@@ -49,6 +54,16 @@ _FLAG = {"pk": "oversight_flag_id"}
 _MODEL = {"pk": "oversight_model_id"}
 _REFERRAL = {"pk": "wellness_referral_id"}
 _OFFER = {"pk": "wellness_offer_id"}
+_ATTACHMENT = {"pk": "oversight_complaint_id", "attachment_id": "oversight_attachment_id"}
+MATRIX_PDF = b"%PDF-1.4\n%matrix\n%%EOF\n"
+REFERRAL_BODY = {
+    "officers": "",
+    "description": "A suspect was beaten in the cells at Kasarani.",
+    "categories": "excessive_force",
+    "place": "Kasarani",
+    "station": "Kasarani",
+    "occurred_at": "",
+}
 
 PUBLIC_COMPLAINT = {
     "description": "An officer asked me for money at the Thika road block.",
@@ -86,6 +101,11 @@ RULES: dict[str, Rule] = {
     "web POST oversight/complaints/<int:pk>/stage/": Rule(
         WRITE, body=STAGE_BODY, rename=_COMPLAINT
     ),
+    "web GET oversight/complaints/<int:pk>/attachments/<int:attachment_id>/": Rule(
+        READ, rename=_ATTACHMENT
+    ),
+    "web GET oversight/referrals/new/": Rule(SIGNED_IN),
+    "web POST oversight/referrals/new/": Rule(SIGNED_IN, body=REFERRAL_BODY),
     "web GET oversight/notifications/": Rule(SIGNED_IN),
     "web POST oversight/notifications/": Rule(
         SIGNED_IN,
@@ -126,6 +146,9 @@ RULES: dict[str, Rule] = {
         SIGNED_IN, body={"message": "I would like to talk to someone.", "contact": ""}
     ),
     "web POST wellness/support/<int:pk>/answer/": Rule(WRITE, body={"accept": "1"}, rename=_OFFER),
+    "web POST wellness/support/pin/": Rule(
+        SIGNED_IN, body={"service_number": "DCI-0001", "pin": "470215", "pin_again": "470215"}
+    ),
     "web GET wellness/critical-incidents/": Rule(SIGNED_IN),
     "web POST wellness/critical-incidents/": Rule(
         SIGNED_IN,
@@ -139,12 +162,14 @@ RULES: dict[str, Rule] = {
 }
 POST_ONLY_VIEWS = {
     "oversight/complaints/<int:pk>/stage/",
+    "wellness/support/pin/",
     "wellness/support/<int:pk>/answer/",
 }
 GET_AND_POST_VIEWS = {
     "oversight/complain/",
     "oversight/complain/follow-up/",
     "oversight/notifications/",
+    "oversight/referrals/new/",
     "oversight/early-intervention/<int:pk>/",
     "oversight/early-intervention/models/<int:pk>/",
     "wellness/referrals/<int:pk>/",
@@ -175,11 +200,12 @@ def build(context: AreaContext) -> dict[str, str]:
     # own: DCI refers the complaint (IPOA owns it, shares it back); granted: IPOA shares it
     # with ODPP. Both shares are read-only.
     complaint = oversight.refer_complaint(
-        context.users[("analyst", "own")],
+        context.users[("supervisor", "own")],
         description="A suspect was beaten in the cells at Kasarani.",
         place="Kasarani",
         station="Kasarani",
         category="excessive_force",
+        attachments=[("matrix.pdf", MATRIX_PDF)],
     )
     oversight.share_complaint(investigator, complaint.pk, "ODPP")
 
@@ -224,6 +250,7 @@ def build(context: AreaContext) -> dict[str, str]:
     offer = incident.referrals.get()
     return {
         "oversight_complaint_id": str(complaint.pk),
+        "oversight_attachment_id": str(complaint.attachments.get().pk),
         "oversight_flag_id": str(flag.pk),
         "oversight_model_id": str(model.pk),
         "wellness_referral_id": str(referral.pk),
@@ -234,6 +261,7 @@ def build(context: AreaContext) -> dict[str, str]:
 def fingerprint() -> list[Any]:
     from usalama.oversight.models import (
         Allegation,
+        Attachment,
         Complaint,
         ModelVersion,
         Notification,
@@ -242,7 +270,7 @@ def fingerprint() -> list[Any]:
         StageChange,
         Summons,
     )
-    from usalama.wellness.models import CriticalIncident, Referral
+    from usalama.wellness.models import CriticalIncident, Referral, UssdPin
 
     shares = Complaint.shared_with.through.objects.order_by("complaint_id", "agency_id")
     return [
@@ -282,4 +310,6 @@ def fingerprint() -> list[Any]:
             )
         ],
         CriticalIncident.objects.count(),
+        Attachment.objects.count(),
+        [list(row) for row in UssdPin.objects.order_by("id").values_list("id", "pin_hash")],
     ]
