@@ -233,8 +233,6 @@ def publish_month(
             object_id=f"{first:%Y-%m}",
             details={"k": k, "withheld": {kind: w for kind, (_r, w) in built.items()}},
         )
-    cache.delete_many([_cache_key(first, kind) for kind in Kind.values])
-    cache.delete("usalama.public.months")
     return stored
 
 
@@ -255,20 +253,26 @@ def complete_months_with_data(now: dt.datetime | None = None) -> list[str]:
 # --- serving ---------------------------------------------------------------------------------
 
 
-def _cache_key(first: dt.date, kind: str) -> str:
-    return f"usalama.public.table:{first:%Y-%m}:{kind}"
+def _cache_key(first: dt.date, kind: str, digest_hex: str) -> str:
+    return f"usalama.public.table:{first:%Y-%m}:{kind}:{digest_hex}"
 
 
 def served(first: dt.date, kind: str) -> list[dict[str, Any]] | None:
-    """The stored rows of a month's table, or None when it is not published or fails a check."""
-    key = _cache_key(first, kind)
-    cached = cache.get(key)
-    if cached is not None:
-        return list(cached)
-    table = PublishedTable.objects.filter(month=first, kind=kind).first()
-    if table is None:
+    """The stored rows of a month's table, or None when it is not published or fails a check.
+
+    The cache is keyed by the stored digest (one small query), so a month published again is
+    served anew at once, by every process.
+    """
+    stored = PublishedTable.objects.filter(month=first, kind=kind).values_list("digest", "k")
+    found = stored.first()
+    if found is None:
         return None
+    key = _cache_key(first, kind, found[0])
     k = threshold()
+    cached = cache.get(key)
+    if cached is not None and found[1] >= k:
+        return list(cached)
+    table = PublishedTable.objects.get(month=first, kind=kind)
     rows = list(table.rows)
     if table.k < k or digest(rows) != table.digest or _small(rows, k):
         log.warning("public table %s fails its check; not served", table)
@@ -279,15 +283,10 @@ def served(first: dt.date, kind: str) -> list[dict[str, Any]] | None:
 
 def months() -> list[str]:
     """Months with every table published, newest first."""
-    cached = cache.get("usalama.public.months")
-    if cached is not None:
-        return list(cached)
     seen: dict[dt.date, set[str]] = {}
     for first, kind in PublishedTable.objects.values_list("month", "kind"):
         seen.setdefault(first, set()).add(kind)
-    found = [f"{m:%Y-%m}" for m in sorted(seen, reverse=True) if seen[m] == set(Kind.values)]
-    cache.set("usalama.public.months", found, CACHE_SECONDS)
-    return found
+    return [f"{m:%Y-%m}" for m in sorted(seen, reverse=True) if seen[m] == set(Kind.values)]
 
 
 def counts(first: dt.date) -> list[dict[str, Any]]:

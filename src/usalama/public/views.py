@@ -84,6 +84,7 @@ class Page:
             "barazas_url": _barazas_url(),
             "path": self.request.path,
             "k": services.threshold(),
+            "k_below": services.threshold() - 1,
         }
         with translation.override(self.lang):
             response = render(self.request, template, {**base, **context})
