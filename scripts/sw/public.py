@@ -78,3 +78,7 @@ SW = {
     "Median minutes": "Wastani wa kati (dakika)",
     "9 in 10 within (minutes)": "9 kati ya 10 ndani ya (dakika)",
 }
+SW["Public statistics: crime reports, police response, complaints and courts (no login)"] = (
+    "Takwimu za umma: ripoti za uhalifu, muda wa polisi kufika, malalamiko na mahakama "
+    "(bila kuingia)"
+)

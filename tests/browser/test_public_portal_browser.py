@@ -1,0 +1,109 @@
+"""The public portal in headless Chromium with JavaScript switched off, in Swahili: the demo's
+published months, drill-down from county to ward, the month picker and the language switch
+(plain links and a GET form), every page under 150 KB with a cold cache (all same-host bytes
+transferred, stylesheet included). Screenshots in docs/screenshots/public_*.png."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.support import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+LIMIT = 150 * 1024
+SLOW_MS = 180_000
+
+
+def _cold_page(chromium: Any) -> tuple[Any, Any, list[int]]:
+    """A fresh context (empty cache) with JavaScript disabled, counting same-host bytes."""
+    context = chromium.new_context(
+        java_script_enabled=False, viewport={"width": 1000, "height": 1200}
+    )
+    context.set_default_timeout(SLOW_MS)
+    context.set_default_navigation_timeout(SLOW_MS)
+    page = context.new_page()
+    sizes: list[int] = []
+
+    def count(response: Any) -> None:
+        try:
+            sizes.append(len(response.body()))
+        except Exception:  # a redirect has no body
+            sizes.append(0)
+
+    page.on("response", count)
+    return context, page, sizes
+
+
+def _weigh(chromium: Any, url: str) -> tuple[int, str]:
+    context, page, sizes = _cold_page(chromium)
+    try:
+        page.goto(url)
+        page.wait_for_load_state("load")
+        return sum(sizes), page.content()
+    finally:
+        context.close()
+
+
+def test_public_portal_in_swahili_without_javascript(demo_server: Any, chromium: Any) -> None:
+    base = demo_server.base
+    context, page, _sizes = _cold_page(chromium)
+    page.goto(base + "/public/?lang=sw")
+    html = page.content()
+    assert "<script" not in html.lower()
+    assert "Takwimu za umma" in html and 'lang="sw"' in html
+    months = page.locator("#month option").all_inner_texts()
+    assert len(months) >= 3, months  # the demo publishes its three complete months
+    page.screenshot(path=str(SCREENSHOTS / "public_overview_sw.png"), full_page=True)
+
+    # the month picker is a GET form: works without script
+    page.select_option("#month", months[-1])
+    page.locator("form.month button").click()
+    page.wait_for_load_state("load")
+    assert f"month={months[-1]}" in page.url and "lang=sw" in page.url
+
+    # drill down: Nairobi -> a sub-county -> a ward, all by plain links
+    page.locator("table a", has_text="Nairobi").first.click()
+    page.wait_for_load_state("load")
+    assert "/public/area/county/47/" in page.url
+    page.locator("section table a").first.click()
+    page.wait_for_load_state("load")
+    assert "/public/area/subcounty/" in page.url
+    page.locator("section table a").first.click()
+    page.wait_for_load_state("load")
+    assert "/public/area/ward/" in page.url
+    ward_html = page.content()
+    assert "Kwa aina" in ward_html  # "By category"
+    page.screenshot(path=str(SCREENSHOTS / "public_ward_sw.png"), full_page=True)
+    ward_url = page.url
+
+    # the language switch is a link: English, same page and month
+    page.locator("#lang-switch").click()
+    page.wait_for_load_state("load")
+    assert "lang=en" in page.url and "By category" in page.content()
+    context.close()
+
+    measured = {}
+    for path in (
+        "/public/?lang=sw",
+        ward_url.removeprefix(base),
+        "/public/response-times/?lang=sw",
+        "/public/complaints/?lang=sw",
+        "/public/courts/?lang=sw",
+        "/public/downloads/?lang=sw",
+        "/public/privacy/?lang=sw",
+    ):
+        weight, content = _weigh(chromium, base + path)
+        measured[path] = weight
+        assert weight < LIMIT, (path, weight)
+        assert "<script" not in content.lower(), path
+    print("public portal bytes (cold cache, same host):", measured)
+
+    context, page, _sizes = _cold_page(chromium)
+    page.goto(base + "/public/privacy/?lang=sw")
+    page.screenshot(path=str(SCREENSHOTS / "public_privacy_sw.png"), full_page=True)
+    page.goto(base + "/public/response-times/?lang=sw")
+    page.screenshot(path=str(SCREENSHOTS / "public_response_sw.png"), full_page=True)
+    context.close()
