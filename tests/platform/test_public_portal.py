@@ -258,6 +258,7 @@ def test_pages_are_light_script_free_and_bilingual(month: str, lang: str) -> Non
     overview = client.get("/public/", {"lang": lang, "month": month}).content.decode()
     if lang == "sw":
         assert "Takwimu za umma" in overview and "Wizi" in overview  # Stealing
+        assert "Aina zote" in overview and "All categories" not in overview
         assert 'href="?lang=en' in overview  # the switch back is a plain link
     else:
         assert "Public statistics" in overview and "Stealing" in overview

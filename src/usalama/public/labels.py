@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from usalama.intake.categories import BY_CODE
@@ -43,8 +45,10 @@ JUSTICE_MEASURES = {
 RATES = {"clearance_rate", "conviction_rate"}
 
 
-def category_name(code: str | None, language: str) -> str:
+def category_name(code: str | None, language: str) -> Any:
+    """The category's name in ``language``; the total's label stays lazy (rendered in the
+    page's language, whatever language is active when this is called)."""
     if code is None:
-        return str(_("All categories"))
+        return _("All categories")
     category = BY_CODE.get(code)
     return category.name(language) if category else code
