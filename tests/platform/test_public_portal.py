@@ -296,6 +296,8 @@ def test_nothing_published_yet_is_said_plainly(db: Any) -> None:
     assert b"No month has been published yet" in response.content
     assert Client().get("/public/", {"month": "2020-01"}).status_code == 404
     assert Client().get("/public/area/county/99/").status_code == 404
+    login = Client().get("/login/").content.decode()
+    assert 'id="public-portal-link"' in login and 'href="/public/"' in login
 
 
 def test_publish_refuses_a_table_the_auditor_rejects(db: Any, monkeypatch: Any) -> None:
