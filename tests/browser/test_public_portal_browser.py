@@ -42,7 +42,7 @@ def _cold_page(chromium: Any) -> tuple[Any, Any, list[Any]]:
     context.set_default_navigation_timeout(SLOW_MS)
     page = context.new_page()
     responses: list[Any] = []
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))
     return context, page, responses
 
 
