@@ -11,7 +11,7 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 ORDER = [
     "import", "resolve", "graph", "money", "hotspots", "intake",
-    "justice", "oversight", "watchlists", "sharing", "citizen",
+    "justice", "oversight", "watchlists", "sharing", "citizen", "disclosure",
 ]
 HEADER = """# Benchmarks
 

@@ -53,6 +53,10 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 # Early intervention: a model version whose fairness disparity exceeds this needs a sign-off.
 EIS_DISPARITY_BOUND = float(os.environ.get("USALAMA_EIS_DISPARITY_BOUND", "1.25"))
+# Public portal: no published count from 1 to k-1 (docs/public-portal.md); below 3 is refused.
+USALAMA_PUBLIC_K = int(os.environ.get("USALAMA_PUBLIC_K", "5"))
+if USALAMA_PUBLIC_K < 3:
+    raise ImproperlyConfigured(f"USALAMA_PUBLIC_K must be at least 3, not {USALAMA_PUBLIC_K}")
 DEBUG = _env_bool("USALAMA_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()
@@ -95,6 +99,7 @@ INSTALLED_APPS = [
     "usalama.sharing",
     "usalama.oversight",
     "usalama.wellness",
+    "usalama.public",
 ]
 
 MIDDLEWARE = [

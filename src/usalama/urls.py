@@ -38,6 +38,7 @@ urlpatterns = [
     path("sharing/", include("usalama.sharing.urls")),
     path("oversight/", include("usalama.oversight.urls")),
     path("wellness/", include("usalama.wellness.urls")),
+    path("public/", include("usalama.public.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",
         desk_views.convert,

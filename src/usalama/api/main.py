@@ -150,6 +150,9 @@ def _register_routers() -> None:
 
     api.add_router("/", sharing_router)  # federation: peers, by token and signature
     api.add_router("/", sharing_staff_router)
+    from usalama.public.api import router as public_portal_router
+
+    api.add_router("/", public_portal_router)  # the public portal: checked tables, no login
     from usalama.oversight.api import public_router as oversight_public
     from usalama.oversight.api import router as oversight_router
     from usalama.wellness.api import router as wellness_router

@@ -55,6 +55,7 @@ STAGES: list[tuple[str, str]] = [
         "usalama.demo.stage_oversight:populate",
     ),
     ("refused writes audited", "usalama.demo.stage_security:populate"),
+    ("public portal: three months published", "usalama.demo.stage_public:populate"),
 ]
 
 

@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 API_PREFIX = "/api/"
+# The public portal's statistics hold no one's data (checked, aggregated tables): cacheable.
+PUBLIC_STATISTICS = ("/api/v1/public/statistics", "/api/v1/public/months")
 
 
 class NoStoreMiddleware:
@@ -31,7 +33,8 @@ class NoStoreMiddleware:
             and user is not None
             and user.is_authenticated
         )
-        if signed_in or request.path.startswith(API_PREFIX):
+        public_statistics = request.path.startswith(PUBLIC_STATISTICS) and not signed_in
+        if signed_in or (request.path.startswith(API_PREFIX) and not public_statistics):
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
         return response
