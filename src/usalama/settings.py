@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "usalama.sharing",
     "usalama.oversight",
     "usalama.wellness",
+    "usalama.kpis",
+    "usalama.community",
 ]
 
 MIDDLEWARE = [

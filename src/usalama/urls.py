@@ -27,6 +27,9 @@ urlpatterns = [
     path("sharing/", include("usalama.sharing.urls")),
     path("oversight/", include("usalama.oversight.urls")),
     path("wellness/", include("usalama.wellness.urls")),
+    path("kpis/", include("usalama.kpis.urls")),
+    # /community/... (staff) and /public/barazas/ (no login), one namespace
+    path("", include("usalama.community.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",
         desk_views.convert,

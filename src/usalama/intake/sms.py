@@ -4,7 +4,9 @@
 - ``<tip code> <text>``: a message to the investigators on that tip (code alone: status);
 - ``HALI``/``STATUS`` + reference or code: the status and the latest reply;
 - ``RIPOTI``/``REPORT`` + text: an identified report (a reference, no contact kept);
-- ``KIONGOZI``/``LEADER`` + PIN + text: a verified report from a registered local leader.
+- ``KIONGOZI``/``LEADER`` + PIN + text: a verified report from a registered local leader;
+- keywords other apps register in ``intake.extensions`` (ward alerts: ``JIUNGE``/``JOIN``,
+  ``ACHA``/``STOP``).
 The sender's number is used for the reply and, as a keyed HMAC, for rate limiting only.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
-from usalama.intake import codes, services, throttle
+from usalama.intake import codes, extensions, services, throttle
 from usalama.intake.errors import RateLimited
 from usalama.intake.texts import t
 
@@ -38,6 +40,9 @@ def handle(phone: str, text: str, channel: str) -> str:
     """Store what the SMS asks for and return the reply text (errors become a reply too)."""
     body = services.clean_field(text, "text", max_length=services.MAX_DESCRIPTION)
     first, _, rest = body.partition(" ")
+    if first.lower() in extensions.SMS_KEYWORDS:  # e.g. JIUNGE/JOIN, ACHA/STOP (community)
+        handler, language = extensions.SMS_KEYWORDS[first.lower()]
+        return handler(phone, rest.strip(), language, channel)
     command, language = _KEYWORDS.get(first.lower(), ("", "sw"))
     try:
         return _dispatch(phone, body, command, rest.strip(), language, channel)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
-from usalama.intake import codes, services, throttle
+from usalama.intake import codes, extensions, services, throttle
 from usalama.intake.categories import BY_CODE, USSD_CATEGORIES
 from usalama.intake.errors import RateLimited
 from usalama.intake.models import Channel, LocalLeader
@@ -72,7 +72,7 @@ def respond(session_id: str, phone: str, text: str) -> str:
         language = "en" if language == "sw" else "sw"
         inputs.pop(0)
     if not inputs:
-        return con(t("menu", language))
+        return con(t("menu", language) + extensions.ussd_menu_lines(language))
     try:
         return _route(session_id, phone, text, inputs, language)
     except (InvalidInput, NotFound, PermissionDenied, RateLimited) as error:
@@ -81,6 +81,8 @@ def respond(session_id: str, phone: str, text: str) -> str:
 
 def _route(session_id: str, phone: str, text: str, inputs: list[str], language: str) -> str:
     choice, rest = inputs[0], inputs[1:]
+    if choice in extensions.USSD_ENTRIES:  # entries other apps register (5: ward alerts)
+        return extensions.USSD_ENTRIES[choice].handler(session_id, phone, rest, language)
     if choice == "1":
         return _report(session_id, phone, text, rest, language)
     if choice == "2":
