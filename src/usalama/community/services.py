@@ -50,7 +50,7 @@ def _normalised(phone: str) -> str:
     found = normalise_phone(phone)
     if not found:
         raise InvalidInput("phone: not a phone number")
-    return str(found)
+    return found if found.startswith("+") else "+" + found  # E.164, as gateways want it
 
 
 # --- subscriptions (citizens) -------------------------------------------------------------
