@@ -146,7 +146,11 @@ def test_only_commanders_draft(people: dict[str, Any]) -> None:
 def test_barazas_are_published_without_personal_data(people: dict[str, Any]) -> None:
     desk = people["nps.desk"]
     baraza = services.schedule_baraza(
-        desk, KILIMANI, datetime(2026, 3, 14, 7, tzinfo=UTC), "Kilimani chief's camp", "OCS Kilimani"
+        desk,
+        KILIMANI,
+        datetime(2026, 3, 14, 7, tzinfo=UTC),
+        "Kilimani chief's camp",
+        "OCS Kilimani",
     )
     services.record_attendance(desk, baraza.pk, 84)
     issue = services.add_issue(desk, baraza.pk, "Street lights out on Argwings Kodhek Road")
