@@ -214,3 +214,13 @@ def test_pages_and_pack(kpi_world: dict[str, Any]) -> None:
     desk = Client()
     _login(desk, kpi_world["users"]["nps.desk"])
     assert desk.get("/kpis/").status_code == 403
+
+
+def test_the_catalogue_in_the_docs_is_the_registry() -> None:
+    from pathlib import Path
+
+    from usalama.kpis.catalogue import markdown
+
+    text = (Path(__file__).parents[2] / "docs" / "kpis.md").read_text(encoding="utf-8")
+    inside = text.split("<!-- catalogue:start -->\n")[1].split("<!-- catalogue:end -->")[0]
+    assert inside == markdown(), "run: usalama kpis catalogue, and paste it into docs/kpis.md"
