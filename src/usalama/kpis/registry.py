@@ -52,7 +52,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "response_p90_minutes",
         _("Response time, 90th percentile"),
         _(
-            "Minutes within which 90% of the month's calls saw a unit arrive (linear "
+            "Minutes within which 90 per cent of the month's calls saw a unit arrive (linear "
             "interpolation)."
         ),
         _("minutes"),
