@@ -30,7 +30,9 @@ from usalama.data import areas
 
 
 def _invalid(form: Any) -> InvalidInput:
-    return InvalidInput("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return InvalidInput(
+        "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
+    )
 
 
 @login_required

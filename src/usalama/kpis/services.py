@@ -146,7 +146,8 @@ def ranking(
     ]
     present = [r for r in ranked if r.value is not None]
     missing = [r for r in ranked if r.value is None]
-    present.sort(key=lambda r: r.value if ind.direction == "higher" else -r.value, reverse=True)  # type: ignore[operator]
+    sign = 1.0 if ind.direction == "higher" else -1.0
+    present.sort(key=lambda r: sign * (r.value or 0.0), reverse=True)
     return present + sorted(missing, key=lambda r: r.name)
 
 

@@ -20,6 +20,7 @@ from usalama.data import areas
 from usalama.kpis import charts, pack, schedule, services
 from usalama.kpis.forms import TargetForm
 from usalama.kpis.registry import BY_KEY, FAMILIES, INDICATORS, ROLE_FAMILY
+from usalama.kpis.sources import Window
 
 
 def _default_family(user: Any) -> str:
@@ -72,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     periods = services.latest_periods(pack.TREND_MONTHS)
     period = request.GET.get("period") or (periods[-1] if periods else "")
     if period and period not in periods:
-        services.Window.of(period)  # a malformed month is a 400
+        Window.of(period)  # a malformed month is a 400
         periods = sorted({*periods, period})[-pack.TREND_MONTHS :]
     if not periods:
         schedule.ensure_scheduled()
@@ -181,7 +182,9 @@ def targets(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TargetForm(request.POST)
         if not form.is_valid():
-            errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+            errors = "; ".join(
+                f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()
+            )
             raise InvalidInput(errors)
         data = form.cleaned_data
         target = services.set_target(
@@ -247,7 +250,7 @@ def records(request: HttpRequest) -> HttpResponse:
 def _pack_period(request: HttpRequest) -> str:
     period = request.GET.get("period") or (services.latest_periods(1) or [""])[-1]
     if period:
-        services.Window.of(period)
+        Window.of(period)
     return period
 
 
