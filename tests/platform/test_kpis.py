@@ -127,6 +127,7 @@ def test_only_leaders_set_targets_and_bad_values_are_refused(kpi_world: dict[str
         ("clearance_rate", "ward", "999999", "2026-03", 50, "no such ward"),
         ("watchlist_hits", "county", "47", "2026-03", 5, "national only"),
         ("clearance_rate", "national", "KE", "2026-03", 50, "   "),
+        ("clearance_rate", "station", "S" * 101, "2026-03", 50, "a name too long"),
     ]:
         with pytest.raises(InvalidInput):
             services.set_target(commander, *args)

@@ -75,7 +75,7 @@ def is_area(level: str, code: str) -> bool:
     if level == NATIONAL:
         return code == NATIONAL_CODE
     if level == STATION:
-        return bool(code)
+        return 0 < len(code) <= 100  # a station's name, as incidents carry it
     return code in _index().get(level, {})
 
 

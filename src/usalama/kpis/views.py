@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from usalama.audit.services import record_refused
 from usalama.core.errors import InvalidInput, PermissionDenied
 from usalama.data import areas
 from usalama.kpis import charts, pack, schedule, services
@@ -291,6 +292,7 @@ def compute_now(request: HttpRequest) -> HttpResponse:
     """Queue a recomputation of this month and last (leaders)."""
     services.require_reader(request.user, "kpis.compute")
     if not services.sets_targets(request.user):
+        record_refused(request.user, "kpis.compute", reason="not a leader role")
         raise PermissionDenied("only commanders and supervisors ask for a recomputation")
     from usalama.kpis.tasks import compute_task
 
