@@ -48,6 +48,7 @@ def _register() -> None:
     app.add_typer(__import__("usalama.commands.keys", fromlist=["app"]).app, name="keys")
     app.add_typer(__import__("usalama.commands.oversight", fromlist=["app"]).app, name="oversight")
     app.add_typer(__import__("usalama.commands.public", fromlist=["app"]).app, name="public")
+    app.add_typer(__import__("usalama.commands.kpis", fromlist=["app"]).app, name="kpis")
     __import__("usalama.commands.backup", fromlist=["register"]).register(app)
 
 

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "usalama.oversight",
     "usalama.wellness",
     "usalama.public",
+    "usalama.kpis",
+    "usalama.community",
 ]
 
 MIDDLEWARE = [
@@ -313,6 +315,9 @@ USALAMA_HITCHECK_PER_HOUR = int(os.environ.get("USALAMA_HITCHECK_PER_HOUR", "30"
 
 # --- intake (community reports and tips): docs/intake.md ----------------------------------------
 USALAMA_GATEWAY_SECRET = os.environ.get("USALAMA_GATEWAY_SECRET", "")  # empty: webhooks off (404)
+# --- ward alerts (docs/community-alerts.md) and the KPI job (docs/kpis.md) ----------------------
+USALAMA_ALERT_RATE = float(os.environ.get("USALAMA_ALERT_RATE", "5"))  # SMS per second, at most
+USALAMA_KPI_INTERVAL_SECONDS = int(os.environ.get("USALAMA_KPI_INTERVAL_SECONDS", "3600"))
 
 
 # Keys that protect data at rest live OUTSIDE the data directory (accounts/sealing.py): the

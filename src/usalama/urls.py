@@ -39,6 +39,9 @@ urlpatterns = [
     path("oversight/", include("usalama.oversight.urls")),
     path("wellness/", include("usalama.wellness.urls")),
     path("public/", include("usalama.public.urls")),
+    path("kpis/", include("usalama.kpis.urls")),
+    # /community/... (staff) and /public/barazas/ (no login), one namespace
+    path("", include("usalama.community.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",
         desk_views.convert,

@@ -36,6 +36,8 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("dci.supervisor", "DCI", Role.SUPERVISOR),
     ("nps.desk", "NPS", Role.DESK_OFFICER),
     ("nps.commander", "NPS", Role.COMMANDER),
+    # approves the commander's ward alerts (two people: usalama.community)
+    ("nps.supervisor", "NPS", Role.SUPERVISOR),
     ("odpp.prosecutor", "ODPP", Role.PROSECUTOR),
     ("ipoa.investigator", "IPOA", Role.OVERSIGHT_INVESTIGATOR),
     ("nps.wellness", "NPS", Role.WELLNESS_COUNSELLOR),

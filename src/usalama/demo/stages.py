@@ -54,6 +54,8 @@ STAGES: list[tuple[str, str]] = [
         "oversight: officers, complaints, early intervention, wellness",
         "usalama.demo.stage_oversight:populate",
     ),
+    ("community: ward alerts, subscribers and barazas", "usalama.demo.stage_community:populate"),
+    ("indicators computed, with targets", "usalama.demo.stage_kpis:populate"),
     ("refused writes audited", "usalama.demo.stage_security:populate"),
     ("public portal: three months published", "usalama.demo.stage_public:populate"),
 ]

@@ -5,7 +5,9 @@
 - ``HALI``/``STATUS`` + reference or code: the status and the latest reply;
 - ``RIPOTI``/``REPORT`` + text: an identified report (a reference, no contact kept);
 - ``KIONGOZI``/``LEADER`` + PIN + text: a verified report from a registered local leader;
-- ``MALALAMIKO``/``COMPLAINT`` + text: a complaint against police, to IPOA (``channels``).
+- ``MALALAMIKO``/``COMPLAINT`` + text: a complaint against police, to IPOA (``channels``);
+- keywords that act for the caller, registered in ``channels`` (ward alerts: ``JIUNGE``/``JOIN``,
+  ``ACHA``/``STOP``).
 The sender's number is used for the reply and, as a keyed HMAC, for rate limiting only.
 """
 
@@ -41,6 +43,9 @@ def handle(phone: str, text: str, channel: str) -> str:
     """Store what the SMS asks for and return the reply text (errors become a reply too)."""
     body = services.clean_field(text, "text", max_length=services.MAX_DESCRIPTION)
     first, _, rest = body.partition(" ")
+    if first.lower() in channels.CALLER_SMS_KEYWORDS:  # JIUNGE/JOIN, ACHA/STOP (community)
+        handler, language = channels.CALLER_SMS_KEYWORDS[first.lower()]
+        return handler(phone, rest.strip(), language, channel)
     command, language = _KEYWORDS.get(first.lower(), ("", "sw"))
     try:
         return _dispatch(phone, body, command, rest.strip(), language, channel)

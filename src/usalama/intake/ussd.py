@@ -2,8 +2,8 @@
 
 First level: 1 report a crime, 2 anonymous tip, 3 check a reference or tip code, then the
 items other apps register (``channels``: 4 complain about a police officer, 5 officers'
-wellness), 0 switch language (Swahili first, English second). Replies start ``CON`` (more
-input) or ``END``.
+wellness, 6 ward alerts), 0 switch language (Swahili first, English second). Replies start
+``CON`` (more input) or ``END``.
 The caller's number is used only to ask "may police call you?" (kept only on "yes") and as a
 keyed HMAC for rate limiting; an anonymous tip never sees it.
 """
@@ -83,6 +83,8 @@ def respond(session_id: str, phone: str, text: str) -> str:
 
 def _route(session_id: str, phone: str, text: str, inputs: list[str], language: str) -> str:
     choice, rest = inputs[0], inputs[1:]
+    if choice in channels.CALLER_USSD_ENTRIES:  # entries acting for the caller (6: ward alerts)
+        return channels.CALLER_USSD_ENTRIES[choice].handler(session_id, phone, rest, language)
     if choice == "1":
         return _report(session_id, phone, text, rest, language)
     if choice == "2":
