@@ -28,9 +28,14 @@ class SightingOut(Schema):
     plate: str
 
 
-@router.post("/sensors/anpr", response={201: SightingOut})
+@router.post("/sensors/anpr", response={201: SightingOut}, url_name="sensors_anpr")
 def anpr(request: HttpRequest, payload: SightingIn) -> tuple[int, dict[str, Any]]:
-    """One number-plate read from a camera; ``alert`` says whether it hit a watchlist."""
+    """One number-plate read from a camera; ``alert`` says whether it hit a watchlist.
+
+    Only a sensor token (admin console → Sensors) is accepted, and only for its cameras."""
+    token = getattr(request, "api_token", None)
+    if token is None or not token.is_sensor:
+        services.refuse_non_sensor(request.user, f"{request.method} {request.path}")
     sighting, alerts = services.record_sighting(
         request.user,
         plate=payload.plate,
@@ -38,6 +43,7 @@ def anpr(request: HttpRequest, payload: SightingIn) -> tuple[int, dict[str, Any]
         seen_at=payload.time,
         lat=payload.lat,
         lon=payload.lon,
+        sensor=token,
     )
     return 201, {"alert": bool(alerts), "plate": sighting.plate}
 
