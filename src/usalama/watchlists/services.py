@@ -34,6 +34,7 @@ from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import normalise_identifier, normalise_phone, tokens
 from usalama.records.models import Collection, Statement
 from usalama.watchlists.models import (
+    AlertContact,
     Entry,
     Sighting,
     Subscription,
@@ -375,7 +376,11 @@ def screen_collection(collection_id: int, since: datetime | None = None) -> Scre
     for entry in live:
         by_entity.setdefault(entry.entity_id, []).append(entry)
     index = WatchlistIndex(subject_from_ftm(e.data) for e in live) if live else None
-    subscriptions = list(Subscription.objects.select_related("user__agency"))
+    subscriptions = list(
+        Subscription.objects.exclude(kind=Subscription.Kind.WATCHLIST).select_related(
+            "user__agency"
+        )
+    )
     touched = Statement.objects.filter(collection_id=collection_id)
     if since is not None:
         touched = touched.filter(last_seen__gte=since)
@@ -533,6 +538,10 @@ def _store_new(alerts: list[WatchlistAlert]) -> list[WatchlistAlert]:
         if best is None or alert.score > best.score:
             fresh[key] = alert
     WatchlistAlert.objects.bulk_create(list(fresh.values()), ignore_conflicts=True)
+    if fresh:
+        from usalama.watchlists.delivery import queue_planning
+
+        queue_planning()
     return list(fresh.values())
 
 
@@ -667,19 +676,54 @@ def _normalise_subscription(kind: str, value: str) -> str:
     raise InvalidInput(f"kind must be one of {', '.join(Subscription.Kind.values)}")
 
 
-def subscribe(user: Any, kind: str, value: str) -> Subscription:
+def subscribe(
+    user: Any,
+    kind: str,
+    value: str,
+    *,
+    by_email: bool = False,
+    by_sms: bool = False,
+    phone: str = "",
+) -> Subscription:
+    """Follow something; ``by_email``/``by_sms`` also send each new alert's reference and
+    link to the account's e-mail / ``phone`` (kept as the user's alert contact)."""
     _require_data_role(user)
-    normalised = _normalise_subscription(kind, value) or value
+    if kind == Subscription.Kind.WATCHLIST:
+        watchlist = Watchlist.objects.visible_to(user).filter(key=value.strip()).first()
+        if watchlist is None:
+            raise InvalidInput(f"no watchlist {value.strip()!r} that your agency sees")
+        normalised = str(watchlist.pk)
+    else:
+        normalised = _normalise_subscription(kind, value) or value
+    if by_email and not user.email:
+        raise InvalidInput("e-mail: your account has no e-mail address (ask an administrator)")
+    cleaned_phone = ""
+    if phone.strip():
+        digits = normalise_phone(phone.strip()) or ""
+        cleaned_phone = "+" + digits.lstrip("+") if digits else ""  # E.164 for the gateway
+        if not cleaned_phone:
+            raise InvalidInput("phone: expected a number such as +254712345678")
+    elif by_sms:
+        contact = AlertContact.objects.filter(user=user).first()
+        if contact is None or not contact.phone:
+            raise InvalidInput("phone: give a mobile number for SMS alerts")
     with transaction.atomic():
-        subscription, _created = Subscription.objects.get_or_create(
-            user=user, kind=kind, normalised=normalised, defaults={"value": value[:300]}
+        subscription, _created = Subscription.objects.update_or_create(
+            user=user,
+            kind=kind,
+            normalised=normalised,
+            defaults={"value": value.strip()[:300], "by_email": by_email, "by_sms": by_sms},
         )
+        if cleaned_phone:
+            AlertContact.objects.update_or_create(
+                user=user, defaults={"phone": cleaned_phone, "updated_at": timezone.now()}
+            )
         record(
             Actor.of(user),
             "watchlists.subscribe",
             object_type="subscription",
             object_id=subscription.pk,
-            details={"kind": kind},
+            details={"kind": kind, "email": by_email, "sms": by_sms},
         )
     return subscription
 
@@ -850,6 +894,9 @@ def record_sighting(
                 object_id=sighting.pk,
                 details={"camera": camera_id, "entries": [e.pk for e in hits]},
             )
+            from usalama.watchlists.delivery import queue_planning
+
+            queue_planning()
     _maybe_queue_sweep()
     return sighting, alerts
 

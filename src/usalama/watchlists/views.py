@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.watchlists import forms, services
-from usalama.watchlists.models import Subscription, WatchlistAlert
+from usalama.watchlists.delivery import delivery_counts
+from usalama.watchlists.models import AlertContact, Subscription, Watchlist, WatchlistAlert
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -193,6 +194,7 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
         {
             "alert": found,
             "provenance": services.record_provenance(found),
+            "deliveries": delivery_counts(found),
             "decisions": forms.DecisionForm.base_fields["status"].choices,  # type: ignore[attr-defined]
         },
     )
@@ -244,14 +246,32 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
     form = forms.SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.subscribe(request.user, form.cleaned_data["kind"], form.cleaned_data["value"])
+            services.subscribe(
+                request.user,
+                form.cleaned_data["kind"],
+                form.cleaned_data["value"],
+                by_email=form.cleaned_data["by_email"],
+                by_sms=form.cleaned_data["by_sms"],
+                phone=form.cleaned_data["phone"],
+            )
         except InvalidInput as error:
-            form.add_error("value", error.message)
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("You will be alerted when a new record matches."))
             return redirect("watchlists:subscriptions")
     rows = Subscription.objects.visible_to(request.user).order_by("-created_at")
-    return render(request, "watchlists/subscriptions.html", {"rows": rows, "form": form})
+    contact = AlertContact.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "watchlists/subscriptions.html",
+        {
+            "rows": rows,
+            "form": form,
+            "phone": contact.phone if contact else "",
+            "watchlists": Watchlist.objects.visible_to(request.user).order_by("label"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_roles_court_clerk_internal_affairs'),
+        ("accounts", "0002_roles_court_clerk_internal_affairs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apitoken',
-            name='cameras',
+            model_name="apitoken",
+            name="cameras",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='scope',
-            field=models.CharField(choices=[('api', 'Full API'), ('sensor', 'ANPR sensor')], default='api', max_length=12),
+            model_name="apitoken",
+            name="scope",
+            field=models.CharField(
+                choices=[("api", "Full API"), ("sensor", "ANPR sensor")],
+                default="api",
+                max_length=12,
+            ),
         ),
     ]
