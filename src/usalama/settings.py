@@ -337,6 +337,8 @@ JUSTICE_ODPP_WAIT_DAYS = int(os.environ.get("USALAMA_JUSTICE_ODPP_WAIT_DAYS", "3
 
 # --- watchlists and ANPR: docs/watchlists.md ---------------------------------------------------
 USALAMA_ANPR_RETENTION_DAYS = int(os.environ.get("USALAMA_ANPR_RETENTION_DAYS", "30"))
+# Alert SMS go through the platform's gateway (USALAMA_SMS_GATEWAY: console or africastalking)
+USALAMA_SMS_GATEWAY_FACTORY = "usalama.intake.gateways.get_gateway"
 # Links in alert e-mails and SMS point here (the address users reach the web pages at).
 USALAMA_BASE_URL = os.environ.get("USALAMA_BASE_URL", "http://localhost:8000")
 

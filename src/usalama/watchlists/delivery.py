@@ -10,7 +10,8 @@ H0). A failed send is retried with backoff up to ``MAX_ATTEMPTS`` times (``usala
 deliver`` also sends what is due), counted on the row and audited.
 
 E-mail goes through Django's mail backend (``USALAMA_SMTP_*`` settings, console in
-development); SMS through ``usalama.intake.gateways.get_gateway()``.
+development); SMS through ``usalama.intake.gateways.get_gateway()`` (the factory named by the
+``USALAMA_SMS_GATEWAY_FACTORY`` setting).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from usalama.audit.services import SYSTEM, record
 from usalama.watchlists.models import (
@@ -61,7 +63,7 @@ def message_for(alert: WatchlistAlert) -> tuple[str, str]:
 def _recipients(alert: WatchlistAlert) -> list[Subscription]:
     """Subscriptions with a channel that this alert concerns, of active users of the
     recipient agency who work with records."""
-    if alert.origin == WatchlistAlert.Origin.SUBSCRIPTION:
+    if alert.origin == WatchlistAlert.Origin.SUBSCRIPTION and alert.subscription_id is not None:
         candidates = Subscription.objects.filter(pk=alert.subscription_id)
     elif alert.entry_id is not None:
         watchlist_id = alert.entry.watchlist_id if alert.entry else None
@@ -129,8 +131,9 @@ def _send(delivery: AlertDelivery) -> None:
     if delivery.channel == AlertDelivery.Channel.EMAIL:
         send_mail(subject, text, None, [delivery.address], fail_silently=False)
     else:
-        from usalama.intake.gateways import get_gateway
-
+        # the platform's SMS gateway (usalama.intake.gateways.get_gateway), named in settings
+        # so that this app does not import another domain app
+        get_gateway = import_string(settings.USALAMA_SMS_GATEWAY_FACTORY)
         get_gateway().send_sms(delivery.address, text)
 
 

@@ -7,6 +7,7 @@ write answers 403 (visible, read-only) or 404 (not visible), never a stack trace
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -260,7 +261,8 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("You will be alerted when a new record matches."))
             return redirect("watchlists:subscriptions")
     rows = Subscription.objects.visible_to(request.user).order_by("-created_at")
-    contact = AlertContact.objects.filter(user=request.user).first()
+    viewer: Any = request.user
+    contact = AlertContact.objects.filter(user=viewer).first()
     return render(
         request,
         "watchlists/subscriptions.html",
