@@ -192,6 +192,11 @@ def _check_entity(entity: Any, where: str) -> dict[str, Any]:
     return entity
 
 
+# for the streaming import (watchlists.importing)
+check_entry_entity = _check_entity
+entity_caption = _entity_caption
+
+
 def add_entries(
     user: Any,
     watchlist_id: int,
