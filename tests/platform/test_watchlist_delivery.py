@@ -142,3 +142,33 @@ def test_channels_need_an_address_and_a_watchlist_the_agency_sees(
         services.subscribe(dci, "watchlist", "nps-wanted", by_sms=True, phone="not a number")
     follow = services.subscribe(dci, "watchlist", "nps-wanted", by_sms=True, phone="+254700111222")
     assert follow.normalised == str(subscribed.pk) and follow.by_sms
+
+
+def test_the_subscriptions_page_sets_channels_and_the_alert_page_lists_messages(
+    world: dict[str, Any], subscribed: Any, gateway: FakeGateway
+) -> None:
+    from django.test import Client
+
+    from tests.platform.test_watchlists import _login
+
+    client = Client()
+    _login(client, "nps.analyst")
+    page = client.get("/watchlists/subscriptions/").content.decode()
+    assert "nps-wanted" in page and "+254712345678" in page
+    bad = client.post(
+        "/watchlists/subscriptions/", {"kind": "watchlist", "value": "nope", "by_email": "on"}
+    )
+    assert bad.status_code == 400 and "no watchlist" in bad.content.decode()
+    response = client.post(
+        "/watchlists/subscriptions/",
+        {"kind": "search", "value": "abdi hassan", "by_sms": "on", "phone": "+254 700 123 456"},
+    )
+    assert response.status_code == 302
+    follow = Subscription.objects.get(kind="search")
+    assert follow.by_sms and not follow.by_email
+    services.screen_collection(world["collections"]["nps"].pk)
+    delivery.deliver_due()
+    alert = WatchlistAlert.objects.filter(origin="screening", notice=False).first()
+    assert alert is not None
+    page = client.get(f"/watchlists/alerts/{alert.pk}/").content.decode()
+    assert 'id="deliveries"' in page and "nps.analyst" in page
