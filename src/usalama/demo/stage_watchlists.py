@@ -131,9 +131,7 @@ def _sensor_token(context: DemoContext) -> ApiToken:
         return found
     cameras = sorted({camera for _plate, camera, *_rest in SIGHTINGS})
     # the raw value is not kept: a real camera gets a token issued from the admin console
-    return accounts.create_sensor_token(
-        Actor(name="demo"), agency, SENSOR_SITE, cameras
-    ).token
+    return accounts.create_sensor_token(Actor(name="demo"), agency, SENSOR_SITE, cameras).token
 
 
 def populate(context: DemoContext) -> list[Tip]:
