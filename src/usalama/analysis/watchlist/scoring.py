@@ -165,32 +165,6 @@ def _birth(record: Subject, entry: Subject) -> tuple[float, str] | None:
     return best
 
 
-def _birth_value(record: Subject, entry: Subject) -> float:
-    """What ``_birth`` adds, without its text."""
-    if not record.birth_dates or not entry.birth_dates:
-        return 0.0
-    best = BIRTH_DIFFERENT
-    for left in record.birth_dates:
-        for right in entry.birth_dates:
-            if left == right:
-                return BIRTH_EXACT
-            if left[:4] != right[:4]:
-                value = BIRTH_DIFFERENT
-            elif len(left) < 10 or len(right) < 10:
-                value = BIRTH_PARTIAL
-            else:
-                value = BIRTH_SAME_YEAR_OTHER_DAY
-            best = max(best, value)
-    return best
-
-
-def _country_value(record: Subject, entry: Subject) -> float:
-    """What ``_country`` adds, without its text."""
-    if not record.countries or not entry.countries:
-        return 0.0
-    return COUNTRY_SAME if record.countries & entry.countries else COUNTRY_DIFFERENT
-
-
 def _country(record: Subject, entry: Subject) -> tuple[float, str] | None:
     if not record.countries or not entry.countries:
         return None
@@ -211,14 +185,11 @@ def score_pair(record: Subject, entry: Subject, floor: float = 0.0) -> tuple[flo
     candidates of a large screen are such pairs.
     """
     shared = record.identifiers & entry.identifiers
-    if floor > 0.0 and not shared:
-        # the cheap part first: most candidates of a large screen stop here, before any
-        # explanation text is written
-        adjustment = _birth_value(record, entry) + _country_value(record, entry)
-        if 1.0 + adjustment < floor:
-            return 0.0, []
     birth = _birth(record, entry)
     country = _country(record, entry)
+    adjustment = (birth[0] if birth else 0.0) + (country[0] if country else 0.0)
+    if floor > 0.0 and not shared and 1.0 + max(adjustment, 0.0) + min(adjustment, 0.0) < floor:
+        return 0.0, []
     reasons: list[str] = []
     score = 0.0
     if record.names and entry.names:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from usalama.analysis.watchlist.scoring import DEFAULT_THRESHOLD, score_pair
 from usalama.analysis.watchlist.subjects import Name, Subject
@@ -48,15 +47,7 @@ def _compatible(record: Subject, entry: Subject) -> bool:
     return "LegalEntity" in (record.schema, entry.schema)
 
 
-def _name_keys(name: Name, *, for_entry: bool) -> frozenset[str]:
-    return _keys_of_parts(name.parts, name.initials, for_entry)
-
-
-@lru_cache(maxsize=262_144)
-def _keys_of_parts(
-    parts: tuple[str, ...], initials: tuple[str, ...], for_entry: bool
-) -> frozenset[str]:
-    name = Name("", parts, initials)
+def _name_keys(name: Name, *, for_entry: bool) -> set[str]:
     sounds = [phonetic_key(p) for p in name.parts]
     keys: set[str] = set()
     # (sound, first and last letters of another part) survives a misspelling that changes one
@@ -74,7 +65,7 @@ def _keys_of_parts(
             keys.add(f"f:{left}|{letter}")
     if for_entry or len(sounds) == 1:
         keys.update("s:" + s for s in sounds)
-    return frozenset(keys)
+    return keys
 
 
 def blocking_keys(subject: Subject, *, for_entry: bool = False) -> set[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +80,6 @@ def _kind(schema: str) -> str:
     return "other"
 
 
-@lru_cache(maxsize=262_144)
 def person_name(written: str) -> Name:
     return Name(written, tuple(name_parts(written)), tuple(name_initials_written(written)))
 
@@ -121,9 +119,7 @@ def subject_from_ftm(entity: Mapping[str, Any]) -> Subject:
         raise InvalidInput(f"entity {entity_id}: 'properties' must be an object")
 
     def values(prop: str) -> list[str]:
-        raw = props.get(prop)
-        if not raw:
-            return []
+        raw = props.get(prop, [])
         if isinstance(raw, str):
             return [raw]
         return [str(v) for v in raw if v not in (None, "")]
@@ -132,24 +128,19 @@ def subject_from_ftm(entity: Mapping[str, Any]) -> Subject:
     written: list[str] = []
     for prop in NAME_PROPERTIES:
         written.extend(values(prop))
-    if not written:
-        parts = [v for prop in PART_PROPERTIES for v in values(prop)[:1]]
-        if parts:
-            written.append(" ".join(parts))
-    names: tuple[Name, ...] = ()
-    if kind in {"person", "organization"}:
-        make = person_name if kind == "person" or schema == "LegalEntity" else org_name
-        names = tuple(n for n in (make(w) for w in dict.fromkeys(written)) if n.parts or n.initials)
+    parts = [v for prop in PART_PROPERTIES for v in values(prop)[:1]]
+    if parts and not written:
+        written.append(" ".join(parts))
+    make = person_name if kind == "person" or schema == "LegalEntity" else org_name
+    names = tuple(n for n in (make(w) for w in dict.fromkeys(written)) if n.parts or n.initials)
+    if kind not in {"person", "organization"}:
+        names = ()
     birth = tuple(d for d in (_date(v) for v in values("birthDate")) if d)
     countries = frozenset(
         c.strip().lower()[:2] for prop in COUNTRY_PROPERTIES for c in values(prop) if c.strip()
     )
     identifiers: set[tuple[str, str]] = set()
-    # only the properties the entity has (a million records: no lookup of absent ones)
-    for prop in props:
-        id_kind = IDENTIFIER_PROPERTIES.get(prop)
-        if id_kind is None:
-            continue
+    for prop, id_kind in IDENTIFIER_PROPERTIES.items():
         for value in values(prop):
             normalised = _normalise_identifier(id_kind, prop, value, schema)
             if normalised:
