@@ -1,6 +1,6 @@
 """Load benchmark: ANPR sightings (``POST /api/v1/sensors/anpr``) against `usalama serve`.
 
-A fresh install in a temporary var dir (SQLite): one agency, a sensor account with a token, a
+A fresh install in a temporary var dir (SQLite): one agency, a sensor token (scope ``sensor``), a
 "Stolen vehicles" watchlist of 1,000 plates. The open-loop asyncio driver of
 ``intake_load.py`` sends sightings at a fixed rate over keep-alive connections (latency from
 the scheduled send time); the bare health view is driven the same way as the peer. Every
@@ -42,7 +42,7 @@ cars = [{"id": f"car-{n}", "schema": "Vehicle",
          "properties": {"registrationNumber": [f"KD{chr(65 + n % 26)} {n % 1000:03d}A"]}}
         for n in range(1000)]
 services.add_entries(sensor, watchlist.pk, cars)
-print(accounts.create_token(actor, sensor).raw)
+print(accounts.create_sensor_token(actor, agency, "bench cameras").raw)
 """
 
 

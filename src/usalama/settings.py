@@ -347,6 +347,26 @@ JUSTICE_ODPP_WAIT_DAYS = int(os.environ.get("USALAMA_JUSTICE_ODPP_WAIT_DAYS", "3
 
 # --- watchlists and ANPR: docs/watchlists.md ---------------------------------------------------
 USALAMA_ANPR_RETENTION_DAYS = int(os.environ.get("USALAMA_ANPR_RETENTION_DAYS", "30"))
+# Alert SMS go through the platform's gateway (USALAMA_SMS_GATEWAY: console or africastalking)
+USALAMA_SMS_GATEWAY_FACTORY = "usalama.intake.gateways.get_gateway"
+# Links in alert e-mails and SMS point here (the address users reach the web pages at).
+USALAMA_BASE_URL = os.environ.get("USALAMA_BASE_URL", "http://localhost:8000")
+
+# --- e-mail (alert delivery): SMTP when USALAMA_SMTP_HOST is set, else the console ----------
+if os.environ.get("USALAMA_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["USALAMA_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("USALAMA_SMTP_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("USALAMA_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("USALAMA_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("USALAMA_SMTP_STARTTLS", True)
+    EMAIL_USE_SSL = _env_bool("USALAMA_SMTP_SSL", False)
+    EMAIL_TIMEOUT = int(os.environ.get("USALAMA_SMTP_TIMEOUT", "20"))
+else:
+    EMAIL_BACKEND = os.environ.get(
+        "USALAMA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    )
+DEFAULT_FROM_EMAIL = os.environ.get("USALAMA_MAIL_FROM", "usalama <alerts@localhost>")
 
 # Audit chain checkpoints (usalama.audit.checkpoints): the Ed25519 key that signs them lives
 # outside the data directory (refused inside it); the checkpoints file may be published.

@@ -127,7 +127,15 @@ def test_ocr_confused_plate_raises_an_alert_on_the_commanders_map(
     _wait_up(base)
     token = (
         run_cli(
-            demo_server.env, "token", "create", "--username", "nps.commander", "--name", "camera"
+            demo_server.env,
+            "token",
+            "create-sensor",
+            "--agency",
+            "NPS",
+            "--name",
+            "browser test camera",
+            "--camera",
+            "cam-browser-test",
         )
         .strip()
         .splitlines()[-1]

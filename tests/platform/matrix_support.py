@@ -14,6 +14,9 @@ READ = "read"  # reads what the caller's agency owns or was granted
 WRITE = "write"  # changes something: only the owning agency (a grant is read-only)
 ADMIN = "admin"  # administrators only
 PEER = "peer"  # another installation: its peer token and signature; none or wrong is 401/403
+# a sensor token (scope "sensor") only; every person's token is refused (403). The world's
+# params hold "sensor_token" (raw), and every other API row is checked to refuse that token.
+SENSOR = "sensor"
 
 ROLES = [
     "analyst",

@@ -47,6 +47,7 @@ from tests.platform.matrix_support import (
     READ,
     ROLES,
     SECRET,
+    SENSOR,
     SIGNED_IN,
     WRITE,
     AreaContext,
@@ -537,7 +538,7 @@ def test_authorization_matrix(world: World, client: Any) -> None:
             for key, rule in sorted(RULES.items()):
                 if rule.access in (PUBLIC, SECRET, PEER) or key in ("web POST logout/",):
                     continue
-                if rule.access == SIGNED_IN and context != "own":
+                if rule.access in (SIGNED_IN, SENSOR) and context != "own":
                     continue  # no agency's object in the path: the context changes nothing
                 api = not key.startswith("web ")
                 response = _request(
@@ -552,6 +553,28 @@ def test_authorization_matrix(world: World, client: Any) -> None:
                     tally.check(status in (403, 404), what, response)
                 if rule.access == ADMIN and role not in ("agency_admin", "system_admin"):
                     tally.check(status in (403, 404), what, response)
+                if rule.access == SENSOR:
+                    tally.check(status == 403, what, response)  # a person's token: refused
+    # a sensor token: every API row but its own refuses it (403; 401/404 where the row has no
+    # token auth), pages ignore it (login), and nothing changes until its own row runs
+    # (public rows, which anyone may call, are left out)
+    sensor = {"Authorization": f"Bearer {world.params['sensor_token']}"}
+    before = fingerprint()
+    for key, rule in sorted(RULES.items(), key=lambda item: item[1].access == SENSOR):
+        if rule.access == PUBLIC:
+            continue
+        if rule.access == SENSOR:
+            assert fingerprint() == before, "a sensor token changed something"
+        api = not key.startswith("web ")
+        response = _request(Client(), key, rule, world, sensor)
+        what = f"sensor token {key}"
+        status = response.status_code
+        if rule.access == SENSOR:
+            tally.check(status == 201, what, response)
+        elif api or rule.access in (SECRET, PEER):
+            tally.check(status in (401, 403, 404), what, response)
+        else:
+            tally.check(_is_login_redirect(response), what, response)
     endpoints = len(RULES)
     print(
         f"\nauthorization matrix: {endpoints} endpoints x {len(ROLES)} roles x "

@@ -13,7 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from usalama.audit.models import AuditEvent
-from usalama.audit.services import Actor
+from usalama.audit.services import REFUSED_ACTION, Actor
 from usalama.core.errors import NotFound, PermissionDenied
 from usalama.records import services as records
 from usalama.records.models import Source
@@ -160,10 +160,18 @@ def test_roles_without_data_cannot_create(world: dict[str, Any]) -> None:
         services.create_watchlist(world["users"]["nps.wellness"], key="w", label="w", kind="wanted")
 
 
+def _sensor_token(world: dict[str, Any], cameras: tuple[str, ...] = ()) -> Any:
+    from usalama.accounts import services as accounts
+
+    return accounts.create_sensor_token(
+        Actor(name="test"), world["agencies"]["NPS"], "Thika Road", cameras
+    )
+
+
 def test_anpr_sighting_with_ocr_confusions_raises_an_alert(
-    world: dict[str, Any], wanted: Any, client: Client, token_for: Any
+    world: dict[str, Any], wanted: Any, client: Client
 ) -> None:
-    headers = {"Authorization": f"Bearer {token_for('nps.analyst')}"}
+    headers = {"Authorization": f"Bearer {_sensor_token(world).raw}"}
     hit = {
         "plate": "kda i23a",
         "camera_id": "cam-7",
@@ -194,6 +202,102 @@ def test_anpr_sighting_with_ocr_confusions_raises_an_alert(
     _login(client, "nps.analyst")
     hits = client.get("/watchlists/map/hits.json").json()["hits"]
     assert [h["plate"] for h in hits] == ["KDA 123A"] and hits[0]["read"] == "kda i23a"
+
+
+def test_a_person_token_cannot_post_sightings_and_a_sensor_token_nothing_else(
+    world: dict[str, Any], wanted: Any, client: Client, token_for: Any
+) -> None:
+    from usalama.accounts import services as accounts
+
+    sighting = {
+        "plate": "KDA 123A",
+        "camera_id": "cam-7",
+        "time": "2026-12-01T10:00:00+03:00",
+        "lat": -1.28,
+        "lon": 36.82,
+    }
+    analyst = {"Authorization": f"Bearer {token_for('nps.analyst')}"}
+    response = client.post(
+        "/api/v1/sensors/anpr", sighting, content_type="application/json", headers=analyst
+    )
+    assert response.status_code == 403 and "sensor token" in response.json()["message"]
+    issued = _sensor_token(world, cameras=("cam-7",))
+    sensor = {"Authorization": f"Bearer {issued.raw}"}
+    for path in ("/api/v1/me", "/api/v1/watchlists", "/api/v1/alerts", "/api/v1/collections"):
+        assert client.get(path, headers=sensor).status_code == 403, path
+    assert (
+        client.post(
+            "/api/v1/subscriptions",
+            {"kind": "search", "value": "x"},
+            content_type="application/json",
+            headers=sensor,
+        ).status_code
+        == 403
+    )
+    assert AuditEvent.objects.filter(
+        action=REFUSED_ACTION, actor="sensors.nps", object_type="api_token"
+    ).exists()
+    # bound to cam-7: another camera is refused and nothing is stored
+    other = {**sighting, "camera_id": "cam-8"}
+    response = client.post(
+        "/api/v1/sensors/anpr", other, content_type="application/json", headers=sensor
+    )
+    assert response.status_code == 403 and Sighting.objects.count() == 0
+    response = client.post(
+        "/api/v1/sensors/anpr", sighting, content_type="application/json", headers=sensor
+    )
+    assert response.status_code == 201 and response.json()["alert"] is True
+    assert WatchlistAlert.objects.get(origin="anpr").agency == world["agencies"]["NPS"]
+    issued.token.refresh_from_db()
+    assert issued.token.last_used_at is not None
+    # revoked: refused at once (the process's cache is dropped on revocation)
+    accounts.revoke_token(Actor(name="test"), issued.token.pk)
+    response = client.post(
+        "/api/v1/sensors/anpr", sighting, content_type="application/json", headers=sensor
+    )
+    assert response.status_code == 401 and Sighting.objects.count() == 1
+    # the sensor account cannot sign in on the web
+    assert not accounts.sensor_account(
+        Actor(name="t"), world["agencies"]["NPS"]
+    ).has_usable_password()
+
+
+def test_admin_console_issues_lists_and_revokes_sensor_tokens(
+    world: dict[str, Any], client: Client
+) -> None:
+    from usalama.accounts import services as accounts
+    from usalama.accounts.models import ApiToken
+
+    accounts.create_user(
+        Actor(name="test"),
+        username="dci.admin",
+        agency=world["agencies"]["DCI"],
+        roles=["agency_admin"],
+        password=PASSWORD,
+    )
+    _login(client, "sysadmin")
+    response = client.post(
+        "/admin-console/sensors/", {"name": "Mombasa Road", "cameras": "cam-1\ncam-2, cam-3"}
+    )
+    assert response.status_code == 200 and b"sensor-token-value" in response.content
+    token = ApiToken.objects.get(scope="sensor")
+    assert token.cameras == ["cam-1", "cam-2", "cam-3"]
+    assert token.user.agency == world["agencies"]["NPS"]
+    page = client.get("/admin-console/sensors/").content.decode()
+    assert "Mombasa Road" in page and "cam-1, cam-2, cam-3" in page
+    assert client.post("/admin-console/sensors/", {"name": ""}).status_code == 400
+    assert client.post(f"/admin-console/sensors/{token.pk}/revoke/").status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEvent.objects.filter(action="token.revoke", object_id=str(token.pk)).exists()
+    # another agency's administrator neither sees nor revokes the NPS token
+    issued = accounts.create_sensor_token(Actor(name="t"), world["agencies"]["NPS"], "Gate")
+    other = Client()
+    _login(other, "dci.admin")
+    assert "Gate" not in other.get("/admin-console/sensors/").content.decode()
+    assert other.post(f"/admin-console/sensors/{issued.token.pk}/revoke/").status_code == 404
+    issued.token.refresh_from_db()
+    assert issued.token.revoked_at is None
 
 
 def test_sweep_deletes_sightings_without_hit_after_retention(

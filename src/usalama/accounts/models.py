@@ -93,6 +93,11 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    API = "api", _("Full API")
+    SENSOR = "sensor", _("ANPR sensor")
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its hash is stored; the token is shown once."""
 
@@ -103,12 +108,23 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # "api": everything the user's roles allow; "sensor": POST /api/v1/sensors/anpr only, for
+    # the cameras listed (none listed: any camera of the agency)
+    scope = models.CharField(max_length=12, choices=TokenScope.choices, default=TokenScope.API)
+    cameras = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.key_prefix}… ({self.user.username})"
+
+    @property
+    def is_sensor(self) -> bool:
+        return self.scope == TokenScope.SENSOR
+
+    def allows_camera(self, camera_id: str) -> bool:
+        return not self.cameras or camera_id in self.cameras
 
     @staticmethod
     def generate() -> str:

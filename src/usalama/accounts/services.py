@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from usalama.accounts.models import Agency, ApiToken, User, UserRole, hash_token
+from usalama.accounts.models import Agency, ApiToken, TokenScope, User, UserRole, hash_token
 from usalama.accounts.roles import Role
-from usalama.audit.services import SYSTEM, Actor, record
-from usalama.core.errors import AuthenticationRequired, InvalidInput, NotFound
+from usalama.audit.services import SYSTEM, Actor, record, record_refused
+from usalama.core.errors import AuthenticationRequired, InvalidInput, NotFound, PermissionDenied
 
 
 def ensure_agency(actor: Actor, *, code: str, name: str, country: str, kind: str) -> Agency:
@@ -137,6 +139,7 @@ def revoke_token(actor: Actor, token_id: int, owner: User | None = None) -> None
         raise NotFound(f"token {token_id} not found")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    forget_cached_tokens()
     record(
         actor,
         "token.revoke",
@@ -148,19 +151,116 @@ def revoke_token(actor: Actor, token_id: int, owner: User | None = None) -> None
 
 def user_for_token(raw: str) -> User:
     """The active user behind a bearer token, or AuthenticationRequired."""
+    return token_for_raw(raw).user
+
+
+# A sensor posts several sightings a second with one token: its lookup is kept in the server
+# process for a few seconds (only sensor tokens, whose one permitted call reads nothing).
+# Revoking in this process forgets it at once; other processes within SENSOR_TOKEN_CACHE_SECONDS.
+SENSOR_TOKEN_CACHE_SECONDS = 5.0
+_sensor_tokens: dict[str, tuple[float, ApiToken]] = {}
+_sensor_tokens_lock = threading.Lock()
+
+
+def token_for_raw(raw: str) -> ApiToken:
+    """The active token (with its user and agency) behind a bearer value, or
+    AuthenticationRequired. Marks it used (at most once a minute)."""
     if not raw or len(raw) > 200:
         raise AuthenticationRequired("invalid token")
+    key_hash = hash_token(raw)
+    cached = _sensor_tokens.get(key_hash)
+    if cached is not None and time.monotonic() - cached[0] < SENSOR_TOKEN_CACHE_SECONDS:
+        return cached[1]
     token = (
         ApiToken.objects.select_related("user__agency")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
+        .filter(key_hash=key_hash, revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active:
+        with _sensor_tokens_lock:
+            _sensor_tokens.pop(key_hash, None)
         raise AuthenticationRequired("invalid token")
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        token.last_used_at = now
+    if token.is_sensor:
+        with _sensor_tokens_lock:
+            _sensor_tokens[key_hash] = (time.monotonic(), token)
+    return token
+
+
+def forget_cached_tokens() -> None:
+    with _sensor_tokens_lock:
+        _sensor_tokens.clear()
+
+
+def sensor_account(actor: Actor, agency: Agency) -> User:
+    """The agency's service account that its sensor tokens act as: no role, no password (it
+    cannot sign in), so nothing but the sensor endpoint accepts it."""
+    username = f"sensors.{agency.code.lower()}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, agency=agency, first_name="Sensors", last_name=agency.code)
+        user.set_unusable_password()
+        user.save()
+        record(
+            actor,
+            "user.create",
+            object_type="user",
+            object_id=user.pk,
+            details={"username": username, "agency": agency.code, "sensor_account": True},
+        )
+    elif user.agency_id != agency.pk:
+        raise InvalidInput(f"{username} belongs to another agency")
+    return user
+
+
+def create_sensor_token(
+    actor: Actor, agency: Agency, name: str, cameras: list[str] | tuple[str, ...] = ()
+) -> IssuedToken:
+    """A token that may only post ANPR sightings for ``agency``, from ``cameras`` (none: any)."""
+    cleaned = sorted({c.strip()[:100] for c in cameras if c.strip()})
+    if len(cleaned) > 200:
+        raise InvalidInput("cameras: at most 200 per token")
+    if not name.strip():
+        raise InvalidInput("name: say which sensor or site the token is for")
+    user = sensor_account(actor, agency)
+    raw = ApiToken.generate()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name.strip()[:100],
+            key_prefix=raw[:12],
+            key_hash=hash_token(raw),
+            scope=TokenScope.SENSOR,
+            cameras=cleaned,
+        )
+        record(
+            actor,
+            "token.create",
+            object_type="api_token",
+            object_id=token.pk,
+            details={
+                "user": user.username,
+                "prefix": token.key_prefix,
+                "scope": TokenScope.SENSOR,
+                "cameras": cleaned,
+            },
+        )
+    return IssuedToken(token, raw)
+
+
+def refuse_token_scope(token: ApiToken, attempted: str) -> None:
+    """A scoped token used outside its scope: audited, then PermissionDenied (403)."""
+    record_refused(
+        token.user,
+        attempted[:200],
+        object_type="api_token",
+        object_id=token.pk,
+        reason=f"a {token.scope} token may not do this",
+    )
+    raise PermissionDenied(f"this {token.get_scope_display()} token may not do this")
 
 
 def audit_login(user: Any, *, second_factor: bool) -> None:

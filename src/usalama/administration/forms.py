@@ -102,3 +102,25 @@ class AuditFilterForm(forms.Form):
         field = self.fields["agency"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("Any")), *[(code, code) for code in agencies]]
+
+
+class SensorTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Sensor or site"),
+        max_length=100,
+        help_text=_("e.g. Thika Road gantry, northbound."),
+    )
+    cameras = forms.CharField(
+        label=_("Camera ids"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One camera id a line (or separated by commas). The token is refused for any other "
+            "camera. Leave empty to accept every camera of the agency."
+        ),
+    )
+
+    def camera_list(self) -> list[str]:
+        text = self.cleaned_data.get("cameras", "")
+        return [c.strip() for c in text.replace(",", "\n").splitlines() if c.strip()]

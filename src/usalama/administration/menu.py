@@ -6,6 +6,7 @@ from usalama.administration.services import may_administer, may_manage_agencies
 
 ITEMS = [
     MenuItem("admin-users", _("People"), "administration:users", may_administer, order=800),
+    MenuItem("admin-sensors", _("Sensors"), "administration:sensors", may_administer, order=805),
     MenuItem(
         "admin-agencies", _("Agencies"), "administration:agencies", may_manage_agencies, order=810
     ),

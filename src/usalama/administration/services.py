@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from usalama.accounts import services as accounts
-from usalama.accounts.models import Agency, AgencyKind, ApiToken, User, UserRole
+from usalama.accounts.models import Agency, AgencyKind, ApiToken, TokenScope, User, UserRole
 from usalama.accounts.roles import Role
 from usalama.audit.services import Actor, record
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -181,6 +181,7 @@ def set_active(admin: Any, user_id: int, active: bool) -> User:
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
+        accounts.forget_cached_tokens()
         record(
             admin,
             "user.activate" if active else "user.deactivate",
@@ -241,6 +242,37 @@ def user_tokens(admin: Any, user_id: int) -> QuerySet[ApiToken]:
 def revoke_user_token(admin: Any, user_id: int, token_id: int) -> None:
     user = get_managed_user(admin, user_id, attempted="token.revoke")
     accounts.revoke_token(Actor.of(admin), token_id, owner=user)
+
+
+# --- sensor tokens (ANPR cameras) ------------------------------------------------------------
+
+
+def sensor_tokens(admin: Any) -> QuerySet[ApiToken]:
+    """Sensor tokens of the administrator's agency (every agency's for a system admin),
+    revoked ones too, newest first."""
+    _require_admin(admin)
+    tokens = ApiToken.objects.filter(scope=TokenScope.SENSOR).select_related("user__agency")
+    if not admin.is_system_admin:
+        if admin.agency_id is None:
+            return tokens.none()
+        tokens = tokens.filter(user__agency_id=admin.agency_id)
+    return tokens.order_by("revoked_at", "-created_at")
+
+
+def issue_sensor_token(admin: Any, name: str, cameras: list[str]) -> accounts.IssuedToken:
+    """A sensor token for the administrator's own agency, bound to ``cameras`` (none: any)."""
+    _require_admin(admin)
+    if admin.agency_id is None:
+        raise InvalidInput("an administrator without an agency cannot issue sensor tokens")
+    return accounts.create_sensor_token(Actor.of(admin), admin.agency, name, cameras)
+
+
+def revoke_sensor_token(admin: Any, token_id: int) -> None:
+    token = sensor_tokens(admin).filter(pk=token_id, revoked_at__isnull=True).first()
+    if token is None:
+        _refuse(admin, "token.revoke", "api_token", token_id, "no live sensor token of the agency")
+        raise NotFound(f"no sensor token {token_id}")
+    accounts.revoke_token(Actor.of(admin), token.pk)
 
 
 def has_second_factor(user: User) -> bool:

@@ -21,6 +21,12 @@ urlpatterns = [
         views.user_token_revoke,
         name="user_token_revoke",
     ),
+    path("admin-console/sensors/", views.sensors, name="sensors"),
+    path(
+        "admin-console/sensors/<int:token_id>/revoke/",
+        views.sensor_revoke,
+        name="sensor_revoke",
+    ),
     path("admin-console/agencies/", views.agencies, name="agencies"),
     path("admin-console/agencies/<int:agency_id>/", views.agency_edit, name="agency"),
     path("admin-console/settings/", views.settings_view, name="settings"),

@@ -29,6 +29,7 @@ from usalama.administration.forms import (
     AuditFilterForm,
     PasswordForm,
     RolesForm,
+    SensorTokenForm,
     UserCreateForm,
 )
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -235,6 +236,49 @@ def user_token_revoke(request: HttpRequest, user_id: int, token_id: int) -> Http
     services.revoke_user_token(request.user, user_id, token_id)
     messages.success(request, _("Token revoked."))
     return redirect("administration:user", user_id=user_id)
+
+
+# --- sensor tokens (ANPR cameras) ------------------------------------------------------------
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def sensors(request: HttpRequest) -> HttpResponse:
+    """Sensor tokens: scoped to POST /api/v1/sensors/anpr, bound to cameras, revocable."""
+    admin: Any = request.user
+    form = SensorTokenForm(request.POST or None)
+    issued = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                issued = services.issue_sensor_token(
+                    admin, form.cleaned_data["name"], form.camera_list()
+                )
+            except InvalidInput as bad:
+                form.add_error(None, bad.message)
+                status = 400
+            else:
+                form = SensorTokenForm()
+        else:
+            status = 400
+    response = render(
+        request,
+        "administration/sensors.html",
+        {"form": form, "tokens": services.sensor_tokens(admin), "issued": issued},
+        status=status,
+    )
+    if issued is not None:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@admin_only
+@require_POST
+def sensor_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    services.revoke_sensor_token(request.user, token_id)
+    messages.success(request, _("Sensor token revoked."))
+    return redirect("administration:sensors")
 
 
 # --- agencies and settings (system administrators) ------------------------------------------

@@ -182,6 +182,27 @@ def token_create(
     typer.echo(issued.raw)
 
 
+@token_app.command("create-sensor")
+def token_create_sensor(
+    agency: Annotated[str, typer.Option(help="Agency code the sensor posts for.")],
+    name: Annotated[str, typer.Option(help="The sensor or site, e.g. 'Thika Road gantry'.")],
+    camera: Annotated[
+        list[str] | None,
+        typer.Option(help="A camera id the token is bound to (repeat; none: any camera)."),
+    ] = None,
+) -> None:
+    """Create a sensor token (POST /api/v1/sensors/anpr only) and print it (shown once); the
+    admin console's Sensors page does the same and lists and revokes them."""
+    setup_django()
+    from usalama.accounts import services
+    from usalama.audit.services import Actor
+
+    issued = services.create_sensor_token(
+        Actor(name="cli"), services.get_agency(agency.upper()), name, camera or []
+    )
+    typer.echo(issued.raw)
+
+
 @token_app.command("revoke")
 def token_revoke(token_id: Annotated[int, typer.Argument(help="Token id.")]) -> None:
     """Revoke an API token by its id."""

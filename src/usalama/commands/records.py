@@ -56,8 +56,8 @@ def _progress() -> Any:
 def import_(
     path: Annotated[Path, typer.Argument(help="File to import.")],
     collection: Annotated[
-        str, typer.Option("--collection", help="Collection key (created if missing).")
-    ],
+        str | None, typer.Option("--collection", help="Collection key (created if missing).")
+    ] = None,
     agency: Annotated[
         str | None, typer.Option(help="Owning agency code (default: the user's).")
     ] = None,
@@ -73,12 +73,40 @@ def import_(
     errors: Annotated[
         Path | None, typer.Option(help="Write rejected rows here as CSV (row, field, reason).")
     ] = None,
+    watchlist: Annotated[
+        str | None,
+        typer.Option(
+            "--watchlist",
+            help="Import into this watchlist (its key) instead of a collection: FtM JSON "
+            "lines (OpenSanctions exports too) or CSV/XLSX with a mapping.",
+        ),
+    ] = None,
+    reason: Annotated[
+        str, typer.Option(help="Watchlist only: the entries' reason (default: per entity).")
+    ] = "",
+    expires: Annotated[
+        str | None, typer.Option(help="Watchlist only: the entries expire on this date.")
+    ] = None,
+    handling: Annotated[
+        str, typer.Option(help="Watchlist only: handling code H0-H3 (default: the list's).")
+    ] = "",
 ) -> None:
-    """Import a CSV/XLSX (with a mapping), FtM JSON-lines or goAML XML file into a collection."""
+    """Import a CSV/XLSX (with a mapping), FtM JSON-lines or goAML XML file into a collection,
+    or (``--watchlist``) entries into a watchlist."""
     setup_django()
     from usalama.records.imports import ImportRejected, import_file
 
+    if (collection is None) == (watchlist is None):
+        raise InvalidInput("give either --collection or --watchlist")
     user = _user(as_user)
+    if watchlist is not None:
+        _import_watchlist(
+            user, path, watchlist, fmt, mapping, strict, errors, reason, expires, handling
+        )
+        return
+    if reason or expires or handling:
+        raise InvalidInput("--reason, --expires and --handling apply to --watchlist only")
+    assert collection is not None
     with _progress() as bars:
         tasks: dict[str, Any] = {}
 
@@ -114,6 +142,59 @@ def import_(
             "to list them (nothing is duplicated)",
             err=True,
         )
+
+
+def _import_watchlist(
+    user: Any,
+    path: Path,
+    key: str,
+    fmt: str | None,
+    mapping: Path | None,
+    strict: bool,
+    errors: Path | None,
+    reason: str,
+    expires: str | None,
+    handling: str,
+) -> None:
+    from datetime import UTC, date, datetime, time
+
+    from usalama.records.imports import ImportRejected
+    from usalama.watchlists.importing import import_watchlist_file
+
+    expires_at = None
+    if expires:
+        try:
+            expires_at = datetime.combine(date.fromisoformat(expires), time.max, tzinfo=UTC)
+        except ValueError as error:
+            raise InvalidInput(f"--expires: not a date (YYYY-MM-DD): {expires!r}") from error
+    with _progress() as bars:
+        tasks: dict[str, Any] = {}
+
+        def progress(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = bars.add_task(phase, total=total, rate="")
+            bars.update(tasks[phase], completed=done, total=total)
+
+        try:
+            report = import_watchlist_file(
+                user,
+                path,
+                key,
+                fmt=fmt,
+                mapping=mapping,
+                reason=reason,
+                expires_at=expires_at,
+                handling=handling.upper(),
+                strict=strict,
+                progress=progress,
+            )
+        except ImportRejected as rejected:
+            if errors is not None:
+                errors.write_text(rejected.report.errors_csv(), encoding="utf-8")
+            raise
+    if errors is not None:
+        errors.write_text(report.errors_csv(), encoding="utf-8")
+    typer.echo(report.summary())
 
 
 def export(

@@ -1,5 +1,5 @@
 """`usalama watchlist`: screen FtM records against a watchlist file; make a labelled test set;
-delete expired ANPR sightings."""
+delete expired ANPR sightings; send alert e-mails and SMS that are due."""
 
 from __future__ import annotations
 
@@ -113,3 +113,16 @@ def sweep_command(now: str | None = NOW) -> None:
     typer.echo(
         f"{result.sightings_deleted} sightings deleted, {result.entries_expired} entries expired"
     )
+
+
+@app.command("deliver")
+def deliver_command() -> None:
+    """Plan e-mail/SMS deliveries of new alerts and send those due (retries included); the
+    background worker does the same after each screening."""
+    from usalama.commands.platform import setup_django
+
+    setup_django()
+    from usalama.watchlists.delivery import deliver_due
+
+    run = deliver_due()
+    typer.echo(f"{run.planned} deliveries planned, {run.sent} sent, {run.failed} failed")

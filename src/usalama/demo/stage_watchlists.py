@@ -18,8 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
+from usalama.accounts import services as accounts
+from usalama.accounts.models import ApiToken, TokenScope
+from usalama.audit.services import Actor
 from usalama.demo.stages import DemoContext, Tip
 from usalama.watchlists import services
+from usalama.watchlists.delivery import deliver_due
 from usalama.watchlists.models import Sighting, Watchlist
 
 WANTED_FROM = (("nps-arrests", 4), ("dci-investigations", 2))
@@ -112,6 +118,22 @@ def _ofac_wallets() -> list[dict[str, Any]]:
     return wallets
 
 
+DEMO_ANALYST_PHONE = "+254700000101"
+SENSOR_SITE = "Nairobi CBD cameras"
+
+
+def _sensor_token(context: DemoContext) -> ApiToken:
+    agency = context.agencies["NPS"]
+    found = ApiToken.objects.filter(
+        scope=TokenScope.SENSOR, name=SENSOR_SITE, user__agency=agency, revoked_at=None
+    ).first()
+    if found is not None:
+        return found
+    cameras = sorted({camera for _plate, camera, *_rest in SIGHTINGS})
+    # the raw value is not kept: a real camera gets a token issued from the admin console
+    return accounts.create_sensor_token(Actor(name="demo"), agency, SENSOR_SITE, cameras).token
+
+
 def populate(context: DemoContext) -> list[Tip]:
     nps, frc = context.users["nps.analyst"], context.users["frc.analyst"]
     wanted = _ensure_list(
@@ -175,20 +197,38 @@ def populate(context: DemoContext) -> list[Tip]:
         source="FRC STR analysis",
     )
 
+    # the NPS analyst follows the stolen-vehicles list by e-mail and SMS (reference + link)
+    if not nps.email:
+        nps.email = "nps.analyst@demo.usalama.local"
+        nps.save(update_fields=["email"])
+    services.subscribe(
+        nps,
+        "watchlist",
+        vehicles.key,
+        by_email=True,
+        by_sms=True,
+        phone=DEMO_ANALYST_PHONE,
+    )
+
     for watchlist in (wanted, vehicles, ofac, flagged):
         services.screen_watchlist(watchlist.pk)
 
+    # the Nairobi cameras post with a sensor token (admin console → Sensors), bound to them
+    token = _sensor_token(context)
     commander = context.users["nps.commander"]
     if not Sighting.objects.filter(camera_id__startswith="cam-", agency=commander.agency).exists():
         for plate, camera, lat, lon, when in SIGHTINGS:
             services.record_sighting(
-                commander,
+                token.user,
                 plate=plate,
                 camera_id=camera,
                 seen_at=datetime.fromisoformat(when).astimezone(UTC),
                 lat=lat,
                 lon=lon,
+                sensor=token,
             )
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    deliver_due()
     return [
         Tip(
             "nps.analyst",
@@ -197,9 +237,19 @@ def populate(context: DemoContext) -> list[Tip]:
         ),
         Tip("dci.analyst", "Alerts: DCI records matching the NPS wanted list shared with DCI."),
         Tip(
+            "nps.analyst",
+            "Subscriptions: you follow Stolen vehicles by e-mail and SMS; a plate-hit alert "
+            "lists the messages sent (a reference and a link only).",
+        ),
+        Tip(
             "nps.commander",
             "Plate hits map: stolen cars seen by two cameras, read with "
             "OCR confusions as 'KDA I23A' and 'KCB 88OB'.",
+        ),
+        Tip(
+            "sysadmin",
+            "Admin console → Sensors: the NPS Nairobi cameras' sensor token, bound to two "
+            "cameras, with its last use; it may post plate sightings and nothing else.",
         ),
         Tip(
             "frc.analyst",

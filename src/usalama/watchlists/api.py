@@ -28,9 +28,14 @@ class SightingOut(Schema):
     plate: str
 
 
-@router.post("/sensors/anpr", response={201: SightingOut})
+@router.post("/sensors/anpr", response={201: SightingOut}, url_name="sensors_anpr")
 def anpr(request: HttpRequest, payload: SightingIn) -> tuple[int, dict[str, Any]]:
-    """One number-plate read from a camera; ``alert`` says whether it hit a watchlist."""
+    """One number-plate read from a camera; ``alert`` says whether it hit a watchlist.
+
+    Only a sensor token (admin console → Sensors) is accepted, and only for its cameras."""
+    token = getattr(request, "api_token", None)
+    if token is None or not token.is_sensor:
+        services.refuse_non_sensor(request.user, f"{request.method} {request.path}")
     sighting, alerts = services.record_sighting(
         request.user,
         plate=payload.plate,
@@ -38,6 +43,7 @@ def anpr(request: HttpRequest, payload: SightingIn) -> tuple[int, dict[str, Any]
         seen_at=payload.time,
         lat=payload.lat,
         lon=payload.lon,
+        sensor=token,
     )
     return 201, {"alert": bool(alerts), "plate": sighting.plate}
 
@@ -198,17 +204,35 @@ def decide(request: HttpRequest, alert_id: int, payload: DecisionIn) -> dict[str
 
 
 class SubscriptionIn(Schema):
-    kind: str
+    kind: str = Field(..., description="entity, identifier, search or watchlist (a list's key)")
     value: str = Field(..., min_length=1, max_length=300)
+    by_email: bool = False
+    by_sms: bool = False
+    phone: str = Field("", max_length=30, description="mobile number for SMS (E.164)")
 
 
 class SubscriptionOut(Schema):
     id: int
     kind: str
     value: str
+    by_email: bool
+    by_sms: bool
 
 
 @router.post("/subscriptions", response={201: SubscriptionOut})
 def subscribe(request: HttpRequest, payload: SubscriptionIn) -> tuple[int, dict[str, Any]]:
-    subscription = services.subscribe(request.user, payload.kind, payload.value)
-    return 201, {"id": subscription.pk, "kind": subscription.kind, "value": subscription.value}
+    subscription = services.subscribe(
+        request.user,
+        payload.kind,
+        payload.value,
+        by_email=payload.by_email,
+        by_sms=payload.by_sms,
+        phone=payload.phone,
+    )
+    return 201, {
+        "id": subscription.pk,
+        "kind": subscription.kind,
+        "value": subscription.value,
+        "by_email": subscription.by_email,
+        "by_sms": subscription.by_sms,
+    }

@@ -53,4 +53,17 @@ class DecisionForm(forms.Form):
 
 class SubscriptionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Follow"), choices=Subscription.Kind.choices)
-    value = forms.CharField(label=_("Entity id, identifier or search words"), max_length=300)
+    value = forms.CharField(
+        label=_("Entity id, identifier, search words or watchlist key"), max_length=300
+    )
+    by_email = forms.BooleanField(label=_("Also by e-mail"), required=False)
+    by_sms = forms.BooleanField(label=_("Also by SMS"), required=False)
+    phone = forms.CharField(
+        label=_("Mobile number for SMS"),
+        required=False,
+        max_length=30,
+        help_text=_(
+            "e.g. +254712345678. Messages carry only the alert's reference and a link: "
+            "sign in to read it."
+        ),
+    )

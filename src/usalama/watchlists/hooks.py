@@ -30,3 +30,6 @@ def connect() -> None:
     register_resumable("usalama.watchlists.tasks.screen_ingested")
     register_resumable("usalama.watchlists.tasks.screen_watchlist_task")
     register_resumable("usalama.watchlists.tasks.sweep_task")
+    # deliveries are planned once per (alert, user, channel) and a sent one is never resent
+    register_resumable("usalama.watchlists.tasks.plan_deliveries_task")
+    register_resumable("usalama.watchlists.tasks.send_delivery_task")

@@ -159,6 +159,8 @@ class WatchlistAlert(models.Model):
         "Sighting", on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
     )
     notice = models.BooleanField(default=False)
+    # set once the e-mail/SMS deliveries of this alert are planned (watchlists.delivery)
+    delivery_planned = models.BooleanField(default=False, db_index=True)
     score = models.FloatField()
     explanation = models.JSONField(default=list)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
@@ -205,12 +207,16 @@ class Subscription(models.Model):
         ENTITY = "entity", _("Entity")
         IDENTIFIER = "identifier", _("Identifier")
         SEARCH = "search", _("Search")
+        WATCHLIST = "watchlist", _("Watchlist alerts")
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     value = models.CharField(max_length=300)
     normalised = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
+    # besides the web inbox: a reference and a link by e-mail and/or SMS (no record content)
+    by_email = models.BooleanField(default=False)
+    by_sms = models.BooleanField(default=False)
 
     objects = SubscriptionQuerySet.as_manager()
 
@@ -252,3 +258,50 @@ class Sighting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plate} @ {self.camera_id}"
+
+
+class AlertContact(models.Model):
+    """Where a subscriber's alert messages go: the phone for SMS (e-mail: the account's)."""
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="alert_contact"
+    )
+    phone = models.CharField(max_length=20, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.phone or '-'}"
+
+
+class AlertDelivery(models.Model):
+    """One message about one alert to one subscriber on one channel; retried until sent."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        RETRYING = "retrying", _("Retrying")
+        FAILED = "failed", _("Failed")
+
+    alert = models.ForeignKey(WatchlistAlert, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    address = models.CharField(max_length=254)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "user", "channel"], name="deliver_once")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"alert {self.alert_id} -> {self.user_id} by {self.channel}: {self.status}"

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from followthemoney import model as ftm_model
@@ -29,11 +29,12 @@ from usalama.analysis.watchlist import (
     plate_key,
     subject_from_ftm,
 )
-from usalama.audit.services import SYSTEM, Actor, record
+from usalama.audit.services import SYSTEM, Actor, record, record_refused
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import normalise_identifier, normalise_phone, tokens
 from usalama.records.models import Collection, Statement
 from usalama.watchlists.models import (
+    AlertContact,
     Entry,
     Sighting,
     Subscription,
@@ -189,6 +190,11 @@ def _check_entity(entity: Any, where: str) -> dict[str, Any]:
         raise InvalidInput(f"{where}: unknown schema {schema!r}")
     subject_from_ftm(entity)  # raises InvalidInput naming the problem
     return entity
+
+
+# for the streaming import (watchlists.importing)
+check_entry_entity = _check_entity
+entity_caption = _entity_caption
 
 
 def add_entries(
@@ -375,7 +381,11 @@ def screen_collection(collection_id: int, since: datetime | None = None) -> Scre
     for entry in live:
         by_entity.setdefault(entry.entity_id, []).append(entry)
     index = WatchlistIndex(subject_from_ftm(e.data) for e in live) if live else None
-    subscriptions = list(Subscription.objects.select_related("user__agency"))
+    subscriptions = list(
+        Subscription.objects.exclude(kind=Subscription.Kind.WATCHLIST).select_related(
+            "user__agency"
+        )
+    )
     touched = Statement.objects.filter(collection_id=collection_id)
     if since is not None:
         touched = touched.filter(last_seen__gte=since)
@@ -533,6 +543,10 @@ def _store_new(alerts: list[WatchlistAlert]) -> list[WatchlistAlert]:
         if best is None or alert.score > best.score:
             fresh[key] = alert
     WatchlistAlert.objects.bulk_create(list(fresh.values()), ignore_conflicts=True)
+    if fresh:
+        from usalama.watchlists.delivery import queue_planning
+
+        queue_planning()
     return list(fresh.values())
 
 
@@ -667,19 +681,54 @@ def _normalise_subscription(kind: str, value: str) -> str:
     raise InvalidInput(f"kind must be one of {', '.join(Subscription.Kind.values)}")
 
 
-def subscribe(user: Any, kind: str, value: str) -> Subscription:
+def subscribe(
+    user: Any,
+    kind: str,
+    value: str,
+    *,
+    by_email: bool = False,
+    by_sms: bool = False,
+    phone: str = "",
+) -> Subscription:
+    """Follow something; ``by_email``/``by_sms`` also send each new alert's reference and
+    link to the account's e-mail / ``phone`` (kept as the user's alert contact)."""
     _require_data_role(user)
-    normalised = _normalise_subscription(kind, value) or value
+    if kind == Subscription.Kind.WATCHLIST:
+        watchlist = Watchlist.objects.visible_to(user).filter(key=value.strip()).first()
+        if watchlist is None:
+            raise InvalidInput(f"no watchlist {value.strip()!r} that your agency sees")
+        normalised = str(watchlist.pk)
+    else:
+        normalised = _normalise_subscription(kind, value) or value
+    if by_email and not user.email:
+        raise InvalidInput("e-mail: your account has no e-mail address (ask an administrator)")
+    cleaned_phone = ""
+    if phone.strip():
+        digits = normalise_phone(phone.strip()) or ""
+        cleaned_phone = "+" + digits.lstrip("+") if digits else ""  # E.164 for the gateway
+        if not cleaned_phone:
+            raise InvalidInput("phone: expected a number such as +254712345678")
+    elif by_sms:
+        contact = AlertContact.objects.filter(user=user).first()
+        if contact is None or not contact.phone:
+            raise InvalidInput("phone: give a mobile number for SMS alerts")
     with transaction.atomic():
-        subscription, _created = Subscription.objects.get_or_create(
-            user=user, kind=kind, normalised=normalised, defaults={"value": value[:300]}
+        subscription, _created = Subscription.objects.update_or_create(
+            user=user,
+            kind=kind,
+            normalised=normalised,
+            defaults={"value": value.strip()[:300], "by_email": by_email, "by_sms": by_sms},
         )
+        if cleaned_phone:
+            AlertContact.objects.update_or_create(
+                user=user, defaults={"phone": cleaned_phone, "updated_at": timezone.now()}
+            )
         record(
             Actor.of(user),
             "watchlists.subscribe",
             object_type="subscription",
             object_id=subscription.pk,
-            details={"kind": kind},
+            details={"kind": kind, "email": by_email, "sms": by_sms},
         )
     return subscription
 
@@ -707,15 +756,68 @@ def unsubscribe(user: Any, subscription_id: int) -> None:
 # --- ANPR ---------------------------------------------------------------------------------
 
 
+def refuse_non_sensor(user: Any, attempted: str) -> None:
+    """Sightings come from sensor tokens only (a person's token is refused, audited)."""
+    record_refused(
+        user,
+        attempted,
+        object_type="sighting",
+        reason="sightings are posted with a sensor token",
+    )
+    raise PermissionDenied("sightings are posted with a sensor token (admin console → Sensors)")
+
+
+def _live_plate_entry_ids(key: str, agency_id: int, now: datetime) -> list[int]:
+    """Ids of live vehicle entries with this plate key on lists the agency sees (owned or
+    granted): one indexed query, written out because it runs for every sighting."""
+    entry = Entry._meta.db_table
+    watchlist = Watchlist._meta.db_table
+    grant = WatchlistGrant._meta.db_table
+    # table names come from the models, every value is a parameter
+    sql = (
+        f"SELECT e.id FROM {entry} e JOIN {watchlist} w ON w.id = e.watchlist_id "  # noqa: S608
+        "WHERE e.plate_key = %s AND e.active = %s AND w.active = %s "
+        "AND (e.expires_at IS NULL OR e.expires_at > %s) "
+        f"AND (w.agency_id = %s OR EXISTS (SELECT 1 FROM {grant} g WHERE g.watchlist_id = w.id "
+        "AND g.agency_id = %s AND g.revoked_at IS NULL))"
+    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, True, True, stamp, agency_id, agency_id])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def record_sighting(
-    user: Any, *, plate: str, camera_id: str, seen_at: datetime, lat: float, lon: float
+    user: Any,
+    *,
+    plate: str,
+    camera_id: str,
+    seen_at: datetime,
+    lat: float,
+    lon: float,
+    sensor: Any = None,
 ) -> tuple[Sighting, list[WatchlistAlert]]:
     """Store one plate read and raise an alert for each live vehicle entry it matches.
 
+    ``sensor`` is the sensor token the read came with (the API); it must name the camera
+    if it is bound to cameras. Without one (the demo, tests) the user needs a data role.
     Sightings without a hit are not audited one by one: an audit event per read would keep
     every plate and place in the append-only log long after the retention deletes it.
     """
-    _require_data_role(user)
+    if sensor is None:
+        _require_data_role(user)
+    else:
+        if not sensor.is_sensor or user.agency_id is None:
+            refuse_non_sensor(user, "sensors.anpr")
+        if not sensor.allows_camera(camera_id):
+            record_refused(
+                user,
+                "sensors.anpr",
+                object_type="api_token",
+                object_id=sensor.pk,
+                reason=f"camera {camera_id[:100]!r} is not bound to this token",
+            )
+            raise PermissionDenied(f"camera {camera_id[:100]!r} is not bound to this token")
     canonical = normalise_plate(plate)
     if not 2 <= len(canonical) <= 12:
         raise InvalidInput("plate: expected 2 to 12 letters and digits")
@@ -723,13 +825,28 @@ def record_sighting(
         raise InvalidInput("lat/lon: outside the globe")
     key = plate_key(canonical)
     now = timezone.now()
-    hits = list(
-        Entry.objects.filter(
-            plate_key=key, active=True, watchlist__in=Watchlist.objects.for_agency(user.agency_id)
-        )
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .select_related("watchlist")
+    hit_ids = _live_plate_entry_ids(key, user.agency_id, now)
+    hits = (
+        list(Entry.objects.filter(pk__in=hit_ids).select_related("watchlist").order_by("pk"))
+        if hit_ids
+        else []
     )
+    if not hits:
+        # one INSERT is atomic on its own: no transaction round trip for the common case
+        sighting = Sighting.objects.create(
+            agency_id=user.agency_id,
+            plate=canonical,
+            plate_read=plate[:40],
+            plate_key=key,
+            camera_id=camera_id[:100],
+            seen_at=seen_at,
+            received_at=now,
+            lat=lat,
+            lon=lon,
+            hit=False,
+        )
+        _maybe_queue_sweep()
+        return sighting, []
     with transaction.atomic():
         sighting = Sighting.objects.create(
             agency_id=user.agency_id,
@@ -782,6 +899,9 @@ def record_sighting(
                 object_id=sighting.pk,
                 details={"camera": camera_id, "entries": [e.pk for e in hits]},
             )
+            from usalama.watchlists.delivery import queue_planning
+
+            queue_planning()
     _maybe_queue_sweep()
     return sighting, alerts
 

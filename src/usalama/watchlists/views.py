@@ -6,7 +6,9 @@ write answers 403 (visible, read-only) or 404 (not visible), never a stack trace
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime, time
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
-from usalama.watchlists import forms, services
-from usalama.watchlists.models import Subscription, WatchlistAlert
+from usalama.watchlists import forms, importing, services
+from usalama.watchlists.delivery import delivery_counts
+from usalama.watchlists.models import AlertContact, Subscription, Watchlist, WatchlistAlert
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -106,6 +109,19 @@ def import_entries(request: HttpRequest, watchlist_id: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise InvalidInput(_("the file is larger than 20 MB"))
+        expires = form.cleaned_data["expires_at"]
+        if not upload.name.lower().endswith(".csv"):
+            # FtM JSON lines, OpenSanctions exports included: the streaming importer
+            report = _import_ftm_upload(request, watchlist_id, upload, expires)
+            messages.success(
+                request,
+                _(
+                    "%(added)s entries added, %(updated)s updated, %(skipped)s other entities "
+                    "skipped; records are being screened."
+                )
+                % {"added": report.added, "updated": report.updated, "skipped": report.skipped},
+            )
+            return redirect("watchlists:detail", watchlist_id=watchlist_id)
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -119,7 +135,6 @@ def import_entries(request: HttpRequest, watchlist_id: int) -> HttpResponse:
             )
         else:
             entities = services.parse_ftm_lines(text)
-        expires = form.cleaned_data["expires_at"]
         result = services.add_entries(
             request.user,
             watchlist_id,
@@ -140,6 +155,26 @@ def import_entries(request: HttpRequest, watchlist_id: int) -> HttpResponse:
         % {"added": result.added, "updated": result.updated},
     )
     return redirect("watchlists:detail", watchlist_id=watchlist_id)
+
+
+def _import_ftm_upload(
+    request: HttpRequest, watchlist_id: int, upload: Any, expires: Any
+) -> importing.WatchlistImportReport:
+    form_reason = request.POST.get("reason", "")[:2000]
+    watchlist = services.writable_watchlist(request.user, watchlist_id, "add_entries")
+    with tempfile.NamedTemporaryFile(suffix=".ftm.json") as handle:
+        for piece in upload.chunks():
+            handle.write(piece)
+        handle.flush()
+        return importing.import_watchlist_file(
+            request.user,
+            handle.name,
+            watchlist.key,
+            fmt="ftm",
+            reason=form_reason,
+            expires_at=datetime.combine(expires, time.max, tzinfo=UTC) if expires else None,
+            file_name=upload.name,
+        )
 
 
 @login_required
@@ -193,6 +228,7 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
         {
             "alert": found,
             "provenance": services.record_provenance(found),
+            "deliveries": delivery_counts(found),
             "decisions": forms.DecisionForm.base_fields["status"].choices,  # type: ignore[attr-defined]
         },
     )
@@ -244,14 +280,33 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
     form = forms.SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.subscribe(request.user, form.cleaned_data["kind"], form.cleaned_data["value"])
+            services.subscribe(
+                request.user,
+                form.cleaned_data["kind"],
+                form.cleaned_data["value"],
+                by_email=form.cleaned_data["by_email"],
+                by_sms=form.cleaned_data["by_sms"],
+                phone=form.cleaned_data["phone"],
+            )
         except InvalidInput as error:
-            form.add_error("value", error.message)
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("You will be alerted when a new record matches."))
             return redirect("watchlists:subscriptions")
     rows = Subscription.objects.visible_to(request.user).order_by("-created_at")
-    return render(request, "watchlists/subscriptions.html", {"rows": rows, "form": form})
+    viewer: Any = request.user
+    contact = AlertContact.objects.filter(user=viewer).first()
+    return render(
+        request,
+        "watchlists/subscriptions.html",
+        {
+            "rows": rows,
+            "form": form,
+            "phone": contact.phone if contact else "",
+            "watchlists": Watchlist.objects.visible_to(request.user).order_by("label"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.platform.matrix_support import READ, SIGNED_IN, WRITE, AreaContext, Rule
+from tests.platform.matrix_support import ADMIN, READ, SENSOR, SIGNED_IN, WRITE, AreaContext, Rule
 
 ALERT = {"alert_id": "watchlist_alert_id"}
 PLATE = "KDA 123A"
@@ -107,7 +107,7 @@ RULES: dict[str, Rule] = {
     ),
     "POST /api/v1/subscriptions": Rule(SIGNED_IN, body={"kind": "search", "value": "abdi"}),
     "POST /api/v1/sensors/anpr": Rule(
-        SIGNED_IN,
+        SENSOR,
         body={
             "plate": "KBZ 999Z",
             "camera_id": "cam-matrix",
@@ -116,9 +116,16 @@ RULES: dict[str, Rule] = {
             "lon": 36.82,
         },
     ),
+    # --- sensor tokens (admin console) -------------------------------------------------------
+    "web GET admin-console/sensors/": Rule(ADMIN),
+    "web POST admin-console/sensors/": Rule(ADMIN, body={"name": "Matrix gantry"}),
+    "web POST admin-console/sensors/<int:token_id>/revoke/": Rule(
+        ADMIN, rename={"token_id": "revocable_sensor_token_id"}
+    ),
 }
 
 POST_ONLY_VIEWS = {
+    "admin-console/sensors/<int:token_id>/revoke/",
     "sharing/grants/new/",
     "sharing/grants/<int:grant_id>/revoke/",
     "sharing/grants/<int:grant_id>/acknowledge/",
@@ -130,6 +137,7 @@ POST_ONLY_VIEWS = {
     "watchlists/subscriptions/<int:subscription_id>/delete/",
 }
 GET_AND_POST_VIEWS = {
+    "admin-console/sensors/",
     "sharing/requests/new/",
     "sharing/operations/",
     "watchlists/",
@@ -140,6 +148,7 @@ GET_AND_POST_VIEWS = {
 def build(context: AreaContext) -> dict[str, str]:
     from django.utils import timezone
 
+    from usalama.accounts import services as accounts
     from usalama.records import services as records
     from usalama.sharing import deconfliction
     from usalama.sharing import services as sharing
@@ -200,7 +209,12 @@ def build(context: AreaContext) -> dict[str, str]:
         analyst, plate=PLATE, camera_id="cam-1", seen_at=timezone.now(), lat=-1.28, lon=36.82
     )
     subscription = watchlists.subscribe(analyst, "search", "hassan")
+    # DCI's sensor token (bound to the camera the ANPR row names) and one to be revoked
+    sensor = accounts.create_sensor_token(context.actor, dci, "Matrix camera", ["cam-matrix"])
+    revocable = accounts.create_sensor_token(context.actor, dci, "Old gantry")
     return {
+        "sensor_token": sensor.raw,
+        "revocable_sensor_token_id": str(revocable.token.pk),
         "sharing_grant_id": str(given.pk),
         "sharing_received_grant_id": str(received.pk),
         "sharing_request_id": str(rfi.pk),
