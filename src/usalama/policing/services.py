@@ -567,8 +567,10 @@ def hotspot_forecast(
     top: int = 50,
     patrol_cells: int = 10,
     shift_start: dt.time = dt.time(8, 0),
+    audit: bool = True,
 ) -> HotspotView:
-    """Forecast the window after the data with the hotspot engine; audited."""
+    """Forecast the window after the data with the hotspot engine; audited (a background job
+    passes ``audit=False`` and records :func:`forecast_audit_details` with its result)."""
     from usalama.analysis import hotspots
 
     if units not in ("m", "ft"):
@@ -670,19 +672,24 @@ def hotspot_forecast(
         shown_share=shown.height / max(1, int(data.study_cells.size)),
         shown_captured=sum(r["past"] for r in shown_rows),
     )
-    record(
-        user,
-        "incidents.forecast",
-        object_type="collection",
-        object_id=collection.pk,
-        details={
-            "key": collection.key,
-            "method": method,
-            "method_used": result.method,
-            "cell_size": cell_size,
-            "units": units,
-            "train_days": train,
-            "horizon_days": horizon_days,
-        },
-    )
+    if audit:
+        record(
+            user,
+            "incidents.forecast",
+            object_type="collection",
+            object_id=collection.pk,
+            details=forecast_audit_details(view),
+        )
     return view
+
+
+def forecast_audit_details(view: HotspotView) -> dict[str, Any]:
+    return {
+        "key": view.collection.key,
+        "method": view.method_requested,
+        "method_used": view.method,
+        "cell_size": view.cell_size,
+        "units": view.units,
+        "train_days": view.train_days,
+        "horizon_days": view.horizon_days,
+    }
