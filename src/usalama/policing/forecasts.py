@@ -31,8 +31,9 @@ def start_forecast(user: Any, collection_key: str, **params: Any) -> ForecastRun
     unknown = sorted(set(params) - _PARAMS - {"shift_start"})
     if unknown:
         raise InvalidInput(f"unknown forecast parameter {unknown[0]!r}")
-    collection = services.get_incident_collection(user, collection_key)
     stored = {k: v for k, v in params.items() if k in _PARAMS}
+    services.check_forecast_params(**stored)  # bad parameters are refused now, not later
+    collection = services.get_incident_collection(user, collection_key)
     shift = params.get("shift_start")
     if shift is not None:
         stored["shift_start"] = shift.strftime("%H:%M")

@@ -555,6 +555,30 @@ def _date(days: float) -> dt.date:
     return dt.date(1970, 1, 1) + dt.timedelta(days=int(days))
 
 
+def check_forecast_params(
+    *, method: str = "best", cell_size: float = 600.0, units: str = "ft",
+    train_days: float = 31.0, horizon_days: float = 7.0, top: int = 50, patrol_cells: int = 10,
+) -> None:  # fmt: skip
+    """Refuse parameters a forecast cannot use (``InvalidInput`` naming the first)."""
+    from usalama.analysis import hotspots
+
+    if units not in ("m", "ft"):
+        raise InvalidInput(f"units must be m or ft, not {units!r}")
+    if not 10 <= cell_size <= 10_000:
+        raise InvalidInput("cell size must be between 10 and 10,000")
+    if method not in (*hotspots.METHOD_NAMES, hotspots.BEST):
+        raise InvalidInput(f"unknown method {method!r}")
+    if not 1 <= top <= 500:
+        raise InvalidInput("top must be between 1 and 500 cells")
+    # "not a <= x <= b" also refuses nan, which compares false with everything
+    if not 0.5 <= horizon_days <= 365:
+        raise InvalidInput("horizon must be between half a day and 365 days")
+    if not 1 <= train_days <= 3650:
+        raise InvalidInput("training window must be between 1 and 3,650 days")
+    if not 1 <= patrol_cells <= 500:
+        raise InvalidInput("patrol cells must be between 1 and 500")
+
+
 def hotspot_forecast(
     user: Any,
     collection_key: str,
@@ -573,21 +597,10 @@ def hotspot_forecast(
     passes ``audit=False`` and records :func:`forecast_audit_details` with its result)."""
     from usalama.analysis import hotspots
 
-    if units not in ("m", "ft"):
-        raise InvalidInput(f"units must be m or ft, not {units!r}")
-    if not 10 <= cell_size <= 10_000:
-        raise InvalidInput("cell size must be between 10 and 10,000")
-    if method not in (*hotspots.METHOD_NAMES, hotspots.BEST):
-        raise InvalidInput(f"unknown method {method!r}")
-    if not 1 <= top <= 500:
-        raise InvalidInput("top must be between 1 and 500 cells")
-    # "not a <= x <= b" also refuses nan, which compares false with everything
-    if not 0.5 <= horizon_days <= 365:
-        raise InvalidInput("horizon must be between half a day and 365 days")
-    if not 1 <= train_days <= 3650:
-        raise InvalidInput("training window must be between 1 and 3,650 days")
-    if not 1 <= patrol_cells <= 500:
-        raise InvalidInput("patrol cells must be between 1 and 500")
+    check_forecast_params(
+        method=method, cell_size=cell_size, units=units, train_days=train_days,
+        horizon_days=horizon_days, top=top, patrol_cells=patrol_cells,
+    )  # fmt: skip
     collection = get_incident_collection(user, collection_key)
     frame = incidents_frame(collection, local_times=False)
     located = frame.filter(pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null())
