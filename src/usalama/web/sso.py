@@ -87,7 +87,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     provider = sso.provider(slug)
     if provider is None:
         return _refuse(request, slug, "the provider is no longer configured")
-    wanted = request.session.get(_NEXT_KEY) or reverse("web:dashboard")
+    wanted = request.session.pop(_NEXT_KEY, None) or reverse("web:dashboard")
     try:
         backend = sso.OidcBackend(provider)
         user = backend.authenticate(
