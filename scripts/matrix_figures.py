@@ -27,7 +27,9 @@ def main() -> None:
     api = sum(1 for key in rules if not key.startswith("web "))
     signed = [k for k, r in rules.items() if r.access not in (PUBLIC, SECRET, PEER)]
     per_role = sum(1 if rules[k].access == SIGNED_IN else len(CONTEXTS) for k in signed)
-    print(f"endpoints: {len(rules)} ({api} API operations, {len(rules) - api} page routes x method)")
+    print(
+        f"endpoints: {len(rules)} ({api} API operations, {len(rules) - api} page routes x method)"
+    )
     print("by access kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
     print(
         f"signed-in cells: {len(signed)} endpoints x {len(ROLES)} roles "
