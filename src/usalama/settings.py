@@ -175,7 +175,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "usalama.administration.permissions.SystemAdminBackend",  # view-only Django admin
+    "usalama.accounts.sso.OidcBackend",  # agencies' OpenID Connect providers (accounts/sso.py)
 ]
+# Single sign-on: a JSON file of per-agency OpenID Connect providers, outside the repository
+# (accounts/sso.py, docs/security.md). Client secrets come from the environment or a file.
+USALAMA_OIDC_PROVIDERS = os.environ.get("USALAMA_OIDC_PROVIDERS", "")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from usalama.core.archives import XlsxLimits, check_xlsx
+from usalama.core.archives import XlsxLimits, check_xlsx, xlsx_rows
 from usalama.core.errors import InvalidInput, TooLarge
 
 _HEAD = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="x">'
@@ -104,3 +104,68 @@ def test_not_a_zip(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(InvalidInput, match="not an XLSX workbook"):
         check_xlsx(path)
+
+
+def _large_workbook(path: Path, rows: int) -> Path:
+    """A large but legal workbook, written row by row (openpyxl's write-only mode)."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["id", "station", "lon", "lat", "received", "priority"])
+    stations = ["Central", "Kilimani", "Parklands", "Kasarani"]
+    for i in range(rows):
+        sheet.append([i, stations[i % 4], 36.8 + i * 1e-6, -1.28 - i * 1e-6,
+                      f"2024-01-{1 + i % 28:02d} 10:00", i % 5])  # fmt: skip
+    book.save(path)
+    return path
+
+
+def test_rows_are_streamed_with_bounded_memory(tmp_path: Path) -> None:
+    """Once the workbook is open, reading its 6,000 rows allocates a small fraction of the
+    sheet's XML at its peak: one row at a time, never the whole sheet (tracemalloc)."""
+    import tracemalloc
+
+    path = _large_workbook(tmp_path / "large.xlsx", rows=6_000)
+    with zipfile.ZipFile(path) as archive:
+        sheet_xml = max(p.file_size for p in archive.infolist())
+    assert sheet_xml > 1_500_000
+    rows = xlsx_rows(path)
+    tracemalloc.start()
+    try:
+        assert next(rows)[0] == "id"  # guard passed, workbook open
+        tracemalloc.reset_peak()
+        base, _peak = tracemalloc.get_traced_memory()
+        count = 0
+        last: tuple[object, ...] = ()
+        for row in rows:
+            count += 1
+            last = row
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 6_000 and last[0] == 5_999
+    grown = peak - base
+    assert grown < sheet_xml / 2, f"grew {grown:,} bytes for a {sheet_xml:,}-byte sheet"
+
+
+def test_the_rows_read_are_capped(tmp_path: Path) -> None:
+    path = _large_workbook(tmp_path / "capped.xlsx", rows=2_000)
+    with pytest.raises(TooLarge, match="more than 1,000 rows"):
+        list(xlsx_rows(path, XlsxLimits(max_rows=1_000)))
+    with pytest.raises(TooLarge, match="USALAMA_XLSX_MAX_HELD_BYTES"):
+        list(xlsx_rows(path, XlsxLimits(max_held_bytes=100_000)))
+    assert len(list(xlsx_rows(path))) == 2_001
+
+
+def test_every_xlsx_reader_goes_through_the_streaming_guard() -> None:
+    """No module opens a workbook itself: ``core.archives.xlsx_rows`` is the one way in."""
+    import usalama
+
+    source = Path(usalama.__file__).parent
+    offenders = [
+        f"{path}:{number}"
+        for path in source.rglob("*.py")
+        if path.name != "archives.py"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "load_workbook(" in line or "check_xlsx(" in line
+    ]
+    assert offenders == []

@@ -4,7 +4,9 @@
   worker hands the task back (``records.worker.resume_abandoned``) and the *same* run
   finishes once — one run row, done; one ``resolve.run`` audit event; no pair stored twice;
   no record in two active merges;
-* a ledger scan killed mid-way, then run again: the alerts are those of one complete scan.
+* a ledger scan killed mid-way, then run again: the alerts are those of one complete scan;
+* a hotspot forecast queued for the worker, killed mid-computation: the next worker computes
+  it again and stores its result and its one audit event together, once.
 
 After each, SQLite's ``PRAGMA integrity_check`` answers ``ok`` and ``usalama audit verify``
 passes. (An import killed mid-way is tested in ``test_imports.py``.)
@@ -205,4 +207,61 @@ def test_ledger_scan_killed_then_rerun_gives_one_scans_alerts(
         _query(db, "SELECT account_id FROM money_alert GROUP BY account_id HAVING count(*) > 1")
         == []
     )
+    _integrity(var)
+
+
+def _calls(path: Path, count: int) -> Path:
+    """``count`` calls for service around four Nairobi centres over five months."""
+    import datetime as dt
+    import random
+
+    rnd = random.Random(7)
+    start = dt.datetime(2024, 1, 1)
+    centres = [(36.82, -1.285), (36.89, -1.27), (36.78, -1.30), (36.85, -1.25)]
+    rows = ["id,lon,lat,when"]
+    for i in range(count):
+        lon, lat = centres[i % 4]
+        when = start + dt.timedelta(minutes=rnd.randrange(150 * 24 * 60))
+        rows.append(
+            f"{i},{lon + rnd.gauss(0, 0.01):.5f},{lat + rnd.gauss(0, 0.01):.5f},"
+            f"{when:%Y-%m-%d %H:%M:%S}"
+        )
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_forecast_killed_with_its_worker_finishes_once(installation: Path, tmp_path: Path) -> None:
+    var = installation
+    db = var / "usalama.sqlite3"
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps({"external_id": "id", "x": "lon", "y": "lat", "received": "when"})
+    )
+    calls = _calls(tmp_path / "calls.csv", 3_000)
+    _cli(["incidents", "import", str(calls), "--collection", "calls", "--mapping", str(mapping),
+          "--as", "a1"], var)  # fmt: skip
+    queued = _cli(["incidents", "forecast", "--collection", "calls", "--as", "a1",
+                   "--method", "best", "--background"], var)  # fmt: skip
+    assert "queued" in queued
+
+    worker = subprocess.Popen(
+        [*USALAMA, "worker"], env=_env(var), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    killed = _kill_when(worker, db, "SELECT id FROM policing_forecastrun WHERE status = 'running'")
+    assert killed, "the forecast finished before the worker was killed"
+    assert _query(db, "SELECT status, result FROM policing_forecastrun") == [("running", None)]
+
+    _cli(["worker", "--batch"], var)  # a new worker resumes the dead one's task
+    assert _query(db, "SELECT status, attempts FROM policing_forecastrun") == [("done", 2)]
+    assert _query(
+        db, "SELECT count(*) FROM audit_auditevent WHERE action = 'incidents.forecast'"
+    ) == [(1,)]
+    shown = json.loads(_cli(["incidents", "forecast-show", "1", "--as", "a1"], var))
+    assert shown["status"] == "done" and shown["result"]["cells"]
+    ranks = [cell["rank"] for cell in shown["result"]["cells"]]
+    assert ranks == sorted(set(ranks))  # each cell once
+    _cli(["worker", "--batch"], var)  # nothing left to do: still one result, one event
+    assert _query(
+        db, "SELECT count(*) FROM audit_auditevent WHERE action = 'incidents.forecast'"
+    ) == [(1,)]
     _integrity(var)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from usalama.accounts.sso import PROVIDER_MFA_SESSION_KEY
+
 # Paths a password-authenticated but not yet verified user may reach.
 _OPEN_PREFIXES = ("/login", "/otp", "/logout", "/static/", "/api/", "/i18n/", "/lang/")
 
@@ -18,6 +20,13 @@ class SecondFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.session.get(PROVIDER_MFA_SESSION_KEY) == user.pk
+        ):
+            # the agency's sign-in provider asserted a second factor at this login (sso.py)
+            user.is_verified = lambda: True
         if (
             user is not None
             and user.is_authenticated

@@ -130,3 +130,51 @@ def response_times_command(
             f"standard P{row['priority']} <= {row['standard_minutes']:g} min: "
             f"{row['met']}/{row['measured']} = {share}"
         )
+
+
+@app.command("forecast")
+def forecast_command(
+    collection: Annotated[str, typer.Option("--collection", help="Incident collection key.")],
+    as_user: Annotated[str, typer.Option("--as", help="Forecast as this user (their rights).")],
+    method: Annotated[str, typer.Option("--method", help="naive, kde, etas or best.")] = "best",
+    cell: Annotated[float, typer.Option("--cell", help="Cell size.")] = 600.0,
+    units: Annotated[str, typer.Option("--units", help="m or ft.")] = "ft",
+    train: Annotated[float, typer.Option("--train-days", help="Training window (days).")] = 31.0,
+    horizon: Annotated[float, typer.Option("--horizon-days", help="Forecast window.")] = 7.0,
+    top: Annotated[int, typer.Option("--top", help="Cells to keep.")] = 50,
+    background: Annotated[
+        bool,
+        typer.Option(
+            "--background",
+            help="Queue it for the background worker and print its id (see forecast-show).",
+        ),
+    ] = False,
+) -> None:
+    """Forecast the hotspots after a collection's last incident (stored; audited once)."""
+    setup_django()
+    from usalama.policing import forecasts
+
+    run = forecasts.start_forecast(
+        _user(as_user), collection, method=method, cell_size=cell, units=units,
+        train_days=train, horizon_days=horizon, top=top,
+    )  # fmt: skip
+    if background:
+        typer.echo(f"forecast {run.pk} queued")
+        return
+    run = forecasts.run_forecast(run.pk)
+    typer.echo(json.dumps({"id": run.pk, "status": run.status, "error": run.error,
+                           "result": run.result}))  # fmt: skip
+
+
+@app.command("forecast-show")
+def forecast_show_command(
+    run_id: Annotated[int, typer.Argument(help="The forecast's id.")],
+    as_user: Annotated[str, typer.Option("--as", help="The user who queued it.")],
+) -> None:
+    """Print a stored forecast (status, and its cells and patrol plan once done) as JSON."""
+    setup_django()
+    from usalama.policing import forecasts
+
+    run = forecasts.get_forecast(_user(as_user), run_id)
+    typer.echo(json.dumps({"id": run.pk, "status": run.status, "attempts": run.attempts,
+                           "error": run.error, "result": run.result}))  # fmt: skip

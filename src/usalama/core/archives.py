@@ -8,18 +8,25 @@ dimension (rows × columns) beyond the limits. Because a directory can lie, each
 streamed through in bounded chunks and counted: a part that grows past its declared size
 (or past the total) is refused as soon as it does, and memory stays at one chunk.
 
-Readers (calamine, openpyxl) hold a sheet in memory roughly in proportion to its XML, so
-the expanded-size limit is also the per-import memory cap. Pure Python, no Django.
+Then :func:`xlsx_rows` reads the first sheet with openpyxl in read-only mode: rows are
+parsed from the XML as they are asked for, so memory holds one row (plus the shared-strings
+table, bounded above), never the whole sheet. The values handed out are counted too (their
+size as Python objects), and a reader that would hold more than ``max_held_bytes`` of them is
+stopped: the per-import memory cap, even for a caller that keeps every row. Every XLSX
+reader of the project goes through it. Pure Python, no Django.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from usalama.core.errors import InvalidInput, TooLarge
 
@@ -41,6 +48,8 @@ class XlsxLimits:
     max_shared_strings: int = 5_000_000
     max_rows: int = 1_048_576  # Excel's own limit
     max_cells: int = 50_000_000
+    # the memory cap per import: Python objects handed out by ``xlsx_rows`` (sys.getsizeof)
+    max_held_bytes: int = int(os.environ.get("USALAMA_XLSX_MAX_HELD_BYTES", str(512 * _MIB)))
 
 
 def _column_number(letters: bytes) -> int:
@@ -150,3 +159,43 @@ def _stream_all(
             ) from error
         if produced != part.file_size:
             raise InvalidInput(f"{name}: {part.filename} is not the size it declares")
+
+
+def xlsx_rows(path: Path, limits: XlsxLimits | None = None) -> Iterator[tuple[Any, ...]]:
+    """The first sheet's rows (header included) as tuples of values, streamed.
+
+    ``check_xlsx`` runs first; then openpyxl's read-only reader parses one row at a time.
+    The size of the rows handed out is counted (``sys.getsizeof`` of each tuple and value),
+    and past ``max_held_bytes`` the reader stops with ``TooLarge``: a caller that keeps every
+    row cannot hold more than that. Broken workbooks are ``InvalidInput``.
+    """
+    import openpyxl
+
+    limits = limits or XlsxLimits()
+    check_xlsx(path, limits)
+    name = path.name
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many unrelated types for broken files
+        raise InvalidInput(f"{name}: not a readable XLSX workbook ({error})") from error
+    try:
+        if not book.worksheets:
+            raise InvalidInput(f"{name}: the workbook has no sheets")
+        held = 0
+        try:
+            for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
+                if number > limits.max_rows:
+                    raise TooLarge(f"{name}: more than {limits.max_rows:,} rows")
+                held += sys.getsizeof(row) + sum(sys.getsizeof(v) for v in row)
+                if held > limits.max_held_bytes:
+                    raise TooLarge(
+                        f"{name}: the rows read hold more than {limits.max_held_bytes:,} "
+                        "bytes (USALAMA_XLSX_MAX_HELD_BYTES, the memory cap per import)"
+                    )
+                yield row
+        except (InvalidInput, TooLarge):
+            raise
+        except Exception as error:  # a damaged sheet is found while it is parsed
+            raise InvalidInput(f"{name}: not a readable XLSX workbook ({error})") from error
+    finally:
+        book.close()

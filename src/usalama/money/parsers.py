@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from usalama.core.archives import check_xlsx
+from usalama.core.archives import xlsx_rows
 from usalama.core.errors import InvalidInput
 
 MPESA = "M-Pesa (Safaricom)"
@@ -120,20 +120,13 @@ def _read_table(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        check_xlsx(path)  # a compression bomb is refused before the reader opens it
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises several unrelated types
-            raise InvalidInput(f"{path}: not a readable XLSX file ({error})") from error
-        sheet = book.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-        if not rows:
+        rows = xlsx_rows(path)  # archive guard, then streamed under the memory cap
+        first = next(rows, None)
+        if first is None:
             return []
-        header = [str(c).strip() if c is not None else "" for c in rows[0]]
+        header = [str(c).strip() if c is not None else "" for c in first]
         table = []
-        for values in rows[1:]:
+        for values in rows:
             cells = {h: ("" if v is None else v) for h, v in zip(header, values, strict=False)}
             table.append({k: v if isinstance(v, datetime) else str(v) for k, v in cells.items()})
         return table  # type: ignore[return-value]

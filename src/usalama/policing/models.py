@@ -85,3 +85,35 @@ class Incident(models.Model):
     def number(self) -> str:
         """How people name it: the OB number, else the source system's event number."""
         return self.ob_number or self.external_id
+
+
+class ForecastStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ForecastRun(models.Model):
+    """A hotspot forecast computed by the background worker (``policing.forecasts``).
+
+    Safe to run again after a crash: the result and its audit event are stored together in
+    one transaction, and a run already done is never computed again."""
+
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="+")
+    params = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=ForecastStatus.choices, default=ForecastStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"forecast {self.pk} ({self.status})"

@@ -8,16 +8,17 @@ the header is row 1) and column, so a whole file is either accepted or refused.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
 from pyproj import Transformer
 
 from usalama.analysis.hotspots import parse_crs
-from usalama.core.archives import check_xlsx
+from usalama.core.archives import xlsx_rows
 from usalama.core.errors import InvalidInput
 from usalama.policing.mappings import TEXT_FIELDS, TIME_FIELDS, Mapping
 
@@ -77,24 +78,33 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
+def _spreadsheet_rows(path: Path) -> Iterator[tuple[Any, ...]]:
+    """XLSX streamed under the archive guard and memory cap (``core.archives.xlsx_rows``);
+    the older .xls and .ods formats through calamine."""
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        yield from xlsx_rows(path)
+        return
+    from python_calamine import CalamineWorkbook
+
+    try:
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    except Exception as error:  # calamine has its own error types for broken files
+        raise InvalidInput(f"{path}: not a readable spreadsheet ({error})") from error
+    yield from (tuple(row) for row in rows)
+
+
 def read_table(path: Path) -> pl.DataFrame:
     """Every column as text, trimmed header names, plus ``__row__``."""
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        from python_calamine import CalamineWorkbook
-
-        if path.suffix.lower() in {".xlsx", ".xlsm"}:
-            check_xlsx(path)  # a compression bomb is refused before the reader opens it
-        try:
-            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-        except Exception as error:  # calamine has its own error types for broken files
-            raise InvalidInput(f"{path}: not a readable spreadsheet ({error})") from error
-        if not rows:
+        rows = _spreadsheet_rows(path)
+        first = next(rows, None)
+        if first is None:
             raise InvalidInput(f"{path}: the first sheet is empty")
-        header = [str(name).strip() if name is not None else "" for name in rows[0]]
+        header = [str(name).strip() if name is not None else "" for name in first]
         columns: dict[str, list[str | None]] = {name: [] for name in header}
-        for row in rows[1:]:
+        for row in rows:
             padded = list(row) + [None] * (len(header) - len(row))
             for name, value in zip(header, padded, strict=False):
                 columns[name].append(_cell_text(value))

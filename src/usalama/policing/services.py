@@ -555,20 +555,11 @@ def _date(days: float) -> dt.date:
     return dt.date(1970, 1, 1) + dt.timedelta(days=int(days))
 
 
-def hotspot_forecast(
-    user: Any,
-    collection_key: str,
-    *,
-    method: str = "best",
-    cell_size: float = 600.0,
-    units: str = "ft",
-    train_days: float = 31.0,
-    horizon_days: float = 7.0,
-    top: int = 50,
-    patrol_cells: int = 10,
-    shift_start: dt.time = dt.time(8, 0),
-) -> HotspotView:
-    """Forecast the window after the data with the hotspot engine; audited."""
+def check_forecast_params(
+    *, method: str = "best", cell_size: float = 600.0, units: str = "ft",
+    train_days: float = 31.0, horizon_days: float = 7.0, top: int = 50, patrol_cells: int = 10,
+) -> None:  # fmt: skip
+    """Refuse parameters a forecast cannot use (``InvalidInput`` naming the first)."""
     from usalama.analysis import hotspots
 
     if units not in ("m", "ft"):
@@ -586,6 +577,30 @@ def hotspot_forecast(
         raise InvalidInput("training window must be between 1 and 3,650 days")
     if not 1 <= patrol_cells <= 500:
         raise InvalidInput("patrol cells must be between 1 and 500")
+
+
+def hotspot_forecast(
+    user: Any,
+    collection_key: str,
+    *,
+    method: str = "best",
+    cell_size: float = 600.0,
+    units: str = "ft",
+    train_days: float = 31.0,
+    horizon_days: float = 7.0,
+    top: int = 50,
+    patrol_cells: int = 10,
+    shift_start: dt.time = dt.time(8, 0),
+    audit: bool = True,
+) -> HotspotView:
+    """Forecast the window after the data with the hotspot engine; audited (a background job
+    passes ``audit=False`` and records :func:`forecast_audit_details` with its result)."""
+    from usalama.analysis import hotspots
+
+    check_forecast_params(
+        method=method, cell_size=cell_size, units=units, train_days=train_days,
+        horizon_days=horizon_days, top=top, patrol_cells=patrol_cells,
+    )  # fmt: skip
     collection = get_incident_collection(user, collection_key)
     frame = incidents_frame(collection, local_times=False)
     located = frame.filter(pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null())
@@ -670,19 +685,24 @@ def hotspot_forecast(
         shown_share=shown.height / max(1, int(data.study_cells.size)),
         shown_captured=sum(r["past"] for r in shown_rows),
     )
-    record(
-        user,
-        "incidents.forecast",
-        object_type="collection",
-        object_id=collection.pk,
-        details={
-            "key": collection.key,
-            "method": method,
-            "method_used": result.method,
-            "cell_size": cell_size,
-            "units": units,
-            "train_days": train,
-            "horizon_days": horizon_days,
-        },
-    )
+    if audit:
+        record(
+            user,
+            "incidents.forecast",
+            object_type="collection",
+            object_id=collection.pk,
+            details=forecast_audit_details(view),
+        )
     return view
+
+
+def forecast_audit_details(view: HotspotView) -> dict[str, Any]:
+    return {
+        "key": view.collection.key,
+        "method": view.method_requested,
+        "method_used": view.method,
+        "cell_size": view.cell_size,
+        "units": view.units,
+        "train_days": view.train_days,
+        "horizon_days": view.horizon_days,
+    }

@@ -208,17 +208,26 @@ def _number(request: HttpRequest, name: str, default: float) -> float:
     return value
 
 
-def _bad_parameters(request: HttpRequest) -> bool:
-    """True when a number or the shift start cannot be used: the page then answers 400 with
-    the message at once instead of a progress note for a forecast that cannot run."""
+def _forecast_params(request: HttpRequest) -> tuple[dict[str, Any], dt.time]:
+    """The forecast's parameters from the query, parsed once: the numbers (finite and above
+    zero) and the shift start. Raises ``InvalidInput`` naming the first bad one, so the page
+    answers 400 at once instead of a progress note for a forecast that cannot run."""
+    params: dict[str, Any] = {
+        "method": request.GET.get("method", "best"),
+        "units": request.GET.get("units", "ft"),
+    }
+    for name, default in (("cell", 600), ("train", 31), ("horizon", 7), ("top", 50)):
+        value = _number(request, name, default)
+        if value <= 0:
+            raise InvalidInput(_("%(name)s must be above zero") % {"name": name})
+        params[name] = value
+    params["top"] = round(params["top"])
     try:
-        for name, default in (("cell", 600), ("train", 31), ("horizon", 7), ("top", 50)):
-            if _number(request, name, default) <= 0:
-                return True
-        dt.time.fromisoformat(request.GET.get("shift", "08:00"))
-    except (InvalidInput, ValueError):
-        return True
-    return False
+        shift_start = dt.time.fromisoformat(request.GET.get("shift", "08:00"))
+    except ValueError as bad:
+        raise InvalidInput(_("shift must be a time such as 08:00")) from bad
+    params["shift"] = shift_start.strftime("%H:%M")
+    return params, shift_start
 
 
 @login_required
@@ -228,11 +237,17 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     JavaScript the note links to ``sync=1``, which computes it in the page itself."""
     available = services.incident_collections(request.user)
     key = _collection_key(request, available)
-    if (
-        request.GET.get("part") != "1"
-        and request.GET.get("sync") != "1"
-        and not _bad_parameters(request)
-    ):
+    view = None
+    error = ""
+    try:
+        params, shift_start = _forecast_params(request)
+    except InvalidInput as bad:
+        params = {
+            "method": request.GET.get("method", "best"),
+            "units": request.GET.get("units", "ft"),
+        }
+        error = bad.message
+    if not error and request.GET.get("part") != "1" and request.GET.get("sync") != "1":
         try:
             services.get_incident_collection(request.user, key)
         except NotFound as missing:
@@ -248,8 +263,8 @@ def hotspots(request: HttpRequest) -> HttpResponse:
                 "available": available,
                 "key": key,
                 "params": {
-                    "method": request.GET.get("method", "best"),
-                    "units": request.GET.get("units", "ft"),
+                    "method": params["method"],
+                    "units": params["units"],
                     **{
                         k: request.GET[k]
                         for k in ("cell", "train", "horizon", "shift")
@@ -262,37 +277,23 @@ def hotspots(request: HttpRequest) -> HttpResponse:
                 "sync_url": f"{request.path}?{sync.urlencode()}",
             },
         )
-    method = request.GET.get("method", "best")
-    units = request.GET.get("units", "ft")
-    params: dict[str, Any] = {"method": method, "units": units}
-    view = None
-    error = ""
-    try:
-        params["cell"] = _number(request, "cell", 600)
-        params["train"] = _number(request, "train", 31)
-        params["horizon"] = _number(request, "horizon", 7)
-        params["top"] = round(_number(request, "top", 50))
-        shift = request.GET.get("shift", "08:00")
+    if not error:
         try:
-            shift_start = dt.time.fromisoformat(shift)
-        except ValueError as bad:
-            raise InvalidInput(_("shift must be a time such as 08:00")) from bad
-        params["shift"] = shift_start.strftime("%H:%M")
-        view = services.hotspot_forecast(
-            request.user,
-            key,
-            method=method,
-            cell_size=params["cell"],
-            units=units,
-            train_days=params["train"],
-            horizon_days=params["horizon"],
-            top=params["top"],
-            shift_start=shift_start,
-        )
-    except NotFound as missing:
-        raise Http404 from missing
-    except InvalidInput as bad:
-        error = bad.message
+            view = services.hotspot_forecast(
+                request.user,
+                key,
+                method=params["method"],
+                cell_size=params["cell"],
+                units=params["units"],
+                train_days=params["train"],
+                horizon_days=params["horizon"],
+                top=params["top"],
+                shift_start=shift_start,
+            )
+        except NotFound as missing:
+            raise Http404 from missing
+        except InvalidInput as bad:
+            error = bad.message
     context = {
         "available": available,
         "key": key,

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from usalama.web import views
+from usalama.web import sso, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", views.login_view, name="login"),
+    path("login/sso/callback/", sso.sso_callback, name="sso_callback"),
+    path("login/sso/<slug:slug>/", sso.sso_start, name="sso_start"),
     path("otp/", views.otp_view, name="otp"),
     path("logout/", views.logout_view, name="logout"),
     path("search/", views.search, name="search"),

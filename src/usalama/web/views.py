@@ -59,7 +59,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
             accounts.audit_login(user, second_factor=False)
             return redirect(safe_next(request))
         accounts.audit_login_failed(request.POST.get("username", ""))
-    return render(request, "web/login.html", {"form": form})
+    from usalama.accounts.sso import providers
+
+    buttons = [
+        {"label": p.label, "url": reverse("web:sso_start", args=[p.slug])}
+        for p in providers().values()
+    ]
+    next_query = urlencode({"next": safe_next(request)}) if request.GET.get("next") else ""
+    return render(
+        request,
+        "web/login.html",
+        {"form": form, "sso_providers": buttons, "next_query": next_query},
+    )
 
 
 @login_required

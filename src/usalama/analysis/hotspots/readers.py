@@ -11,13 +11,14 @@ be read is an error, because it usually means the wrong column or format.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from usalama.core.archives import check_xlsx
+from usalama.core.archives import xlsx_rows
 from usalama.core.errors import InvalidInput
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -64,21 +65,23 @@ def _cell_text(value: object) -> str | None:
 
 
 def _read_spreadsheet(path: Path) -> pl.DataFrame:
-    from python_calamine import CalamineWorkbook
-
+    rows: Iterator[Sequence[Any]]
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        check_xlsx(path)  # a compression bomb is refused before the reader opens it
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        rows = workbook.get_sheet_by_index(0).to_python()
-    except Exception as error:  # calamine raises its own types for every broken-file case
-        raise InvalidInput(f"{path}: not a readable spreadsheet ({error})") from error
-    if not rows:
+        rows = xlsx_rows(path)  # archive guard, then streamed under the memory cap
+    else:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            rows = iter(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python())
+        except Exception as error:  # calamine raises its own types for every broken file
+            raise InvalidInput(f"{path}: not a readable spreadsheet ({error})") from error
+    first = next(rows, None)
+    if first is None:
         raise InvalidInput(f"{path}: the first sheet is empty")
-    header = [str(name).strip() if name is not None else "" for name in rows[0]]
+    header = [str(name).strip() if name is not None else "" for name in first]
     width = len(header)
     columns: dict[str, list[str | None]] = {name: [] for name in header}
-    for row in rows[1:]:
+    for row in rows:
         padded = list(row) + [None] * (width - len(row))
         for name, value in zip(header, padded, strict=False):
             columns[name].append(_cell_text(value))

@@ -23,7 +23,7 @@ from followthemoney.mapping.query import QueryMapping
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 
-from usalama.core.archives import check_xlsx
+from usalama.core.archives import xlsx_rows as stream_xlsx
 from usalama.core.errors import InvalidInput
 from usalama.core.text import clean_text
 from usalama.records.importers import Reader, RowError
@@ -213,29 +213,17 @@ def _cell(value: Any) -> str:
 
 
 def xlsx_rows(path: Path, needed: set[str]) -> Iterator[tuple[int, Row] | RowError]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    check_xlsx(path)  # a compression bomb is refused before the reader opens it
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        if not book.sheet_names:
-            raise InvalidInput(f"{path.name}: the workbook has no sheets")
-        sheet = book.get_sheet_by_index(0)
-        rows = sheet.iter_rows()
-        header = [_cell(h).strip() for h in next(rows, [])]
-        _check_header(header, needed, path.name)
-        for offset, cells in enumerate(rows):
-            values: list[Any] = list(cells)[: len(header)]
-            values += [None] * (len(header) - len(values))
-            record = _record(header, values)
-            if record:
-                yield offset + 2, record
-    except InvalidInput:
-        raise
-    except (CalamineError, ValueError, OSError) as error:
-        raise InvalidInput(
-            f"{path.name}: not a readable XLSX workbook ({type(error).__name__}: {error})"
-        ) from error
+    """Rows of the first sheet, streamed (``core.archives.xlsx_rows``: the archive guard first,
+    then openpyxl's read-only reader one row at a time, under the memory cap)."""
+    rows = stream_xlsx(path)
+    header = [_cell(h).strip() for h in next(rows, ())]
+    _check_header(header, needed, path.name)
+    for offset, cells in enumerate(rows):
+        values: list[Any] = list(cells)[: len(header)]
+        values += [None] * (len(header) - len(values))
+        record = _record(header, values)
+        if record:
+            yield offset + 2, record
 
 
 def read(path: Path, fmt: str, mappings: list[QueryMapping]) -> Reader:
