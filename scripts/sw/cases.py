@@ -264,6 +264,7 @@ SW = {
     "%(name)s: a date as YYYY-MM-DD, not %(value)s": (
         "%(name)s: tarehe kama YYYY-MM-DD, si %(value)s"
     ),
+    "The seed account in the money ledger.": "Akaunti ya mwanzo katika daftari la fedha.",
 }
 
 PLURALS = {
