@@ -307,17 +307,28 @@ def test_a_killed_workers_job_is_resumed(world: Any, queued_tasks: None) -> None
     assert elsewhere.status == "SUCCESSFUL"
 
 
-def test_a_task_claimed_on_another_host_is_left_alone(world: Any, queued_tasks: None) -> None:
+def test_a_task_on_another_host_is_left_alone_while_its_lease_is_renewed(
+    world: Any, queued_tasks: None, settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
     from usalama.records import jobs
+    from usalama.records.models import WorkerHeartbeat
     from usalama.records.worker import resume_abandoned
 
     user = world["users"]["nps.analyst"]
     with (GOAML / "str_sample.xml").open("rb") as upload:
         jobs.start_import_job(user, world["collections"]["nps"].pk, upload, "str.xml", 100)
     DBTaskResult.objects.update(status="RUNNING", worker_ids=["some-other-host:1"])
-    assert resume_abandoned() == 0
+    WorkerHeartbeat.objects.create(worker_id="some-other-host:1")
+    assert resume_abandoned() == 0  # alive elsewhere: its lease is fresh
+    stale = timezone.now() - timedelta(seconds=settings.USALAMA_WORKER_LEASE_SECONDS + 1)
+    WorkerHeartbeat.objects.update(beat_at=stale)
+    assert resume_abandoned() == 1  # its lease ran out: taken over, whatever the host
+    assert DBTaskResult.objects.get().status == "READY"
 
 
 def test_a_running_job_shows_phase_rows_and_rate(client: Client, world: Any) -> None:

@@ -32,7 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "sw": "Arifa za kata: andika jina au nambari ya kata yako (0 kusitisha arifa)",
         "en": "Ward alerts: enter your ward's name or number (0 to stop alerts)",
     },
-    "ussd_menu": {"sw": "Arifa za usalama za kata", "en": "Ward safety alerts"},
+    "ussd_menu": {"sw": "Arifa za kata", "en": "Ward alerts"},
 }
 
 

@@ -26,7 +26,7 @@ from usalama.audit.services import Actor
 from usalama.demo.stages import DemoContext, Tip
 from usalama.watchlists import services
 from usalama.watchlists.delivery import deliver_due
-from usalama.watchlists.models import Sighting, Watchlist
+from usalama.watchlists.models import Sighting, Subscription, Watchlist
 
 WANTED_FROM = (("nps-arrests", 4), ("dci-investigations", 2))
 STOLEN = (
@@ -201,14 +201,18 @@ def populate(context: DemoContext) -> list[Tip]:
     if not nps.email:
         nps.email = "nps.analyst@demo.usalama.local"
         nps.save(update_fields=["email"])
-    services.subscribe(
-        nps,
-        "watchlist",
-        vehicles.key,
-        by_email=True,
-        by_sms=True,
-        phone=DEMO_ANALYST_PHONE,
+    followed = Subscription.objects.filter(
+        user=nps, kind="watchlist", normalised=str(vehicles.pk), by_email=True, by_sms=True
     )
+    if not followed.exists():  # a second demo run changes nothing (nor audits a re-subscribe)
+        services.subscribe(
+            nps,
+            "watchlist",
+            vehicles.key,
+            by_email=True,
+            by_sms=True,
+            phone=DEMO_ANALYST_PHONE,
+        )
 
     for watchlist in (wanted, vehicles, ofac, flagged):
         services.screen_watchlist(watchlist.pk)
