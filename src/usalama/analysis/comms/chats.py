@@ -36,6 +36,7 @@ from usalama.analysis.comms.phones import DEFAULT_REGION, to_e164
 
 FORMATS = ("whatsapp", "telegram", "aleapp")
 LRM = "\u200e"
+OWNER = "device owner"  # the seized phone's own side in ALEAPP/iLEAPP reports
 _INVISIBLE = "\u200e\u200f\ufeff\u202a\u202c"
 _SPACES = "\u202f\u00a0 "
 
@@ -147,7 +148,7 @@ def parse_file(
             text, chat=_chat_name(path), region=region, timezone=timezone, date_order=date_order
         )
     if fmt == "telegram":
-        return parse_telegram(text, region=region)
+        return parse_telegram(text, region=region, timezone=timezone)
     if fmt == "aleapp":
         return parse_aleapp(text, region=region, timezone="UTC")
     raise ChatError(f"unknown chat format {fmt!r}; formats: {', '.join(FORMATS)}")
@@ -342,7 +343,9 @@ _TELEGRAM_MEDIA = ("photo", "file", "media_type", "sticker_emoji", "contact_info
                    "location_information", "poll", "live_location_period_seconds")  # fmt: skip
 
 
-def parse_telegram(text: str, *, region: str = DEFAULT_REGION) -> ChatReport:
+def parse_telegram(
+    text: str, *, region: str = DEFAULT_REGION, timezone: str = DEFAULT_TIMEZONE
+) -> ChatReport:
     """Telegram Desktop's JSON export: one chat (``result.json`` of a chat) or a full account."""
     try:
         data = json.loads(text)
@@ -378,6 +381,9 @@ def parse_telegram(text: str, *, region: str = DEFAULT_REGION) -> ChatReport:
     else:
         raise ChatError("not a Telegram Desktop export: no 'messages' and no 'chats'")
     phones = {c.name: c.number for c in report.contacts if c.number}
+    if report.owner is not None and report.owner.number:
+        phones[report.owner.name] = report.owner.number
+    zone = ZoneInfo(timezone)
     for chat_index, chat in enumerate(chats, start=1):
         if not isinstance(chat, dict) or not isinstance(chat.get("messages"), list):
             report.problems.append(RowProblem(chat_index, "chat", "a chat without messages list"))
@@ -386,7 +392,7 @@ def parse_telegram(text: str, *, region: str = DEFAULT_REGION) -> ChatReport:
         report.chats.append(name)
         before = len(report.messages)
         for position, item in enumerate(chat["messages"], start=1):
-            _telegram_message(report, name, position, item, phones, region)
+            _telegram_message(report, name, position, item, phones, zone)
         if chat.get("type") == "personal_chat":
             _telegram_recipients(report.messages[before:])
     return report
@@ -405,7 +411,7 @@ def _telegram_text(value: Any) -> str:
 
 
 def _telegram_message(
-    report: ChatReport, chat: str, position: int, item: Any, phones: dict[str, str], region: str
+    report: ChatReport, chat: str, position: int, item: Any, phones: dict[str, str], zone: ZoneInfo
 ) -> None:
     where = f"{chat}, message {position}"
     if not isinstance(item, dict):
@@ -424,7 +430,7 @@ def _telegram_message(
         moment = datetime.fromtimestamp(int(item["date_unixtime"]), UTC)
     elif isinstance(item.get("date"), str):
         try:
-            moment = datetime.fromisoformat(item["date"]).replace(tzinfo=UTC)
+            moment = datetime.fromisoformat(item["date"]).replace(tzinfo=zone).astimezone(UTC)
         except ValueError:
             moment = None
     if moment is None:
@@ -466,7 +472,8 @@ def _telegram_recipients(messages: list[ChatMessage]) -> None:
 _DATE_COLUMNS = ("date", "call date", "message timestamp", "timestamp", "message date",
                  "date sent", "start time", "sent date", "received date", "time")  # fmt: skip
 _NUMBER_COLUMNS = ("address", "partner", "phone number", "number", "other party", "handle",
-                   "phone", "contact", "from/to", "to/from", "recipient")  # fmt: skip
+                   "phone", "contact", "from/to", "to/from", "recipient",
+                   "chat contact id")  # fmt: skip
 _NAME_COLUMNS = ("display name", "name", "contact name", "partner name", "cached name",
                  "first name")  # fmt: skip
 _BODY_COLUMNS = ("body", "message", "message text", "text")
@@ -475,7 +482,7 @@ _DIRECTION_COLUMNS = ("message direction", "direction", "type", "call type", "ca
 
 
 def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
-    lowered = [h.strip().lower() for h in header]
+    lowered = [h.strip().lower().replace("_", " ") for h in header]
     for name in names:
         if name in lowered:
             return lowered.index(name)
@@ -579,10 +586,10 @@ def parse_aleapp(text: str, *, region: str = DEFAULT_REGION, timezone: str = "UT
                 line=line_number,
                 chat=raw_number or cell(name) or "messages",
                 sent_at=moment,
-                sender="owner" if way == "out" else party,
+                sender=OWNER if way == "out" else party,
                 sender_id=None if way == "out" else e164,
                 body=content,
-                recipients=[party] if way == "out" else ["owner"],
+                recipients=[party] if way == "out" else [OWNER],
                 direction=way,
                 service="SMS",
                 media=not content,
