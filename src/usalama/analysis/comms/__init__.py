@@ -12,7 +12,6 @@
 
 from usalama.analysis.comms.cdr import CdrError, CdrMapping, CdrTable, RowProblem, load_mapping
 from usalama.analysis.comms.chats import ChatError, ChatReport, parse_file
-from usalama.analysis.comms.colocate import Meeting, colocate
 from usalama.analysis.comms.phones import to_e164
 
 __all__ = [
@@ -21,9 +20,7 @@ __all__ = [
     "CdrTable",
     "ChatError",
     "ChatReport",
-    "Meeting",
     "RowProblem",
-    "colocate",
     "load_mapping",
     "parse_file",
     "to_e164",
