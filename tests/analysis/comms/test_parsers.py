@@ -81,7 +81,7 @@ def test_twelve_hour_month_first_clock() -> None:
 def test_ios_system_lines_under_the_group_name_are_not_messages() -> None:
     report = parse_file(FIXTURES / "ios_group_en_gb.txt")
     assert {m.sender for m in report.messages} == {"Kamau", "Otieno"}
-    assert not any("Wahenga" == m.sender for m in report.messages)
+    assert not any(m.sender == "Wahenga" for m in report.messages)
     deleted = [m for m in report.messages if m.deleted]
     assert [d.body for d in deleted] == ["This message was deleted."]
 
