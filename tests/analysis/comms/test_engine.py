@@ -74,12 +74,51 @@ def test_operator_preset_from_xlsx(tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(["SERVED_MSISDN", "OTHER_PARTY", "CALL_START", "DURATION", "CALL_TYPE",
-                  "MCC", "MNC", "LAC", "CELL_ID", "IMEI", "IMSI"])  # fmt: skip
-    sheet.append(["254712345678", "0722000111", "01/03/2026 10:05:00", 61, "MTC",
-                  "639", "02", "100", "2001", "356", "639"])  # fmt: skip
-    sheet.append(["254712345678", "0722000111", "01/03/2026 10:06:00", 0, "SMSMO",
-                  "639", "02", "100", "2001", "356", "639"])  # fmt: skip
+    sheet.append(
+        [
+            "SERVED_MSISDN",
+            "OTHER_PARTY",
+            "CALL_START",
+            "DURATION",
+            "CALL_TYPE",
+            "MCC",
+            "MNC",
+            "LAC",
+            "CELL_ID",
+            "IMEI",
+            "IMSI",
+        ]
+    )
+    sheet.append(
+        [
+            "254712345678",
+            "0722000111",
+            "01/03/2026 10:05:00",
+            61,
+            "MTC",
+            "639",
+            "02",
+            "100",
+            "2001",
+            "356",
+            "639",
+        ]
+    )
+    sheet.append(
+        [
+            "254712345678",
+            "0722000111",
+            "01/03/2026 10:06:00",
+            0,
+            "SMSMO",
+            "639",
+            "02",
+            "100",
+            "2001",
+            "356",
+            "639",
+        ]
+    )
     path = tmp_path / "msc.xlsx"
     book.save(path)
     mapping_file = tmp_path / "m.yml"
@@ -133,9 +172,11 @@ def _sites(positions: dict[str, tuple[float, float]]) -> pl.DataFrame:
 
 
 def _brute_force(
-    rows: list[tuple[str, datetime, str]], sites: dict[str, tuple[float, float]], minutes: int,
+    rows: list[tuple[str, datetime, str]],
+    sites: dict[str, tuple[float, float]],
+    minutes: int,
     distance: float,
-) -> dict[tuple[str, str], set[int]]:  # fmt: skip
+) -> dict[tuple[str, str], set[int]]:
     found: dict[tuple[str, str], set[int]] = {}
     for x in rows:
         for y in rows:
@@ -165,8 +206,12 @@ def _brute_force(
 def test_colocation_equals_the_definition(
     events: list[tuple[str, int, str]], minutes: int, distance: float
 ) -> None:
-    sites = {"c1": (-1.2864, 36.8172), "c2": (-1.2837, 36.8172), "c3": (-1.2864, 36.8262),
-             "c4": (-1.25, 36.85)}  # fmt: skip
+    sites = {
+        "c1": (-1.2864, 36.8172),
+        "c2": (-1.2837, 36.8172),
+        "c3": (-1.2864, 36.8262),
+        "c4": (-1.25, 36.85),
+    }
     base = datetime(2026, 3, 1, tzinfo=UTC)
     rows = [(n, base + timedelta(seconds=s), c) for n, s, c in events]
     expected = _brute_force(rows, sites, minutes, distance)
@@ -196,8 +241,9 @@ def test_windows_are_clock_aligned_and_distance_is_inclusive() -> None:
 
 
 def test_planted_meetings_recall_and_precision() -> None:
-    generated = synthetic.generate(rows=20_000, subscribers=2_000, planted_pairs=40,
-                                   decoy_pairs=40, seed=11)  # fmt: skip
+    generated = synthetic.generate(
+        rows=20_000, subscribers=2_000, planted_pairs=40, decoy_pairs=40, seed=11
+    )
     table = cdr.canonical(
         generated.cdr.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64)),
         cdr.load_mapping(None),
@@ -243,9 +289,15 @@ def test_cells_layouts(tmp_path: Path) -> None:
     )
     sites, problems = cells.read_cells(operator)
     assert sites.row(0, named=True) | {"range": None} == {
-        "cell": "639-2-7-9", "lat": -4.05, "lon": 39.66, "azimuth": 120.0, "beam_width": 65.0,
-        "range": None, "radio": None, "name": "Likoni A",
-    }  # fmt: skip
+        "cell": "639-2-7-9",
+        "lat": -4.05,
+        "lon": 39.66,
+        "azimuth": 120.0,
+        "beam_width": 65.0,
+        "range": None,
+        "radio": None,
+        "name": "Likoni A",
+    }
 
 
 def test_contacts_sims_and_timeline(tmp_path: Path) -> None:
