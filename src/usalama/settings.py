@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "usalama.sharing",
     "usalama.oversight",
     "usalama.wellness",
+    "usalama.comms",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("sharing/", include("usalama.sharing.urls")),
     path("oversight/", include("usalama.oversight.urls")),
     path("wellness/", include("usalama.wellness.urls")),
+    path("comms/", include("usalama.comms.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",
         desk_views.convert,

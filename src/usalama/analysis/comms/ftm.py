@@ -83,6 +83,25 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
+DESCRIPTION_FIELDS = ("served", "other", "cell", "IMEI", "IMSI")
+
+
+def parse_description(text: str) -> dict[str, str] | None:
+    """The fields a CDR record's ``description`` carries (see ``cdr_entities``), or None."""
+    parts = [p.strip() for p in text.split(";")]
+    if not parts or " " not in parts[0]:
+        return None
+    kind, _, direction = parts[0].partition(" ")
+    if kind not in ("voice", "sms", "data") or direction not in ("out", "in"):
+        return None
+    fields = {"type": kind, "direction": direction}
+    for part in parts[1:]:
+        name, _, value = part.partition(" ")
+        if name in DESCRIPTION_FIELDS and value:
+            fields[name] = value
+    return fields if "served" in fields else None
+
+
 def cdr_entities(frame: pl.DataFrame, prov: Provenance) -> Iterator[tuple[Entity, str]]:
     """(entity, "row N") for the source document, every number and every record."""
     document = source_document(prov)
@@ -101,6 +120,8 @@ def cdr_entities(frame: pl.DataFrame, prov: Provenance) -> Iterator[tuple[Entity
         key = (caller or "", receiver or "", started, row["type"], str(row["duration"]))
         details = [
             f"{row['type']} {row['direction']}",
+            f"served {a}",
+            f"other {b}" if b else "",
             f"cell {row['cell']}" if row["cell"] else "",
             f"IMEI {row['imei']}" if row["imei"] else "",
             f"IMSI {row['imsi']}" if row["imsi"] else "",

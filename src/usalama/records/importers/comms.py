@@ -39,7 +39,7 @@ def read(
     fmt: str,
     sha256: str,
     *,
-    mapping: Path | None = None,
+    mapping: Path | dict[str, Any] | None = None,
     options: CommsOptions | None = None,
     file_name: str | None = None,
 ) -> Reader:
@@ -47,9 +47,30 @@ def read(
 
     chosen = options or CommsOptions()
     name = file_name or path.name
+    layout: dict[str, Any] | None = None
+    if isinstance(mapping, dict):
+        # from the web: the CDR layout (optional) and the provenance in one mapping
+        given = mapping.get("provenance") or {}
+        if not isinstance(given, dict):
+            raise InvalidInput("'provenance' must map court_order, device and examiner")
+        chosen = CommsOptions(
+            court_order=str(given.get("court_order") or "") or chosen.court_order,
+            device=str(given.get("device") or "") or chosen.device,
+            examiner=str(given.get("examiner") or "") or chosen.examiner,
+            region=chosen.region,
+            timezone=chosen.timezone,
+        )
+        rest = {k: v for k, v in mapping.items() if k != "provenance"}
+        layout = rest or None
+        mapping = None
     if fmt == "cdr":
         try:
-            table = cdr.read_cdr(path, cdr.load_mapping(mapping, chosen.region))
+            rules = (
+                cdr.mapping_from_dict(layout, chosen.region)
+                if layout is not None
+                else cdr.load_mapping(mapping, chosen.region)
+            )
+            table = cdr.read_cdr(path, rules)
         except cdr.CdrError as error:
             raise InvalidInput(f"{name}: {error}") from error
         for problem in table.problems:
