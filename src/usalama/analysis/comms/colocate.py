@@ -7,10 +7,11 @@ within ``max_distance_m`` (great-circle) of some position of the other; ``meetin
 the distinct windows in which they meet, ``first``/``last`` are the start of the first and
 the last such window.
 
-The join runs in DuckDB: positions are bucketed on a grid whose cells are at least
-``max_distance_m`` wide (in longitude at the largest latitude present, so the bucketing
-never loses a pair), each observation looks into its own and the eight neighbouring
-buckets of the same window, and the exact distance decides.
+The join runs in DuckDB. First the pairs of cells within ``max_distance_m`` of each other:
+cell positions are bucketed on a grid whose buckets are at least that wide (in longitude at
+the largest latitude present, so the bucketing never loses a pair), each cell looks into its
+own and the eight neighbouring buckets, and the exact great-circle distance decides. Then
+every two numbers seen in one window on such a pair of cells (or on one cell) meet.
 """
 
 from __future__ import annotations
@@ -57,8 +58,18 @@ def window_of(moment: datetime, window_minutes: int) -> int:
     return math.floor(moment.timestamp() / (window_minutes * 60))
 
 
-def observations(cdr: pl.DataFrame, cells: pl.DataFrame, window_minutes: int) -> pl.DataFrame:
-    """Distinct (number, window, cell position) of every located record."""
+def indexed_sites(cells: pl.DataFrame) -> pl.DataFrame:
+    """Each cell once, numbered (``cid``), with its position."""
+    return (
+        cells.select("cell", "lat", "lon")
+        .unique("cell", keep="first", maintain_order=True)
+        .with_row_index("cid")
+        .with_columns(pl.col("cid").cast(pl.Int32))
+    )
+
+
+def observations(cdr: pl.DataFrame, indexed: pl.DataFrame, window_minutes: int) -> pl.DataFrame:
+    """Distinct (number, window, cell index) of every located record."""
     seconds = window_minutes * 60
     return (
         cdr.lazy()
@@ -68,33 +79,41 @@ def observations(cdr: pl.DataFrame, cells: pl.DataFrame, window_minutes: int) ->
             (pl.col("start").dt.epoch("s") // seconds).alias("w"),
             "cell",
         )
-        .unique()
-        .join(cells.lazy().select("cell", "lat", "lon"), on="cell", how="inner")
-        .select("num", "w", "lat", "lon")
+        .join(indexed.lazy().select("cell", "cid"), on="cell", how="inner")
+        .select("num", "w", "cid")
         .unique()
         .collect()
     )
 
 
+# Pairs of cells close enough (bucketed on a grid, then the exact distance), then every two
+# numbers seen in one window on such a pair of cells. Cells are few (thousands) and repeat
+# millions of times, so distances are computed once per pair of cells, not per record.
 _SQL = """
 WITH g AS (
-    SELECT num, w, lat, lon,
+    SELECT cid, lat, lon,
            CAST(floor(lat / $dlat) AS BIGINT) AS gy,
            CAST(floor(lon / $dlon) AS BIGINT) AS gx
-    FROM obs
+    FROM sites
 ),
 e AS (
     SELECT g.*, gx + dx AS kx, gy + dy AS ky
     FROM g, (VALUES (-1), (0), (1)) AS x(dx), (VALUES (-1), (0), (1)) AS y(dy)
 ),
-hits AS (
-    SELECT DISTINCT e.num AS a, g2.num AS b, e.w AS w
-    FROM e JOIN g AS g2
-      ON e.w = g2.w AND e.kx = g2.gx AND e.ky = g2.gy AND e.num < g2.num
+near AS (
+    SELECT e.cid AS c1, g2.cid AS c2
+    FROM e JOIN g AS g2 ON e.kx = g2.gx AND e.ky = g2.gy
     WHERE 2 * $r * asin(least(1.0, sqrt(
             pow(sin(radians(g2.lat - e.lat) / 2), 2)
             + cos(radians(e.lat)) * cos(radians(g2.lat)) * pow(sin(radians(g2.lon - e.lon) / 2), 2)
           ))) <= $d
+),
+hits AS (
+    SELECT DISTINCT o1.num AS a, o2.num AS b, o1.w AS w
+    FROM obs AS o1
+    JOIN near ON o1.cid = near.c1
+    JOIN obs AS o2 ON o2.w = o1.w AND o2.cid = near.c2
+    WHERE o1.num < o2.num
 )
 SELECT a, b, count(*) AS meetings, min(w) AS first_w, max(w) AS last_w
 FROM hits GROUP BY a, b
@@ -114,10 +133,12 @@ def colocate(
         raise ValueError("the window must be at least one minute")
     if max_distance_m < 0:
         raise ValueError("the distance cannot be negative")
-    obs = observations(cdr, cells, window_minutes)
+    sites = indexed_sites(cells)
+    obs = observations(cdr, sites, window_minutes)
     if obs.height == 0:
         return []
-    max_lat = float(obs["lat"].abs().max())  # type: ignore[arg-type]
+    used = sites.filter(pl.col("cid").is_in(obs["cid"].unique())).select("cid", "lat", "lon")
+    max_lat = float(used["lat"].abs().max())  # type: ignore[arg-type]
     span = max(max_distance_m, 1.0) * 1.001
     dlat = span / METRES_PER_DEGREE
     dlon = span / (METRES_PER_DEGREE * max(math.cos(math.radians(min(max_lat, 89.0))), 1e-6))
@@ -126,6 +147,7 @@ def colocate(
         if threads:
             connection.execute(f"SET threads = {int(threads)}")
         connection.register("obs", obs.to_arrow())
+        connection.register("sites", used.to_arrow())
         rows = connection.execute(
             _SQL, {"dlat": dlat, "dlon": dlon, "r": EARTH_RADIUS_M, "d": float(max_distance_m)}
         ).fetchall()
