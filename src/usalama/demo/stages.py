@@ -53,6 +53,7 @@ STAGES: list[tuple[str, str]] = [
         "oversight: officers, complaints, early intervention, wellness",
         "usalama.demo.stage_oversight:populate",
     ),
+    ("communications: call records, a seized phone's chats", "usalama.demo.stage_comms:populate"),
     ("refused writes audited", "usalama.demo.stage_security:populate"),
 ]
 
