@@ -65,7 +65,7 @@ def import_(
         str | None,
         typer.Option(
             "--format",
-            help="csv, xlsx, ftm, goaml, cdr, whatsapp, telegram or aleapp (default: from the name).",
+            help="csv, xlsx, ftm, goaml, cdr, whatsapp, telegram or aleapp (default: by name).",
         ),
     ] = None,
     mapping: Annotated[Path | None, typer.Option(help="FtM mapping (YAML) for csv/xlsx.")] = None,
