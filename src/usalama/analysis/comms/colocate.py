@@ -108,12 +108,17 @@ near AS (
             + cos(radians(e.lat)) * cos(radians(g2.lat)) * pow(sin(radians(g2.lon - e.lon) / 2), 2)
           ))) <= $d
 ),
+-- one integer key (window, cell) on each side, so the join can only be the hash join
+-- on it (never a join on the window alone, which would pair everyone in a window)
+seen AS (SELECT num, w * $m + cid AS k FROM obs),
+reach AS (
+    SELECT o1.num, o1.w * $m + near.c2 AS k
+    FROM obs AS o1 JOIN near ON o1.cid = near.c1
+),
 hits AS (
-    SELECT DISTINCT o1.num AS a, o2.num AS b, o1.w AS w
-    FROM obs AS o1
-    JOIN near ON o1.cid = near.c1
-    JOIN obs AS o2 ON o2.w = o1.w AND o2.cid = near.c2
-    WHERE o1.num < o2.num
+    SELECT DISTINCT reach.num AS a, seen.num AS b, reach.k // $m AS w
+    FROM reach JOIN seen ON reach.k = seen.k
+    WHERE reach.num < seen.num
 )
 SELECT a, b, count(*) AS meetings, min(w) AS first_w, max(w) AS last_w
 FROM hits GROUP BY a, b
@@ -149,7 +154,14 @@ def colocate(
         connection.register("obs", obs.to_arrow())
         connection.register("sites", used.to_arrow())
         rows = connection.execute(
-            _SQL, {"dlat": dlat, "dlon": dlon, "r": EARTH_RADIUS_M, "d": float(max_distance_m)}
+            _SQL,
+            {
+                "dlat": dlat,
+                "dlon": dlon,
+                "r": EARTH_RADIUS_M,
+                "d": float(max_distance_m),
+                "m": int(sites.height) + 1,  # cell index < m, so (window, cell) -> one key
+            },
         ).fetchall()
     finally:
         connection.close()
