@@ -107,7 +107,8 @@ def _reader(
     file_name: str | None = None,
 ) -> Callable[[], Reader]:
     if fmt in comms.FORMATS:
-        if mapping is not None and fmt != "cdr":
+        if mapping is not None and fmt != "cdr" and not isinstance(mapping, dict):
+            # (from the web, a dict carries the provenance: court order, device, examiner)
             raise InvalidInput(f"a {fmt} export takes no mapping")
         return lambda: comms.read(
             path, fmt, sha256, mapping=mapping, options=comms_options, file_name=file_name
