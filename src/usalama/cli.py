@@ -34,7 +34,7 @@ def _register() -> None:
 
     platform.register(app)
     __import__("usalama.commands.records", fromlist=["register"]).register(app)
-    for name in ("graph", "money", "hotspots", "resolve", "watchlist"):
+    for name in ("graph", "money", "hotspots", "resolve", "watchlist", "comms"):
         module = __import__(f"usalama.commands.{name}", fromlist=["app"])
         app.add_typer(module.app, name=name)
     app.add_typer(__import__("usalama.commands.policing", fromlist=["app"]).app, name="incidents")

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "usalama.public",
     "usalama.kpis",
     "usalama.community",
+    "usalama.comms",
 ]
 
 MIDDLEWARE = [

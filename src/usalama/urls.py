@@ -42,6 +42,7 @@ urlpatterns = [
     path("kpis/", include("usalama.kpis.urls")),
     # /community/... (staff) and /public/barazas/ (no login), one namespace
     path("", include("usalama.community.urls")),
+    path("comms/", include("usalama.comms.urls")),
     path(
         "intake/triage/<str:kind>/<int:item_id>/incident/",
         desk_views.convert,

@@ -63,7 +63,10 @@ def import_(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="csv, xlsx, ftm or goaml (default: from the name)."),
+        typer.Option(
+            "--format",
+            help="csv, xlsx, ftm, goaml, cdr, whatsapp, telegram or aleapp (default: by name).",
+        ),
     ] = None,
     mapping: Annotated[Path | None, typer.Option(help="FtM mapping (YAML) for csv/xlsx.")] = None,
     strict: Annotated[

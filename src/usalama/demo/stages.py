@@ -56,6 +56,7 @@ STAGES: list[tuple[str, str]] = [
     ),
     ("community: ward alerts, subscribers and barazas", "usalama.demo.stage_community:populate"),
     ("indicators computed, with targets", "usalama.demo.stage_kpis:populate"),
+    ("communications: call records, a seized phone's chats", "usalama.demo.stage_comms:populate"),
     ("refused writes audited", "usalama.demo.stage_security:populate"),
     ("public portal: three months published", "usalama.demo.stage_public:populate"),
 ]

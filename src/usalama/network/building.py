@@ -5,7 +5,7 @@ access gate has already decided on and never widens them. Two kinds of edges:
 
 * relationship entities (Directorship, Ownership, Family, ...): FtM's ``edge_source`` and
   ``edge_target`` properties, or :data:`EXTRA_EDGES` for schemata FtM gives no edge to;
-  Payment and Call are aggregated per pair (count, first/last date, all statements);
+  Payment, Call and Message are aggregated per pair (count, first/last date, all statements);
 * shared identifiers: two entities stating the same normalised phone, ID number, KRA PIN,
   registration number, account number, email or wallet (``same_phone``, ``same_id``, ...).
 
@@ -34,9 +34,12 @@ from usalama.records.canonical import canonical_version
 from usalama.records.models import Collection, EntityRecord, Statement, scope_q
 
 #: Schemata whose FtM definition has no edge but which are links all the same.
-EXTRA_EDGES: dict[str, tuple[str, str]] = {"Call": ("caller", "receiver")}
+EXTRA_EDGES: dict[str, tuple[str, str]] = {
+    "Call": ("caller", "receiver"),
+    "Message": ("sender", "recipients"),
+}
 #: Relationship schemata merged per pair (many small events make one strong tie).
-AGGREGATED = {"Payment", "Call"}
+AGGREGATED = {"Payment", "Call", "Message"}
 #: Properties whose shared value links two entities, and the relation it makes.
 IDENTIFIER_RELATIONS: dict[str, str] = {
     "phone": "same_phone",

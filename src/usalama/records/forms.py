@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from usalama.core.errors import InvalidInput
 from usalama.records.grading import Assessment, Handling, Reliability, Tlp
 from usalama.records.importers import guess_format
+from usalama.records.importers.comms import FORMATS as COMMS_FORMATS
 
 NEW = "new"
 MAX_MAPPING_BYTES = 256 * 1024  # as records.jobs allows
@@ -55,12 +56,27 @@ class ImportForm(forms.Form):
             ("xlsx", "Excel (XLSX)"),
             ("ftm", _("FollowTheMoney JSON lines")),
             ("goaml", "goAML XML"),
+            ("cdr", _("Call detail records (CSV/XLSX)")),
+            ("whatsapp", _("WhatsApp chat export (.txt)")),
+            ("telegram", _("Telegram Desktop export (JSON)")),
+            ("aleapp", _("ALEAPP/iLEAPP report (TSV)")),
         ],
     )
+    court_order = forms.CharField(
+        label=_("Court order reference"),
+        required=False,
+        max_length=200,
+        help_text=_("Call records and phone extractions: the order they were obtained under."),
+    )
+    device = forms.CharField(label=_("Seized device"), required=False, max_length=200)
+    examiner = forms.CharField(label=_("Examiner"), required=False, max_length=200)
     mapping = forms.FileField(
         label=_("Mapping (YAML)"),
         required=False,
-        help_text=_("Needed for CSV and XLSX: which columns become which entities."),
+        help_text=_(
+            "Needed for CSV and XLSX: which columns become which entities. Call records: "
+            "optional, the CDR layout (without it, the plain layout)."
+        ),
     )
     strict = forms.BooleanField(
         label=_("Strict: reject the whole file if any row is bad"), required=False
@@ -94,6 +110,7 @@ class ImportForm(forms.Form):
                 message = _("The format cannot be told from the file name; choose it.")
                 self.add_error("format", message)
                 return data
+        data["resolved_format"] = fmt
         mapping = data.get("mapping")
         if fmt in ("csv", "xlsx") and mapping is None:
             self.add_error("mapping", _("A CSV or XLSX file needs a mapping."))
@@ -108,4 +125,13 @@ class ImportForm(forms.Form):
 
     def mapping_text(self) -> str:
         """The mapping YAML as text ("" without one); read and checked by ``clean``."""
-        return str(self.cleaned_data.get("mapping_text", ""))
+        text = str(self.cleaned_data.get("mapping_text", ""))
+        if self.cleaned_data.get("resolved_format") not in COMMS_FORMATS:
+            return text
+        # call records and chats: the CDR layout (if any) and the provenance, in one YAML
+        import yaml
+
+        loaded = yaml.safe_load(text) if text else {}
+        options = {k: self.cleaned_data.get(k) or "" for k in ("court_order", "device", "examiner")}
+        merged = {**(loaded if isinstance(loaded, dict) else {}), "provenance": options}
+        return str(yaml.safe_dump(merged, allow_unicode=True, sort_keys=True))

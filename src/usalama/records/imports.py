@@ -33,6 +33,7 @@ from usalama.records.importers import (
     IMPORTER_VERSION,
     Reader,
     RowError,
+    comms,
     csv_mapped,
     ftm,
     goaml,
@@ -96,7 +97,22 @@ class ImportRejected(InvalidInput):
         self.report = report
 
 
-def _reader(fmt: str, path: Path, mapping: Any, collection_key: str) -> Callable[[], Reader]:
+def _reader(
+    fmt: str,
+    path: Path,
+    mapping: Any,
+    collection_key: str,
+    sha256: str = "",
+    comms_options: comms.CommsOptions | None = None,
+    file_name: str | None = None,
+) -> Callable[[], Reader]:
+    if fmt in comms.FORMATS:
+        if mapping is not None and fmt != "cdr" and not isinstance(mapping, dict):
+            # (from the web, a dict carries the provenance: court order, device, examiner)
+            raise InvalidInput(f"a {fmt} export takes no mapping")
+        return lambda: comms.read(
+            path, fmt, sha256, mapping=mapping, options=comms_options, file_name=file_name
+        )
     if fmt in ("csv", "xlsx"):
         if mapping is None:
             raise InvalidInput(f"a {fmt} import needs a mapping file (--mapping MAPPING.yml)")
@@ -106,7 +122,7 @@ def _reader(fmt: str, path: Path, mapping: Any, collection_key: str) -> Callable
         return lambda: ftm.read(path)
     if fmt == "goaml":
         return lambda: goaml.read(path)
-    raise InvalidInput(f"unknown format {fmt!r}; formats are: {', '.join(FORMATS)}")
+    raise InvalidInput(f"unknown format {fmt!r}; formats are: {', '.join(FORMATS + comms.FORMATS)}")
 
 
 def _target_agency(user: Any, agency: Any) -> Any:
@@ -137,6 +153,7 @@ def import_file(
     *,
     file_name: str | None = None,
     label: str | None = None,
+    comms_options: comms.CommsOptions | None = None,
 ) -> ImportReport:
     """Import ``path`` into the collection ``collection_key`` as ``actor_user``. Audited."""
     path = Path(path)
@@ -148,13 +165,9 @@ def import_file(
         raise NotFound(f"collection {collection_key!r} not found")
     check_file(path, settings.USALAMA_MAX_UPLOAD_BYTES)
     fmt = fmt or guess_format(path)
-    read = _reader(fmt, path, mapping, collection_key)
-    report = ImportReport(
-        collection=collection_key,
-        file_name=name,
-        sha256=services.file_sha256(str(path)),
-        format=fmt,
-    )
+    sha256 = services.file_sha256(str(path))
+    read = _reader(fmt, path, mapping, collection_key, sha256, comms_options, name)
+    report = ImportReport(collection=collection_key, file_name=name, sha256=sha256, format=fmt)
     notify = progress or (lambda phase, done, total: None)
 
     # Pass 1: parse everything, write nothing.

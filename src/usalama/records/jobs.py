@@ -22,6 +22,7 @@ from usalama.audit.services import record
 from usalama.core.errors import InvalidInput, NotFound, TooLarge, UsalamaError
 from usalama.records import imports, services
 from usalama.records.importers import FORMATS
+from usalama.records.importers.comms import FORMATS as COMMS_FORMATS
 from usalama.records.models import ImportJob
 
 log = logging.getLogger("usalama.records.jobs")
@@ -46,8 +47,9 @@ def start_import_job(
         raise TooLarge(
             f"the upload is {size:,} bytes; the limit is {settings.USALAMA_MAX_UPLOAD_BYTES:,}"
         )
-    if fmt is not None and fmt not in FORMATS:
-        raise InvalidInput(f"unknown format {fmt!r}; formats are: {', '.join(FORMATS)}")
+    if fmt is not None and fmt not in FORMATS + COMMS_FORMATS:
+        known = ", ".join(FORMATS + COMMS_FORMATS)
+        raise InvalidInput(f"unknown format {fmt!r}; formats are: {known}")
     if len(mapping.encode()) > _MAX_MAPPING_BYTES:
         raise TooLarge("the mapping is larger than 256 KB")
     safe = Path(file_name).name[:200] or "upload"

@@ -1,0 +1,75 @@
+"""Communications in headless Chromium on the shared demo.
+
+The DCI analyst imports a CDR file and a WhatsApp export into a new collection through the
+web import (background jobs), then opens the demo's Operation Likoni call records: the
+planted meeting (principal and collector, three times at the Likoni ferry) tops the
+co-location table and is drawn on the map; the link chart opens on the principal's number.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from tests.browser.support import SCREENSHOTS, log_in
+
+pytestmark = pytest.mark.browser
+
+CDR = (
+    "a_number,b_number,start_time,duration_s,type,direction,cell_id,imei,imsi\n"
+    "0711000001,0711000002,2026-03-01T10:02:00+03:00,60,voice,out,639-02-1-1,35001,63902001\n"
+    "0711000002,0711000001,2026-03-01T10:03:00+03:00,60,voice,in,639-02-1-2,35002,63902002\n"
+)
+CHAT = "12/03/2026, 09:05 - Kamau: Habari\n12/03/2026, 09:06 - +254 711 000 002: Poa\nsana\n"
+
+
+def _import(page: Any, base: str, name: str, data: bytes, fmt: str, new: bool) -> None:
+
+    page.goto(base + "/records/imports/")
+    if new:
+        page.select_option("#id_collection", "new")
+        page.fill("#id_new_key", "dci-browser-comms")
+        page.fill("#id_new_label", "Comms browser test")
+    else:
+        page.select_option("#id_collection", label="Comms browser test (dci-browser-comms)")
+    page.set_input_files("#id_file", {"name": name, "mimeType": "text/plain", "buffer": data})
+    page.select_option("#id_format", fmt)
+    page.fill("#id_court_order", "MCCR/E1/2026")
+    page.click("#start-import")
+    page.wait_for_url("**/records/imports/*/", timeout=30_000)
+    status = page.locator("#job-status")
+    deadline = time.monotonic() + 120
+    while status.get_attribute("data-status") in ("queued", "running") and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(1)
+    assert status.get_attribute("data-status") == "done", status.inner_text()
+
+
+def test_import_calls_and_chat_then_see_the_planted_meeting(demo_server: Any, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base = demo_server.base
+    page.goto(base + "/")
+    log_in(page, base, "dci.analyst", demo_server.secret("dci.analyst"))
+    _import(page, base, "cdr.csv", CDR.encode(), "cdr", new=True)
+    _import(page, base, "WhatsApp Chat with Kamau.txt", CHAT.encode(), "whatsapp", new=False)
+
+    page.goto(base + "/comms/")
+    expect(page.locator("body")).to_contain_text("dci-browser-comms")
+    page.click("tr:has-text('dci-op-likoni-comms') >> text=Analyse")
+    meetings = page.locator("#comms-meetings tbody tr")
+    expect(meetings.first).to_contain_text("3")
+    page.locator("#comms-meetings tbody tr").first.locator("text=On the map").click()
+    holder = page.locator("#comms-map")
+    deadline = time.monotonic() + 20
+    while holder.get_attribute("data-meetings") is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert holder.get_attribute("data-meetings") == "3"
+    assert page.locator("path.comms-meeting").count() == 3
+    page.screenshot(path=str(SCREENSHOTS / "comms_colocation_map.png"), full_page=True)
+    page.locator("#comms-meetings tbody tr").first.locator("text=Link chart").click()
+    page.wait_for_url("**/network/**", timeout=30_000)
+    page.screenshot(path=str(SCREENSHOTS / "comms_link_chart.png"), full_page=True)
