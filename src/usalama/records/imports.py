@@ -51,20 +51,12 @@ PARALLEL_FROM = 20_000
 T = TypeVar("T")
 
 
-@dataclass
-class ImportReport:
-    collection: str
-    file_name: str
-    sha256: str
-    format: str
-    records: int = 0
-    entities: int = 0
-    statements_added: int = 0
-    statements_seen: int = 0
-    error_count: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    created_collection: bool = False
-    collection_entities: int = 0
+class RowErrors:
+    """The rejected rows of an import report (``error_count`` counts them all, ``errors``
+    keeps the first ``MAX_ERRORS_KEPT``); shared by every report built on these readers."""
+
+    error_count: int
+    errors: list[RowError]
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
@@ -79,6 +71,22 @@ class ImportReport:
         for error in self.errors:
             writer.writerow([error.row, error.field, error.reason])
         return out.getvalue()
+
+
+@dataclass
+class ImportReport(RowErrors):
+    collection: str
+    file_name: str
+    sha256: str
+    format: str
+    records: int = 0
+    entities: int = 0
+    statements_added: int = 0
+    statements_seen: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    created_collection: bool = False
+    collection_entities: int = 0
 
     def summary(self) -> str:
         return (
@@ -96,7 +104,8 @@ class ImportRejected(InvalidInput):
         self.report = report
 
 
-def _reader(fmt: str, path: Path, mapping: Any, collection_key: str) -> Callable[[], Reader]:
+def reader(fmt: str, path: Path, mapping: Any, collection_key: str) -> Callable[[], Reader]:
+    """How to read ``path`` in format ``fmt`` (called once for each pass over the file)."""
     if fmt in ("csv", "xlsx"):
         if mapping is None:
             raise InvalidInput(f"a {fmt} import needs a mapping file (--mapping MAPPING.yml)")
@@ -148,7 +157,7 @@ def import_file(
         raise NotFound(f"collection {collection_key!r} not found")
     check_file(path, settings.USALAMA_MAX_UPLOAD_BYTES)
     fmt = fmt or guess_format(path)
-    read = _reader(fmt, path, mapping, collection_key)
+    read = reader(fmt, path, mapping, collection_key)
     report = ImportReport(
         collection=collection_key,
         file_name=name,
@@ -159,7 +168,7 @@ def import_file(
 
     # Pass 1: parse everything, write nothing.
     good = 0
-    for item in _counted(read(), "checking", None, notify):
+    for item in counted(read(), "checking", None, notify):
         if isinstance(item, RowError):
             report.add_error(item)
         else:
@@ -196,7 +205,7 @@ def import_file(
         )
     good_items = (item for item in read() if not isinstance(item, RowError))
     entities: Iterator[tuple[dict[str, Any], str]]
-    entities = _counted(good_items, "writing", good, notify)
+    entities = counted(good_items, "writing", good, notify)
     result = services.ingest_entities(
         actor, collection, source, entities, audit=False, parallel=good >= PARALLEL_FROM
     )
@@ -238,7 +247,8 @@ def _check_key(key: str) -> None:
         raise InvalidInput("collection name is longer than 100 characters")
 
 
-def _counted(items: Iterator[T], phase: str, total: int | None, notify: Progress) -> Iterator[T]:
+def counted(items: Iterator[T], phase: str, total: int | None, notify: Progress) -> Iterator[T]:
+    """``items`` unchanged, telling ``notify`` every 500 and at the end how many went by."""
     done = 0
     for item in items:
         done += 1
