@@ -48,6 +48,17 @@ def _agencies(request: HttpRequest) -> list[Agency]:
     return list(Agency.objects.exclude(id=_agency_id(request)).order_by("code"))
 
 
+def _terms(request: HttpRequest) -> dict[str, Any]:
+    """The terms every grant form carries: to which agency, why, on what conditions, until
+    when (the expiry is checked when the action runs, so a bad date is a message)."""
+    return {
+        "agency_code": request.POST.get("agency", ""),
+        "purpose": request.POST.get("purpose", ""),
+        "conditions": request.POST.get("conditions", ""),
+        "expires_at": _day_end(request.POST.get("expires", ""), _("Expiry")),
+    }
+
+
 def _act(
     request: HttpRequest, action: Callable[[], object], done: str, to: str, *args: Any
 ) -> HttpResponse:
@@ -97,10 +108,7 @@ def grant(request: HttpRequest) -> HttpResponse:
         lambda: services.grant_collection(
             request.user,
             collection_id=_int(request.POST.get("collection")) or 0,
-            agency_code=request.POST.get("agency", ""),
-            purpose=request.POST.get("purpose", ""),
-            conditions=request.POST.get("conditions", ""),
-            expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
+            **_terms(request),
         ),
         _("Shared. The other agency can read it now."),
         "sharing:index",
@@ -141,10 +149,7 @@ def share_entities(request: HttpRequest) -> HttpResponse:
             grant = services.grant_entities(
                 request.user,
                 entity_ids=picked,
-                agency_code=request.POST.get("agency", ""),
-                purpose=request.POST.get("purpose", ""),
-                conditions=request.POST.get("conditions", ""),
-                expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
+                **_terms(request),
                 label=request.POST.get("label", ""),
                 with_links=request.POST.get("with_links") == "on",
             )
@@ -217,10 +222,7 @@ def grant_case(request: HttpRequest) -> HttpResponse:
         lambda: services.grant_case(
             request.user,
             reference=request.POST.get("case", ""),
-            agency_code=request.POST.get("agency", ""),
-            purpose=request.POST.get("purpose", ""),
-            conditions=request.POST.get("conditions", ""),
-            expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
+            **_terms(request),
         ),
         _("Case shared read-only. The other agency can read it now."),
         "sharing:index",
