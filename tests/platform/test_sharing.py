@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.platform.sharing_helpers import PASSWORD, add_supervisors, log_in, sees
+from tests.platform.clients import PASSWORD, log_in
+from tests.platform.sharing_helpers import add_supervisors, sees
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.platform.sharing_helpers import add_supervisors, log_in, sees
+from tests.platform.clients import log_in
+from tests.platform.sharing_helpers import add_supervisors, sees
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
