@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("USALAMA_CHROMIUM", "/usr/bin/chromium")
 DEMO_PASSWORD = "usalama-demo-2026"
+# page and navigation timeout where the shared 2-core machine is busy with several test runs
+SLOW_MS = 180_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -152,3 +154,17 @@ def log_in(page: Page, base: str, username: str, secret: str) -> None:
             if attempt == 2:
                 raise
             time.sleep(31 - time.time() % 30)
+
+
+def wait_until_served(base: str, seconds: float = 240) -> None:
+    """The shared server is given 60 s to start; on a busy shared machine it can need more."""
+    from urllib.parse import urlsplit
+
+    address = urlsplit(base)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((address.hostname, address.port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.5)

@@ -6,30 +6,13 @@ Screenshots docs/screenshots/kpi_*.png."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
-from tests.browser.support import SCREENSHOTS, log_in
+from tests.browser.support import SCREENSHOTS, SLOW_MS, log_in, wait_until_served
 
 pytestmark = pytest.mark.browser
-SLOW_MS = 180_000  # the shared 2-core machine is busy while several engineers test
-
-
-def _wait_until_served(base: str, seconds: float = 240) -> None:
-    """The shared server gets 60 s to start; on the busy shared machine it can need more."""
-    import socket
-    from urllib.parse import urlsplit
-
-    address = urlsplit(base)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((address.hostname, address.port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.5)
 
 
 def _page(chromium: Any, **options: Any) -> Any:
@@ -41,7 +24,7 @@ def _page(chromium: Any, **options: Any) -> Any:
 
 def test_target_dashboard_and_drill_down_to_a_ward(demo_server: Any, chromium: Any) -> None:
     base = demo_server.base
-    _wait_until_served(base)
+    wait_until_served(base)
     page = _page(chromium)
     page.goto(base + "/")
     log_in(page, base, "nps.commander", demo_server.secret("nps.commander"))
@@ -80,7 +63,7 @@ def test_target_dashboard_and_drill_down_to_a_ward(demo_server: Any, chromium: A
 
 
 def test_public_barazas_in_swahili_without_javascript(demo_server: Any, chromium: Any) -> None:
-    _wait_until_served(demo_server.base)
+    wait_until_served(demo_server.base)
     page = _page(chromium, java_script_enabled=False, locale="sw")
     sizes: list[int] = []
     page.on("response", lambda r: sizes.append(len(r.body())))

@@ -10,28 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.support import SCREENSHOTS, log_in
+from tests.browser.support import SCREENSHOTS, SLOW_MS, log_in, wait_until_served
 
 pytestmark = pytest.mark.browser
-
-
-def _wait_until_served(base: str, seconds: float = 240) -> None:
-    """The shared server is given 60 s to start; on the shared 2-core machine it can need more."""
-    import socket
-    import time
-    from urllib.parse import urlsplit
-
-    address = urlsplit(base)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((address.hostname, address.port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.5)
-
-
-SLOW_MS = 180_000  # the shared 2-core machine runs at a load of ~14 while eight engineers test
 
 
 def _page(chromium: Any, width: int = 1400, height: int = 1000) -> Any:
@@ -52,7 +33,7 @@ def test_complaint_to_recommendation_flags_and_the_wellness_firewall(
     demo_server: Any, chromium: Any
 ) -> None:
     base = demo_server.base
-    _wait_until_served(base)
+    wait_until_served(base)
     citizen = _page(chromium, 1000, 1100)
     citizen.goto(base + "/oversight/complain/")
     citizen.fill(

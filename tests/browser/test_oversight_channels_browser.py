@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.support import SCREENSHOTS
-from tests.browser.test_oversight_browser import _signed_in, _wait_until_served
+from tests.browser.support import SCREENSHOTS, wait_until_served
+from tests.browser.test_oversight_browser import _signed_in
 
 pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n%browser test statement\n%%EOF\n"
@@ -22,7 +22,7 @@ def test_police_referral_sms_complaint_and_ussd_self_referral(
     demo_server: Any, chromium: Any
 ) -> None:
     base = demo_server.base
-    _wait_until_served(base)
+    wait_until_served(base)
     iau = _signed_in(chromium, base, "nps.iau", demo_server.secret("nps.iau"))
     iau.click("nav.mainnav >> text=Refer a complaint to IPOA")
     iau.fill("#id_officers", "NPS-10005")

@@ -9,28 +9,11 @@ from typing import Any
 
 import pytest
 
-from tests.browser.support import SCREENSHOTS
+from tests.browser.support import SCREENSHOTS, SLOW_MS, wait_until_served
 
 pytestmark = pytest.mark.browser
 
 LIMIT = 150 * 1024
-SLOW_MS = 180_000
-
-
-def _wait_until_served(base: str, seconds: float = 240) -> None:
-    """The shared server gets 60 s to start; on the loaded shared machine it can need more."""
-    import socket
-    import time
-    from urllib.parse import urlsplit
-
-    address = urlsplit(base)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((address.hostname, address.port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.5)
 
 
 def _cold_page(chromium: Any) -> tuple[Any, Any, list[Any]]:
@@ -63,7 +46,7 @@ def _weigh(chromium: Any, base: str, url: str) -> tuple[int, str]:
 
 def test_public_portal_in_swahili_without_javascript(demo_server: Any, chromium: Any) -> None:
     base = demo_server.base
-    _wait_until_served(base)
+    wait_until_served(base)
     context, page, _sizes = _cold_page(chromium)
     page.goto(base + "/public/?lang=sw")
     html = page.content()

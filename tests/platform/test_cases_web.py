@@ -12,25 +12,15 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.platform.cases_helpers import PASSWORD, add_justice
+from tests.platform.clients import log_in
 from usalama.audit.models import AuditEvent
 from usalama.cases import services
 from usalama.cases.models import ChainEvent
 from usalama.cli import main
 
 pytestmark = pytest.mark.django_db
-
-
-def _login(username: str) -> Client:
-    client = Client()
-    client.post("/login/", {"username": username, "password": PASSWORD})
-    device = TOTPDevice.objects.get(user__username=username)
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    assert client.post("/otp/", {"token": code}).status_code == 302
-    return client
 
 
 @pytest.fixture
@@ -42,14 +32,14 @@ def justice(world: dict[str, Any], settings: Any, tmp_path: Path) -> dict[str, A
 def test_case_pages_owner_shared_and_foreign(justice: dict[str, Any]) -> None:
     case = justice["case"]
     url = f"/cases/{case.reference}/"
-    owner = _login("dci.analyst")
+    owner = log_in("dci.analyst")
     page = owner.get(url)
     assert page.status_code == 200
     body = page.content.decode()
     assert "Kasarani" in body and "Penal Code s. 296(2)" in body and "/network/?node=dci-p1" in body
     assert owner.get("/cases/").status_code == 200
     assert owner.get("/cases/justice/").status_code == 200
-    foreign = _login("nps.analyst")
+    foreign = log_in("nps.analyst")
     assert foreign.get(url).status_code == 404
     refused = AuditEvent.objects.filter(action="case.write_refused").count()
     response = foreign.post(
@@ -58,7 +48,7 @@ def test_case_pages_owner_shared_and_foreign(justice: dict[str, Any]) -> None:
     )
     assert response.status_code == 404
     assert AuditEvent.objects.filter(action="case.write_refused").count() == refused + 1
-    prosecutor = _login("odpp.prosecutor")
+    prosecutor = log_in("odpp.prosecutor")
     assert prosecutor.get(url).status_code == 404
     assert owner.post(f"{url}share/", {"agency": "odpp"}).status_code == 302
     page = prosecutor.get(url).content.decode()
@@ -91,7 +81,7 @@ def test_case_pages_owner_shared_and_foreign(justice: dict[str, Any]) -> None:
 
 
 def test_a_bad_field_comes_back_named(justice: dict[str, Any]) -> None:
-    owner = _login("dci.analyst")
+    owner = log_in("dci.analyst")
     url = f"/cases/{justice['case'].reference}/"
     response = owner.post(
         f"{url}events/",
@@ -104,7 +94,7 @@ def test_a_bad_field_comes_back_named(justice: dict[str, Any]) -> None:
 def test_exhibit_upload_from_the_page(justice: dict[str, Any]) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    owner = _login("dci.analyst")
+    owner = log_in("dci.analyst")
     url = f"/cases/{justice['case'].reference}/exhibits/"
     response = owner.post(
         url,
@@ -154,7 +144,7 @@ def test_dashboard_equals_justice_kpis_on_the_exported_log(
     _demo_like_log(justice)
     today = timezone.localdate()
     start, end = (today - timedelta(days=30)).isoformat(), (today + timedelta(days=1)).isoformat()
-    owner = _login("dci.analyst")
+    owner = log_in("dci.analyst")
     page = owner.get(f"/cases/justice/?from={start}&to={end}")
     assert page.status_code == 200
     exported = owner.get(f"/cases/justice/kpis.csv?from={start}&to={end}")
@@ -233,7 +223,7 @@ def test_menu_entries_open_for_every_role_that_sees_them(justice: dict[str, Any]
     for username in ("dci.analyst", "odpp.prosecutor", "jud.clerk", "nps.wellness"):
         user = justice["users"][username]
         entries = {key: url for key, _label, url in menu_for(user)}
-        client = _login(username)
+        client = log_in(username)
         if username == "nps.wellness":
             assert "cases" not in entries and "justice" not in entries
             assert client.get("/cases/").status_code == 404
@@ -249,21 +239,21 @@ def test_disclosure_bundle_download(justice: dict[str, Any]) -> None:
     from usalama.cases.models import DisclosureBundle
 
     reference = justice["case"].reference
-    owner = _login("dci.analyst")
+    owner = log_in("dci.analyst")
     assert owner.post(f"/cases/{reference}/disclosure/", {"redact": "Kasarani"}).status_code == 302
     bundle = DisclosureBundle.objects.get(case=justice["case"])
     url = f"/cases/{reference}/disclosure/{bundle.pk}.zip"
     response = owner.get(url)
     assert response.status_code == 200
     assert hashlib.sha256(response.content).hexdigest() == bundle.sha256
-    assert _login("nps.analyst").get(url).status_code == 404
-    assert _login("jud.clerk").get(url).status_code == 404  # not shared
+    assert log_in("nps.analyst").get(url).status_code == 404
+    assert log_in("jud.clerk").get(url).status_code == 404  # not shared
 
 
 def test_court_clerk_gets_no_links_to_pages_it_cannot_open(justice: dict[str, Any]) -> None:
     case = justice["case"]
     services.share_case(justice["users"]["dci.analyst"], case, "JUD")
-    clerk = _login("jud.clerk")
+    clerk = log_in("jud.clerk")
     body = clerk.get(f"/cases/{case.reference}/").content.decode()
     assert "Mohammed Hassan Abdi" in body
     assert "/entities/dci-p1/" not in body and "?node=" not in body
@@ -274,7 +264,7 @@ def test_mla_request_overdue_then_executed(justice: dict[str, Any]) -> None:
     from usalama.cases.models import MlaRequest
 
     case = justice["case"]
-    owner = _login("dci.analyst")
+    owner = log_in("dci.analyst")
     url = f"/cases/{case.reference}/"
     due = (timezone.localdate() - timedelta(days=3)).isoformat()
     posted = owner.post(
@@ -294,7 +284,7 @@ def test_mla_request_overdue_then_executed(justice: dict[str, Any]) -> None:
     assert "overdue" in owner.get(url).content.decode()
     assert [m.pk for m in services.overdue_mla(justice["users"]["dci.analyst"])] == [request.pk]
     services.share_case(justice["users"]["dci.analyst"], case, "ODPP")
-    refused = _login("odpp.prosecutor").post(f"{url}mla/{request.pk}/", {"status": "executed"})
+    refused = log_in("odpp.prosecutor").post(f"{url}mla/{request.pk}/", {"status": "executed"})
     assert refused.status_code == 403
     assert owner.post(f"{url}mla/{request.pk}/", {"status": "executed"}).status_code == 302
     request.refresh_from_db()
@@ -319,21 +309,21 @@ def test_custody_received_from_the_page_with_a_password(justice: dict[str, Any])
         seal_number="S-5",
     )
     services.share_case(justice["users"]["dci.analyst"], case, "ODPP")
-    prosecutor = _login("odpp.prosecutor")
+    prosecutor = log_in("odpp.prosecutor")
     url = f"/cases/{case.reference}/exhibits/{exhibit.pk}/custody/"
     assert prosecutor.post(url, {"purpose": "review", "password": "wrong"}).status_code == 403
     assert exhibit.transfers.count() == 1
     assert prosecutor.post(url, {"purpose": "review", "password": PASSWORD}).status_code == 302
     assert exhibit.transfers.last().to_holder == "odpp.prosecutor"  # type: ignore[union-attr]
     assert (
-        _login("nps.analyst").post(url, {"purpose": "x", "password": PASSWORD}).status_code == 404
+        log_in("nps.analyst").post(url, {"purpose": "x", "password": PASSWORD}).status_code == 404
     )
 
 
 def test_references_and_notices_from_the_page(justice: dict[str, Any]) -> None:
     case = justice["case"]
     url = f"/cases/{case.reference}/"
-    owner = _login("dci.analyst")
+    owner = log_in("dci.analyst")
     response = owner.post(
         f"{url}references/",
         {
@@ -356,7 +346,7 @@ def test_references_and_notices_from_the_page(justice: dict[str, Any]) -> None:
     assert owner.post(f"{url}notices/", notice).status_code == 302
     assert "2026/RED/1" in owner.get(url).content.decode()
     services.share_case(justice["users"]["dci.analyst"], case, "ODPP")
-    prosecutor = _login("odpp.prosecutor")
+    prosecutor = log_in("odpp.prosecutor")
     assert prosecutor.post(f"{url}notices/", notice).status_code == 403
     assert prosecutor.post(f"{url}references/", {"court_case": "X"}).status_code == 403
     case.refresh_from_db()

@@ -141,7 +141,7 @@ def test_bad_operations_are_refused_naming_the_field(world: Any) -> None:
 
 
 def test_operations_page_registers_and_refuses_other_agencies(world: Any) -> None:
-    from tests.platform.test_sharing import _login
+    from tests.platform.clients import log_in as _login
     from usalama.sharing.models import Operation
 
     nps, dci = _login("nps.analyst"), _login("dci.analyst")

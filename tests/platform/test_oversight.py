@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.platform.clients import bearer
 from tests.platform.oversight_helpers import build, login
 from usalama.core.errors import InvalidInput, PermissionDenied
 from usalama.oversight import services
@@ -337,12 +338,9 @@ def test_notes_need_the_right_key(world: dict[str, Any], monkeypatch: pytest.Mon
 
 
 def test_police_referral_by_api_is_ipoas_and_shared_back(world: dict[str, Any]) -> None:
-    from usalama.accounts import services as accounts
-    from usalama.audit.services import Actor
 
     def token(who: str) -> dict[str, str]:
-        raw = accounts.create_token(Actor(name="t"), world["users"][who]).raw
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        return bearer(world["users"][who])
 
     body = {
         "description": "A suspect was injured during arrest at Kilimani",

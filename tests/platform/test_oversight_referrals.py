@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tests.platform.clients import bearer
 from tests.platform.oversight_helpers import build, login
 from usalama.audit.models import AuditEvent
 from usalama.oversight.models import Attachment, Complaint
@@ -110,8 +111,7 @@ def test_api_referral_with_several_officers_and_categories(world: dict[str, Any]
     from usalama.audit.services import Actor
 
     def token(who: str) -> dict[str, str]:
-        raw = accounts.create_token(Actor(name="t"), world["users"][who]).raw
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        return bearer(world["users"][who])
 
     body = {
         "description": "Two officers beat a hawker at Kasarani market",

@@ -7,45 +7,18 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.platform.clients import PASSWORD, log_in
+from tests.platform.sharing_helpers import add_supervisors, sees
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse battery staple 42"
 
 
 @pytest.fixture
 def people(world: dict[str, Any]) -> dict[str, Any]:
-    from usalama.accounts import services as accounts
-    from usalama.audit.services import Actor
-
-    made = {}
-    for username, code, role in [
-        ("dci.supervisor", "DCI", "supervisor"),
-        ("nps.supervisor", "NPS", "supervisor"),
-    ]:
-        made[username] = accounts.create_user(
-            Actor(name="test"),
-            username=username,
-            agency=world["agencies"][code],
-            roles=[role],
-            password=PASSWORD,
-        ).user
-    return {**world["users"], **made}
-
-
-def _sees(user: Any, entity_id: str) -> bool:
-    from usalama.records import services as records
-
-    try:
-        records.get_entity(user, entity_id)
-    except NotFound:
-        return False
-    return True
+    return add_supervisors(world, "DCI", "NPS")
 
 
 def _grant(people: dict[str, Any], world: dict[str, Any], **terms: Any) -> Any:
@@ -65,11 +38,11 @@ def test_grant_opens_and_revocation_closes_at_once(people: Any, world: Any) -> N
     from usalama.sharing import services
 
     analyst = people["nps.analyst"]
-    assert not _sees(analyst, "dci-p1")
+    assert not sees(analyst, "dci-p1")
     grant = _grant(people, world, expires_at=timezone.now() + timedelta(days=3))
-    assert _sees(analyst, "dci-p1")
+    assert sees(analyst, "dci-p1")
     services.revoke_grant(people["dci.supervisor"], grant.pk)
-    assert not _sees(analyst, "dci-p1")
+    assert not sees(analyst, "dci-p1")
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"sharing.grant", "sharing.revoke"} <= actions
     kinds = [e.kind for e in services.dissemination_log(people["dci.supervisor"])]
@@ -80,11 +53,11 @@ def test_expired_grant_stops_counting(people: Any, world: Any) -> None:
     from usalama.records.models import CollectionGrant
 
     grant = _grant(people, world, expires_at=timezone.now() + timedelta(hours=1))
-    assert _sees(people["nps.analyst"], "dci-p1")
+    assert sees(people["nps.analyst"], "dci-p1")
     CollectionGrant.objects.filter(pk=grant.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
-    assert not _sees(people["nps.analyst"], "dci-p1")
+    assert not sees(people["nps.analyst"], "dci-p1")
 
 
 def test_recipient_cannot_reshare_and_refusal_is_logged(people: Any, world: Any) -> None:
@@ -142,12 +115,12 @@ def test_h3_needs_acknowledgement_per_user(people: Any, world: Any) -> None:
     dci.save()
     grant = _grant(people, world, conditions="Not to be shown to suspects")
     analyst, supervisor = people["nps.analyst"], people["nps.supervisor"]
-    assert not _sees(analyst, "dci-p1")
+    assert not sees(analyst, "dci-p1")
     received = services.grants_received(analyst)
     assert received[0].needs_acknowledgement
     services.acknowledge(analyst, grant.pk)
-    assert _sees(analyst, "dci-p1")
-    assert not _sees(supervisor, "dci-p1")  # each user acknowledges for themself
+    assert sees(analyst, "dci-p1")
+    assert not sees(supervisor, "dci-p1")  # each user acknowledges for themself
     with pytest.raises(NotFound):
         services.acknowledge(people["odpp.prosecutor"], grant.pk)
 
@@ -182,7 +155,7 @@ def test_request_approved_creates_grant_and_notifies(people: Any, world: Any) ->
     )
     rfi.refresh_from_db()
     assert rfi.status == "approved" and rfi.grant.expires_at == expiry
-    assert _sees(analyst, "dci-p1")
+    assert sees(analyst, "dci-p1")
     assert Notification.objects.filter(user=analyst).exists()
     assert services.holders(analyst, "Mohammed Hassan Abdi") == []
     with pytest.raises(InvalidInput):
@@ -223,19 +196,10 @@ def test_h1_evidence_needs_permission_per_statement(people: Any, world: Any) -> 
         services.may_use_as_evidence(people["odpp.prosecutor"], "nps-p1")
 
 
-def _login(username: str) -> Client:
-    client = Client()
-    client.post("/login/", {"username": username, "password": PASSWORD})
-    device = TOTPDevice.objects.get(user__username=username)
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    assert client.post("/otp/", {"token": code}).status_code == 302
-    return client
-
-
 def test_pages_request_approve_revoke(people: Any, world: Any) -> None:
     from usalama.sharing.models import InformationRequest
 
-    analyst, supervisor = _login("nps.analyst"), _login("dci.supervisor")
+    analyst, supervisor = log_in("nps.analyst"), log_in("dci.supervisor")
     page = analyst.get("/sharing/holders/", {"q": "Mohammed Hassan Abdi"})
     assert page.status_code == 200 and b"DCI" in page.content
     sent = analyst.post(
@@ -262,7 +226,7 @@ def test_pages_request_approve_revoke(people: Any, world: Any) -> None:
         assert f'data-kind="{kind}"' in log
     for path in ("/sharing/", "/sharing/requests/", f"/sharing/requests/{rfi.pk}/"):
         assert analyst.get(path).status_code == 200
-    assert _login("odpp.prosecutor").get(f"/sharing/requests/{rfi.pk}/").status_code == 404
+    assert log_in("odpp.prosecutor").get(f"/sharing/requests/{rfi.pk}/").status_code == 404
 
 
 def test_oversight_files_never_answer_a_hit_notice(people: Any, world: Any) -> None:

@@ -10,43 +10,17 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.platform.clients import log_in
+from tests.platform.sharing_helpers import add_supervisors, sees
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse battery staple 42"
 
 
 @pytest.fixture
 def people(world: dict[str, Any]) -> dict[str, Any]:
-    from usalama.accounts import services as accounts
-    from usalama.audit.services import Actor
-
-    made = {}
-    for username, code, role in [
-        ("nps.supervisor", "NPS", "supervisor"),
-        ("dci.supervisor", "DCI", "supervisor"),
-    ]:
-        made[username] = accounts.create_user(
-            Actor(name="test"),
-            username=username,
-            agency=world["agencies"][code],
-            roles=[role],
-            password=PASSWORD,
-        ).user
-    return {**world["users"], **made}
-
-
-def _sees(user: Any, entity_id: str) -> bool:
-    from usalama.records import services as records
-
-    try:
-        records.get_entity(user, entity_id)
-    except NotFound:
-        return False
-    return True
+    return add_supervisors(world, "NPS", "DCI")
 
 
 def _found(user: Any, query: str) -> set[str]:
@@ -73,7 +47,7 @@ def test_entity_grant_opens_exactly_the_selection_on_every_read_path(people: Any
     from usalama.sharing import services
 
     analyst = people["dci.analyst"]
-    assert not _sees(analyst, "nps-p1")
+    assert not sees(analyst, "nps-p1")
     assert "nps-p1" not in _found(analyst, "Mohamed Abdi Hassan")
     grant = _share(people, ["nps-p1", "nps-c1"], expires_at=timezone.now() + timedelta(days=2))
     # the directorship linking only the two came with them; Wanjiku did not
@@ -82,8 +56,8 @@ def test_entity_grant_opens_exactly_the_selection_on_every_read_path(people: Any
         "nps-c1",
         "nps-d1",
     }
-    assert _sees(analyst, "nps-p1") and _sees(analyst, "nps-c1")
-    assert not _sees(analyst, "nps-p2")
+    assert sees(analyst, "nps-p1") and sees(analyst, "nps-c1")
+    assert not sees(analyst, "nps-p2")
     assert "nps-p1" in _found(analyst, "Mohamed Abdi Hassan")
     assert "nps-p2" not in _found(analyst, "Wanjiku Kamau")
     graph = network.expand(analyst, network.ExpandQuery(nodes=["nps-p1"], hops=2))
@@ -91,7 +65,7 @@ def test_entity_grant_opens_exactly_the_selection_on_every_read_path(people: Any
     assert [e["relation"] for e in graph["edges"]] == ["Directorship"]
     # the originator revokes: every path closes at the next read
     services.revoke_entity_grant(people["nps.supervisor"], grant.pk)
-    assert not _sees(analyst, "nps-p1")
+    assert not sees(analyst, "nps-p1")
     assert "nps-p1" not in _found(analyst, "Mohamed Abdi Hassan")
     with pytest.raises(NotFound):
         network.expand(analyst, network.ExpandQuery(nodes=["nps-p1"], hops=1))
@@ -165,11 +139,11 @@ def test_h3_statement_needs_acknowledgement_per_user(people: Any) -> None:
     grant = _share(people, ["nps-p2"], conditions="Not for operations")
     assert grant.restricted
     analyst = people["dci.analyst"]
-    assert not _sees(analyst, "nps-p2")
+    assert not sees(analyst, "nps-p2")
     assert services.get_entity_grant(analyst, grant.pk).needs_acknowledgement
     services.acknowledge_entity_grant(analyst, grant.pk)
-    assert _sees(analyst, "nps-p2")
-    assert not _sees(people["dci.supervisor"], "nps-p2")  # each user acknowledges
+    assert sees(analyst, "nps-p2")
+    assert not sees(people["dci.supervisor"], "nps-p2")  # each user acknowledges
 
 
 def test_narrowed_request_grants_only_the_named_entities(people: Any) -> None:
@@ -182,8 +156,8 @@ def test_narrowed_request_grants_only_the_named_entities(people: Any) -> None:
         people["nps.supervisor"], rfi.pk, decision="narrowed", entity_ids=["nps-p1"]
     )
     assert decided.entity_grant is not None and decided.grant is None
-    assert _sees(people["dci.analyst"], "nps-p1")
-    assert not _sees(people["dci.analyst"], "nps-c1")
+    assert sees(people["dci.analyst"], "nps-p1")
+    assert not sees(people["dci.analyst"], "nps-c1")
 
 
 def test_case_grant_is_the_case_share_read_only(people: Any, world: Any) -> None:
@@ -235,23 +209,14 @@ def test_expired_case_grant_stops_counting(people: Any) -> None:
         cases.get_case(people["dci.analyst"], case.reference)
 
 
-def _login(username: str) -> Client:
-    client = Client()
-    client.post("/login/", {"username": username, "password": PASSWORD})
-    device = TOTPDevice.objects.get(user__username=username)
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    assert client.post("/otp/", {"token": code}).status_code == 302
-    return client
-
-
 def test_pages_and_api(people: Any) -> None:
     from usalama.records.models import EntityGrant
 
-    supervisor = _login("nps.supervisor")
+    supervisor = log_in("nps.supervisor")
     # the link chart offers "Share selected" to those who may share, pointing here
     chart = supervisor.get("/network/").content
     assert b'id="lc-share"' in chart and b'data-url-share="/sharing/entities/new/"' in chart
-    assert b'id="lc-share"' not in _login("nps.analyst").get("/network/").content
+    assert b'id="lc-share"' not in log_in("nps.analyst").get("/network/").content
     assert b'id="share-entity"' in supervisor.get("/entities/nps-c1/").content
     preselected = supervisor.get("/sharing/entities/new/", {"entity": ["nps-c1"]})
     assert b'value="nps-c1" id="pick-1" checked' in preselected.content
@@ -264,10 +229,10 @@ def test_pages_and_api(people: Any) -> None:
     )
     grant = EntityGrant.objects.get()
     assert done.status_code == 302 and done["Location"] == f"/sharing/entities/{grant.pk}/"
-    analyst = _login("dci.analyst")
+    analyst = log_in("dci.analyst")
     assert analyst.get(f"/sharing/entities/{grant.pk}/").status_code == 200
     assert b"nps-p1" in analyst.get("/entities/nps-p1/").content
-    assert _login("odpp.prosecutor").get(f"/sharing/entities/{grant.pk}/").status_code == 404
+    assert log_in("odpp.prosecutor").get(f"/sharing/entities/{grant.pk}/").status_code == 404
     assert analyst.post(f"/sharing/entities/{grant.pk}/revoke/").status_code == 404
     assert supervisor.post(f"/sharing/entities/{grant.pk}/revoke/").status_code == 302
     assert analyst.get("/entities/nps-p1/").status_code == 404

@@ -9,6 +9,8 @@ There is deliberately no implicit system user.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -51,6 +53,38 @@ def _progress() -> Any:
         transient=False,
         disable=not sys.stderr.isatty(),
     )
+
+
+@contextmanager
+def _importing(errors: Path | None) -> Iterator[Callable[[str, int, int | None], None]]:
+    """Progress bars (one per pass, with the rows a second) for an import; a rejected import
+    still writes its rejected rows to ``errors`` before the error goes on."""
+    from usalama.records.imports import ImportRejected
+
+    with _progress() as bars:
+        tasks: dict[str, Any] = {}
+
+        def progress(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = bars.add_task(phase, total=total, rate="")
+            task_id = tasks[phase]
+            bars.update(task_id, completed=done, total=total)
+            speed = next((t.speed for t in bars.tasks if t.id == task_id), None)
+            bars.update(task_id, rate=f"{speed:,.0f} rows/s" if speed else "")
+
+        try:
+            yield progress
+        except ImportRejected as rejected:
+            if errors is not None:
+                errors.write_text(rejected.report.errors_csv(), encoding="utf-8")
+            raise
+
+
+def _reported(report: Any, errors: Path | None) -> None:
+    """An import's rejected rows to ``errors`` (when asked) and its summary to stdout."""
+    if errors is not None:
+        errors.write_text(report.errors_csv(), encoding="utf-8")
+    typer.echo(report.summary())
 
 
 def import_(
@@ -97,7 +131,7 @@ def import_(
     """Import a CSV/XLSX (with a mapping), FtM JSON-lines or goAML XML file into a collection,
     or (``--watchlist``) entries into a watchlist."""
     setup_django()
-    from usalama.records.imports import ImportRejected, import_file
+    from usalama.records.imports import import_file
 
     if (collection is None) == (watchlist is None):
         raise InvalidInput("give either --collection or --watchlist")
@@ -110,35 +144,18 @@ def import_(
     if reason or expires or handling:
         raise InvalidInput("--reason, --expires and --handling apply to --watchlist only")
     assert collection is not None
-    with _progress() as bars:
-        tasks: dict[str, Any] = {}
-
-        def progress(phase: str, done: int, total: int | None) -> None:
-            if phase not in tasks:
-                tasks[phase] = bars.add_task(phase, total=total, rate="")
-            task_id = tasks[phase]
-            bars.update(task_id, completed=done, total=total)
-            speed = next((t.speed for t in bars.tasks if t.id == task_id), None)
-            bars.update(task_id, rate=f"{speed:,.0f} rows/s" if speed else "")
-
-        try:
-            report = import_file(
-                user,
-                path,
-                collection,
-                agency=agency,
-                fmt=fmt,
-                mapping=mapping,
-                strict=strict,
-                progress=progress,
-            )
-        except ImportRejected as rejected:
-            if errors is not None:
-                errors.write_text(rejected.report.errors_csv(), encoding="utf-8")
-            raise
-    if errors is not None:
-        errors.write_text(report.errors_csv(), encoding="utf-8")
-    typer.echo(report.summary())
+    with _importing(errors) as progress:
+        report = import_file(
+            user,
+            path,
+            collection,
+            agency=agency,
+            fmt=fmt,
+            mapping=mapping,
+            strict=strict,
+            progress=progress,
+        )
+    _reported(report, errors)
     if report.error_count and errors is None:
         typer.echo(
             f"{report.error_count} rows were rejected; run again with --errors FILE.csv "
@@ -161,7 +178,6 @@ def _import_watchlist(
 ) -> None:
     from datetime import UTC, date, datetime, time
 
-    from usalama.records.imports import ImportRejected
     from usalama.watchlists.importing import import_watchlist_file
 
     expires_at = None
@@ -170,34 +186,20 @@ def _import_watchlist(
             expires_at = datetime.combine(date.fromisoformat(expires), time.max, tzinfo=UTC)
         except ValueError as error:
             raise InvalidInput(f"--expires: not a date (YYYY-MM-DD): {expires!r}") from error
-    with _progress() as bars:
-        tasks: dict[str, Any] = {}
-
-        def progress(phase: str, done: int, total: int | None) -> None:
-            if phase not in tasks:
-                tasks[phase] = bars.add_task(phase, total=total, rate="")
-            bars.update(tasks[phase], completed=done, total=total)
-
-        try:
-            report = import_watchlist_file(
-                user,
-                path,
-                key,
-                fmt=fmt,
-                mapping=mapping,
-                reason=reason,
-                expires_at=expires_at,
-                handling=handling.upper(),
-                strict=strict,
-                progress=progress,
-            )
-        except ImportRejected as rejected:
-            if errors is not None:
-                errors.write_text(rejected.report.errors_csv(), encoding="utf-8")
-            raise
-    if errors is not None:
-        errors.write_text(report.errors_csv(), encoding="utf-8")
-    typer.echo(report.summary())
+    with _importing(errors) as progress:
+        report = import_watchlist_file(
+            user,
+            path,
+            key,
+            fmt=fmt,
+            mapping=mapping,
+            reason=reason,
+            expires_at=expires_at,
+            handling=handling.upper(),
+            strict=strict,
+            progress=progress,
+        )
+    _reported(report, errors)
 
 
 def export(

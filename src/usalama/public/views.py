@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -192,24 +193,23 @@ def area(request: HttpRequest, level: str, code: str) -> HttpResponse:
     )
 
 
+def _by_group(
+    request: HttpRequest, kind: str, names: Mapping[Any, Any], template: str
+) -> HttpResponse:
+    """A published table whose rows are groups, each named by its label (its code if none)."""
+    page = Page(request)
+    rows = [{**r, "name": names.get(r["group"], r["group"])} for r in page.table(kind)]
+    return page.render(template, {"rows": rows})
+
+
 @require_GET
 def response_times(request: HttpRequest) -> HttpResponse:
-    page = Page(request)
-    rows = [
-        {**r, "name": labels.RESPONSE_GROUPS.get(r["group"], r["group"])}
-        for r in page.table(Kind.RESPONSE)
-    ]
-    return page.render("public/response.html", {"rows": rows})
+    return _by_group(request, Kind.RESPONSE, labels.RESPONSE_GROUPS, "public/response.html")
 
 
 @require_GET
 def complaints(request: HttpRequest) -> HttpResponse:
-    page = Page(request)
-    rows = [
-        {**r, "name": labels.COMPLAINT_GROUPS.get(r["group"], r["group"])}
-        for r in page.table(Kind.COMPLAINTS)
-    ]
-    return page.render("public/complaints.html", {"rows": rows})
+    return _by_group(request, Kind.COMPLAINTS, labels.COMPLAINT_GROUPS, "public/complaints.html")
 
 
 @require_GET

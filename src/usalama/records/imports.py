@@ -52,20 +52,12 @@ PARALLEL_FROM = 20_000
 T = TypeVar("T")
 
 
-@dataclass
-class ImportReport:
-    collection: str
-    file_name: str
-    sha256: str
-    format: str
-    records: int = 0
-    entities: int = 0
-    statements_added: int = 0
-    statements_seen: int = 0
-    error_count: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    created_collection: bool = False
-    collection_entities: int = 0
+class RowErrors:
+    """The rejected rows of an import report (``error_count`` counts them all, ``errors``
+    keeps the first ``MAX_ERRORS_KEPT``); shared by every report built on these readers."""
+
+    error_count: int
+    errors: list[RowError]
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
@@ -80,6 +72,22 @@ class ImportReport:
         for error in self.errors:
             writer.writerow([error.row, error.field, error.reason])
         return out.getvalue()
+
+
+@dataclass
+class ImportReport(RowErrors):
+    collection: str
+    file_name: str
+    sha256: str
+    format: str
+    records: int = 0
+    entities: int = 0
+    statements_added: int = 0
+    statements_seen: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    created_collection: bool = False
+    collection_entities: int = 0
 
     def summary(self) -> str:
         return (
@@ -97,7 +105,7 @@ class ImportRejected(InvalidInput):
         self.report = report
 
 
-def _reader(
+def reader(
     fmt: str,
     path: Path,
     mapping: Any,
@@ -106,6 +114,7 @@ def _reader(
     comms_options: comms.CommsOptions | None = None,
     file_name: str | None = None,
 ) -> Callable[[], Reader]:
+    """How to read ``path`` in format ``fmt`` (called once for each pass over the file)."""
     if fmt in comms.FORMATS:
         if mapping is not None and fmt != "cdr" and not isinstance(mapping, dict):
             # (from the web, a dict carries the provenance: court order, device, examiner)
@@ -166,13 +175,13 @@ def import_file(
     check_file(path, settings.USALAMA_MAX_UPLOAD_BYTES)
     fmt = fmt or guess_format(path)
     sha256 = services.file_sha256(str(path))
-    read = _reader(fmt, path, mapping, collection_key, sha256, comms_options, name)
+    read = reader(fmt, path, mapping, collection_key, sha256, comms_options, name)
     report = ImportReport(collection=collection_key, file_name=name, sha256=sha256, format=fmt)
     notify = progress or (lambda phase, done, total: None)
 
     # Pass 1: parse everything, write nothing.
     good = 0
-    for item in _counted(read(), "checking", None, notify):
+    for item in counted(read(), "checking", None, notify):
         if isinstance(item, RowError):
             report.add_error(item)
         else:
@@ -209,7 +218,7 @@ def import_file(
         )
     good_items = (item for item in read() if not isinstance(item, RowError))
     entities: Iterator[tuple[dict[str, Any], str]]
-    entities = _counted(good_items, "writing", good, notify)
+    entities = counted(good_items, "writing", good, notify)
     result = services.ingest_entities(
         actor, collection, source, entities, audit=False, parallel=good >= PARALLEL_FROM
     )
@@ -251,7 +260,8 @@ def _check_key(key: str) -> None:
         raise InvalidInput("collection name is longer than 100 characters")
 
 
-def _counted(items: Iterator[T], phase: str, total: int | None, notify: Progress) -> Iterator[T]:
+def counted(items: Iterator[T], phase: str, total: int | None, notify: Progress) -> Iterator[T]:
+    """``items`` unchanged, telling ``notify`` every 500 and at the end how many went by."""
     done = 0
     for item in items:
         done += 1

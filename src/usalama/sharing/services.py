@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -50,6 +50,7 @@ SHARING_ROLES = (Role.SUPERVISOR, Role.COMMANDER)
 MAX_SELECTION = 500
 DEFAULT_DUE = timedelta(days=7)
 MAX_TEXT = 2000
+G = TypeVar("G", CollectionGrant, EntityGrant)
 
 
 def _agency_of(user: Any) -> int:
@@ -87,6 +88,41 @@ def _future(value: datetime | None, field: str) -> datetime | None:
 
 def _refuse(user: Any, action: str, error: Exception, **details: Any) -> None:
     record(user, f"{action}.refused", details={"reason": str(error)[:300], **details})
+
+
+def _found(
+    user: Any, found: G | None, allowed: bool, what: str, action: str, /, **target: Any
+) -> G:
+    """The grant, or NotFound (audited as a refusal of ``action``) when there is none the
+    caller's agency may act on or the caller's role may not."""
+    if found is None or not allowed:
+        error = NotFound(f"{what} not found")
+        _refuse(user, action, error, **target)
+        raise error
+    return found
+
+
+def _revoke(user: Any, grant: G, event: dict[str, Any], action: str, **audit: Any) -> G:
+    """Revocation takes effect at once (the read gate checks ``revoked_at`` on every read);
+    logged for the originator (``event``) and audited once; revoking again changes nothing."""
+    if grant.revoked_at is not None:
+        return grant
+    with transaction.atomic():
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+        log_event(DisseminationKind.REVOKED, actor=user.get_username(), **event)
+        record(user, action, **audit)
+    return grant
+
+
+def _acknowledge(
+    user: Any, grant: G, acknowledgements: Any, event: dict[str, Any], object_type: str
+) -> None:
+    """The user has read the originator's conditions: stored, logged and audited once."""
+    _ack, created = acknowledgements.objects.get_or_create(grant=grant, user=user)
+    if created:
+        log_event(DisseminationKind.ACKNOWLEDGED, actor=user.get_username(), **event)
+        record(user, "sharing.acknowledge", object_type=object_type, object_id=grant.pk)
 
 
 # --- grants -----------------------------------------------------------------------------------
@@ -197,31 +233,27 @@ def revoke_grant(user: Any, grant_id: int) -> CollectionGrant:
         .filter(id=grant_id, collection__agency_id=_agency_of(user))
         .first()
     )
-    if grant is None or not may_share(user):
-        error = NotFound(f"grant {grant_id} not found")
-        _refuse(user, "sharing.revoke", error, grant=grant_id)
-        raise error
-    if grant.revoked_at is not None:
-        return grant
-    with transaction.atomic():
-        grant.revoked_at = timezone.now()
-        grant.save(update_fields=["revoked_at"])
-        log_event(
-            DisseminationKind.REVOKED,
-            originator_id=grant.collection.agency_id,
-            recipient_id=grant.agency_id,
-            collection=grant.collection,
-            grant_id=grant.pk,
-            actor=user.get_username(),
-        )
-        record(
-            user,
-            "sharing.revoke",
-            object_type="collection",
-            object_id=grant.collection_id,
-            details={"grant": grant.pk, "to": grant.agency.code},
-        )
-    return grant
+    grant = _found(
+        user, grant, may_share(user), f"grant {grant_id}", "sharing.revoke", grant=grant_id
+    )
+    return _revoke(
+        user,
+        grant,
+        _grant_event(grant),
+        "sharing.revoke",
+        object_type="collection",
+        object_id=grant.collection_id,
+        details={"grant": grant.pk, "to": grant.agency.code},
+    )
+
+
+def _grant_event(grant: CollectionGrant) -> dict[str, Any]:
+    return {
+        "originator_id": grant.collection.agency_id,
+        "recipient_id": grant.agency_id,
+        "collection": grant.collection,
+        "grant_id": grant.pk,
+    }
 
 
 def grants_given(user: Any) -> list[CollectionGrant]:
@@ -273,21 +305,10 @@ def acknowledge(user: Any, grant_id: int) -> None:
         .filter(id=grant_id, agency_id=_agency_of(user))
         .first()
     )
-    if grant is None or not may_request(user):
-        error = NotFound(f"grant {grant_id} not found")
-        _refuse(user, "sharing.acknowledge", error, grant=grant_id)
-        raise error
-    _ack, created = GrantAcknowledgement.objects.get_or_create(grant=grant, user=user)
-    if created:
-        log_event(
-            DisseminationKind.ACKNOWLEDGED,
-            originator_id=grant.collection.agency_id,
-            recipient_id=grant.agency_id,
-            collection=grant.collection,
-            grant_id=grant.pk,
-            actor=user.get_username(),
-        )
-        record(user, "sharing.acknowledge", object_type="grant", object_id=grant.pk)
+    grant = _found(
+        user, grant, may_request(user), f"grant {grant_id}", "sharing.acknowledge", grant=grant_id
+    )
+    _acknowledge(user, grant, GrantAcknowledgement, _grant_event(grant), "grant")
 
 
 # --- entity-selection grants ------------------------------------------------------------------
@@ -490,25 +511,31 @@ def shareable_entities(user: Any, query: str, picked: list[str]) -> list[Shareab
 def revoke_entity_grant(user: Any, grant_id: int) -> EntityGrant:
     """Revocation takes effect at once (the read gate checks it on every read)."""
     grant = EntityGrant.objects.filter(id=grant_id, owner_id=_agency_of(user)).first()
-    if grant is None or not may_share(user):
-        error = NotFound(f"entity grant {grant_id} not found")
-        _refuse(user, "sharing.revoke_entities", error, grant=grant_id)
-        raise error
-    if grant.revoked_at is not None:
-        return grant
-    with transaction.atomic():
-        grant.revoked_at = timezone.now()
-        grant.save(update_fields=["revoked_at"])
-        log_event(
-            DisseminationKind.REVOKED,
-            originator_id=grant.owner_id,
-            recipient_id=grant.agency_id,
-            entity_grant_id=grant.pk,
-            subject=grant.label,
-            actor=user.get_username(),
-        )
-        record(user, "sharing.revoke_entities", object_type="entity_grant", object_id=grant.pk)
-    return grant
+    grant = _found(
+        user,
+        grant,
+        may_share(user),
+        f"entity grant {grant_id}",
+        "sharing.revoke_entities",
+        grant=grant_id,
+    )
+    return _revoke(
+        user,
+        grant,
+        _entity_grant_event(grant),
+        "sharing.revoke_entities",
+        object_type="entity_grant",
+        object_id=grant.pk,
+    )
+
+
+def _entity_grant_event(grant: EntityGrant) -> dict[str, Any]:
+    return {
+        "originator_id": grant.owner_id,
+        "recipient_id": grant.agency_id,
+        "entity_grant_id": grant.pk,
+        "subject": grant.label,
+    }
 
 
 @dataclass(frozen=True)
@@ -584,21 +611,16 @@ def entity_grants_received(user: Any) -> list[ReceivedEntityGrant]:
 def acknowledge_entity_grant(user: Any, grant_id: int) -> None:
     """H3 in the selection: the user has read the conditions; the entities open for them."""
     grant = active_entity_grants().filter(id=grant_id, agency_id=_agency_of(user)).first()
-    if grant is None or not may_request(user):
-        error = NotFound(f"entity grant {grant_id} not found")
-        _refuse(user, "sharing.acknowledge", error, entity_grant=grant_id)
-        raise error
-    _ack, created = EntityGrantAcknowledgement.objects.get_or_create(grant=grant, user=user)
-    if created:
-        log_event(
-            DisseminationKind.ACKNOWLEDGED,
-            originator_id=grant.owner_id,
-            recipient_id=grant.agency_id,
-            entity_grant_id=grant.pk,
-            subject=grant.label,
-            actor=user.get_username(),
-        )
-        record(user, "sharing.acknowledge", object_type="entity_grant", object_id=grant.pk)
+    grant = _found(
+        user,
+        grant,
+        may_request(user),
+        f"entity grant {grant_id}",
+        "sharing.acknowledge",
+        entity_grant=grant_id,
+    )
+    event = _entity_grant_event(grant)
+    _acknowledge(user, grant, EntityGrantAcknowledgement, event, "entity_grant")
 
 
 # --- case grants (the cases app's own shares, through records.shareables) -----------------------

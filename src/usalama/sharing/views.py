@@ -3,7 +3,9 @@ dissemination log. Views translate HTTP to the services; checks and audit happen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -46,6 +48,36 @@ def _agencies(request: HttpRequest) -> list[Agency]:
     return list(Agency.objects.exclude(id=_agency_id(request)).order_by("code"))
 
 
+def _terms(request: HttpRequest) -> dict[str, Any]:
+    """The terms every grant form carries: to which agency, why, on what conditions, until
+    when (the expiry is checked when the action runs, so a bad date is a message)."""
+    return {
+        "agency_code": request.POST.get("agency", ""),
+        "purpose": request.POST.get("purpose", ""),
+        "conditions": request.POST.get("conditions", ""),
+        "expires_at": _day_end(request.POST.get("expires", ""), _("Expiry")),
+    }
+
+
+def _act(
+    request: HttpRequest, action: Callable[[], object], done: str, to: str, *args: Any
+) -> HttpResponse:
+    """Run one write from a form and answer the way every sharing action does: an object the
+    user may not see is a 404, a refused action a 403, bad input a message on the page it came
+    from; success leaves ``done`` as a message. Then back to ``to``."""
+    try:
+        action()
+    except NotFound as missing:
+        raise Http404 from missing
+    except PermissionDenied as refused:
+        return HttpResponseForbidden(refused.message)
+    except InvalidInput as bad:
+        messages.error(request, bad.message)
+    else:
+        messages.success(request, done)
+    return redirect(to, *args)
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     if not services.may_request(request.user):
@@ -71,46 +103,38 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def grant(request: HttpRequest) -> HttpResponse:
-    try:
-        services.grant_collection(
+    return _act(
+        request,
+        lambda: services.grant_collection(
             request.user,
             collection_id=_int(request.POST.get("collection")) or 0,
-            agency_code=request.POST.get("agency", ""),
-            purpose=request.POST.get("purpose", ""),
-            conditions=request.POST.get("conditions", ""),
-            expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
-        )
-    except NotFound as missing:
-        raise Http404 from missing
-    except PermissionDenied as refused:
-        return HttpResponseForbidden(refused.message)
-    except InvalidInput as bad:
-        messages.error(request, bad.message)
-    else:
-        messages.success(request, _("Shared. The other agency can read it now."))
-    return redirect("sharing:index")
+            **_terms(request),
+        ),
+        _("Shared. The other agency can read it now."),
+        "sharing:index",
+    )
 
 
 @login_required
 @require_POST
 def revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
-    try:
-        services.revoke_grant(request.user, grant_id)
-    except NotFound as missing:
-        raise Http404 from missing
-    messages.success(request, _("Revoked. The other agency can no longer read it."))
-    return redirect("sharing:index")
+    return _act(
+        request,
+        lambda: services.revoke_grant(request.user, grant_id),
+        _("Revoked. The other agency can no longer read it."),
+        "sharing:index",
+    )
 
 
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, grant_id: int) -> HttpResponse:
-    try:
-        services.acknowledge(request.user, grant_id)
-    except NotFound as missing:
-        raise Http404 from missing
-    messages.success(request, _("Conditions acknowledged. The collection is open to you."))
-    return redirect("sharing:index")
+    return _act(
+        request,
+        lambda: services.acknowledge(request.user, grant_id),
+        _("Conditions acknowledged. The collection is open to you."),
+        "sharing:index",
+    )
 
 
 @login_required
@@ -125,10 +149,7 @@ def share_entities(request: HttpRequest) -> HttpResponse:
             grant = services.grant_entities(
                 request.user,
                 entity_ids=picked,
-                agency_code=request.POST.get("agency", ""),
-                purpose=request.POST.get("purpose", ""),
-                conditions=request.POST.get("conditions", ""),
-                expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
+                **_terms(request),
                 label=request.POST.get("label", ""),
                 with_links=request.POST.get("with_links") == "on",
             )
@@ -172,57 +193,51 @@ def entity_grant(request: HttpRequest, grant_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_entity_grant(request: HttpRequest, grant_id: int) -> HttpResponse:
-    try:
-        services.revoke_entity_grant(request.user, grant_id)
-    except NotFound as missing:
-        raise Http404 from missing
-    messages.success(request, _("Revoked. The other agency can no longer read these entities."))
-    return redirect("sharing:entity_grant", grant_id)
+    return _act(
+        request,
+        lambda: services.revoke_entity_grant(request.user, grant_id),
+        _("Revoked. The other agency can no longer read these entities."),
+        "sharing:entity_grant",
+        grant_id,
+    )
 
 
 @login_required
 @require_POST
 def acknowledge_entity_grant(request: HttpRequest, grant_id: int) -> HttpResponse:
-    try:
-        services.acknowledge_entity_grant(request.user, grant_id)
-    except NotFound as missing:
-        raise Http404 from missing
-    messages.success(request, _("Conditions acknowledged. The entities are open to you."))
-    return redirect("sharing:entity_grant", grant_id)
+    return _act(
+        request,
+        lambda: services.acknowledge_entity_grant(request.user, grant_id),
+        _("Conditions acknowledged. The entities are open to you."),
+        "sharing:entity_grant",
+        grant_id,
+    )
 
 
 @login_required
 @require_POST
 def grant_case(request: HttpRequest) -> HttpResponse:
-    try:
-        services.grant_case(
+    return _act(
+        request,
+        lambda: services.grant_case(
             request.user,
             reference=request.POST.get("case", ""),
-            agency_code=request.POST.get("agency", ""),
-            purpose=request.POST.get("purpose", ""),
-            conditions=request.POST.get("conditions", ""),
-            expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
-        )
-    except NotFound as missing:
-        raise Http404 from missing
-    except PermissionDenied as refused:
-        return HttpResponseForbidden(refused.message)
-    except InvalidInput as bad:
-        messages.error(request, bad.message)
-    else:
-        messages.success(request, _("Case shared read-only. The other agency can read it now."))
-    return redirect("sharing:index")
+            **_terms(request),
+        ),
+        _("Case shared read-only. The other agency can read it now."),
+        "sharing:index",
+    )
 
 
 @login_required
 @require_POST
 def revoke_case_grant(request: HttpRequest, share_id: int) -> HttpResponse:
-    try:
-        services.revoke_case_grant(request.user, share_id)
-    except NotFound as missing:
-        raise Http404 from missing
-    messages.success(request, _("Revoked. The other agency can no longer read the case."))
-    return redirect("sharing:index")
+    return _act(
+        request,
+        lambda: services.revoke_case_grant(request.user, share_id),
+        _("Revoked. The other agency can no longer read the case."),
+        "sharing:index",
+    )
 
 
 @login_required
@@ -289,8 +304,9 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, request_id: int) -> HttpResponse:
-    try:
-        services.decide_request(
+    return _act(
+        request,
+        lambda: services.decide_request(
             request.user,
             request_id,
             decision=request.POST.get("decision", ""),
@@ -299,16 +315,11 @@ def decide(request: HttpRequest, request_id: int) -> HttpResponse:
             expires_at=_day_end(request.POST.get("expires", ""), _("Expiry")),
             note=request.POST.get("note", ""),
             entity_ids=_lines(request.POST.get("entities")),
-        )
-    except NotFound as missing:
-        raise Http404 from missing
-    except PermissionDenied as refused:
-        return HttpResponseForbidden(refused.message)
-    except InvalidInput as bad:
-        messages.error(request, bad.message)
-    else:
-        messages.success(request, _("Decision recorded; the requester has been told."))
-    return redirect("sharing:request", request_id)
+        ),
+        _("Decision recorded; the requester has been told."),
+        "sharing:request",
+        request_id,
+    )
 
 
 @login_required
@@ -410,18 +421,15 @@ def operations(request: HttpRequest) -> HttpResponse:
 def outcome(request: HttpRequest, operation_id: int) -> HttpResponse:
     from usalama.sharing import deconfliction
 
-    try:
-        deconfliction.record_outcome(
+    return _act(
+        request,
+        lambda: deconfliction.record_outcome(
             request.user,
             operation_id,
             arrests=int(_float(request.POST.get("arrests"), _("Arrests"))),
             seizures=request.POST.get("seizures", ""),
             note=request.POST.get("note", ""),
-        )
-    except NotFound as missing:
-        raise Http404 from missing
-    except InvalidInput as bad:
-        messages.error(request, bad.message)
-    else:
-        messages.success(request, _("Outcome recorded."))
-    return redirect("sharing:operations")
+        ),
+        _("Outcome recorded."),
+        "sharing:operations",
+    )

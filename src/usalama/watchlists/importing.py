@@ -19,8 +19,7 @@ options (the list's handling code when none).
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,11 +30,11 @@ from django.db import transaction
 
 from usalama.analysis.watchlist import plate_key
 from usalama.audit.services import Actor, record
-from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput
 from usalama.records.grading import Handling
-from usalama.records.importers import FORMATS, RowError, csv_mapped, ftm, guess_format
-from usalama.records.importers.limits import MAX_ERRORS_KEPT, check_file
+from usalama.records.importers import FORMATS, RowError, guess_format
+from usalama.records.importers.limits import check_file
+from usalama.records.imports import ImportRejected, RowErrors, counted, reader
 from usalama.records.services import file_sha256
 from usalama.watchlists.models import Entry, Watchlist
 
@@ -62,7 +61,7 @@ SCREENED_SCHEMATA = frozenset(
 
 
 @dataclass
-class WatchlistImportReport:
+class WatchlistImportReport(RowErrors):
     watchlist: str
     file_name: str
     sha256: str
@@ -74,20 +73,6 @@ class WatchlistImportReport:
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)
 
-    def add_error(self, error: RowError) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append(error)
-
-    def errors_csv(self) -> str:
-        """The rejected rows as CSV: row, field, reason."""
-        out = io.StringIO()
-        writer = spreadsheets.writer(out, lineterminator="\n")
-        writer.writerow(["row", "field", "reason"])
-        for error in self.errors:
-            writer.writerow([error.row, error.field, error.reason])
-        return out.getvalue()
-
     def summary(self) -> str:
         return (
             f"{self.file_name} → watchlist {self.watchlist}: {self.records:,} entries read, "
@@ -96,16 +81,13 @@ class WatchlistImportReport:
         )
 
 
+WATCHLIST_FORMATS = tuple(f for f in FORMATS if f != "goaml")
+
+
 def _reader(fmt: str, path: Path, mapping: Any, key: str) -> Callable[[], Any]:
-    if fmt in ("csv", "xlsx"):
-        if mapping is None:
-            raise InvalidInput(f"a {fmt} import needs a mapping file (--mapping MAPPING.yml)")
-        mappings = csv_mapped.load_mapping(mapping, key_prefix=key)
-        return lambda: csv_mapped.read(path, fmt, mappings)
-    if fmt == "ftm":
-        return lambda: ftm.read(path)
-    known = ", ".join(f for f in FORMATS if f != "goaml")
-    raise InvalidInput(f"a watchlist imports {known}, not {fmt!r}")
+    if fmt not in WATCHLIST_FORMATS:
+        raise InvalidInput(f"a watchlist imports {', '.join(WATCHLIST_FORMATS)}, not {fmt!r}")
+    return reader(fmt, path, mapping, key)
 
 
 def _values(entity: Mapping[str, Any], prop: str) -> list[str]:
@@ -135,18 +117,6 @@ def _entry_reason(entity: Mapping[str, Any], reason: str, sanctions: dict[str, l
     return f"topics: {', '.join(topics)}"[:2000] if topics else ""
 
 
-def _counted(
-    items: Iterator[Any], phase: str, total: int | None, notify: Progress
-) -> Iterator[Any]:
-    done = 0
-    for item in items:
-        done += 1
-        if done % 500 == 0:
-            notify(phase, done, total)
-        yield item
-    notify(phase, done, total if total is not None else done)
-
-
 def import_watchlist_file(
     user: Any,
     path: str | Path,
@@ -163,7 +133,6 @@ def import_watchlist_file(
 ) -> WatchlistImportReport:
     """Import ``path`` into the watchlist ``watchlist_key`` as ``user`` (its agency must own
     the list). Audited; the records of every agency that sees the list are screened after."""
-    from usalama.records.imports import ImportRejected
     from usalama.watchlists import services
 
     path = Path(path)
@@ -183,7 +152,7 @@ def import_watchlist_file(
     # Pass 1: parse everything, write nothing; gather the sanctions' reasons by party.
     sanctions: dict[str, list[str]] = {}
     good = 0
-    for item in _counted(read(), "checking", None, notify):
+    for item in counted(read(), "checking", None, notify):
         if isinstance(item, RowError):
             report.add_error(item)
             continue
@@ -224,7 +193,7 @@ def import_watchlist_file(
         report.updated += updated
         chunk.clear()
 
-    for item in _counted(read(), "writing", None, notify):
+    for item in counted(read(), "writing", None, notify):
         if isinstance(item, RowError):
             continue
         entity, ref = item

@@ -831,34 +831,24 @@ def record_sighting(
         if hit_ids
         else []
     )
+    fields = {
+        "agency_id": user.agency_id,
+        "plate": canonical,
+        "plate_read": plate[:40],
+        "plate_key": key,
+        "camera_id": camera_id[:100],
+        "seen_at": seen_at,
+        "lat": lat,
+        "lon": lon,
+        "hit": bool(hits),
+    }
     if not hits:
         # one INSERT is atomic on its own: no transaction round trip for the common case
-        sighting = Sighting.objects.create(
-            agency_id=user.agency_id,
-            plate=canonical,
-            plate_read=plate[:40],
-            plate_key=key,
-            camera_id=camera_id[:100],
-            seen_at=seen_at,
-            received_at=now,
-            lat=lat,
-            lon=lon,
-            hit=False,
-        )
+        sighting = Sighting.objects.create(received_at=now, **fields)
         _maybe_queue_sweep()
         return sighting, []
     with transaction.atomic():
-        sighting = Sighting.objects.create(
-            agency_id=user.agency_id,
-            plate=canonical,
-            plate_read=plate[:40],
-            plate_key=key,
-            camera_id=camera_id[:100],
-            seen_at=seen_at,
-            lat=lat,
-            lon=lon,
-            hit=bool(hits),
-        )
+        sighting = Sighting.objects.create(**fields)
         alerts = []
         for entry in hits:
             explanation = [
