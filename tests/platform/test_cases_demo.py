@@ -117,7 +117,8 @@ def test_stage_builds_cases_with_work_for_each_role_and_is_idempotent(context: A
     }
     cases = Case.objects.filter(reference__startswith=stage_cases.PREFIX).count()
     events = ChainEvent.objects.count()
-    assert cases == 34 and events > 150
+    docket = stage_cases.DOCKET_MONTHS * stage_cases.DOCKET_CASES
+    assert cases == 34 + docket and events > 150
     assert MlaRequest.objects.get(case__reference="DCI-DEMO-001").requested_state == "UG"
     assert verify_case("DCI-DEMO-001").ok
     assert CustodyTransfer.objects.filter(exhibit__case__reference="DCI-DEMO-001").count() == 4
@@ -138,6 +139,14 @@ def test_stage_builds_cases_with_work_for_each_role_and_is_idempotent(context: A
     assert services.list_cases(context.users["jud.clerk"])
     assert board.kpis["judgments"] > 0 and board.kpis["charged"] > 0
     assert not ChainEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
+    # the fast-track docket fills each month the public portal publishes, above k = 5
+    for first in stage_cases._published_months(today):
+        following = (first + timedelta(days=32)).replace(day=1)
+        month = services.dashboard(
+            context.users["dci.supervisor"], Period.of(first, following, "Africa/Nairobi")
+        ).kpis
+        assert month["charged"] >= 8 and month["judgments"] >= 8
+        assert 5 <= round(month["conviction_rate"] * month["judgments"]) < month["judgments"]
     # the laundering case carries the planted money trail
     from usalama.cases.models import CaseMoneyTrace
 
