@@ -43,7 +43,7 @@ def _forecast_last_month(context: DemoContext) -> None:
     if not done:
         run = forecasts.start_forecast(
             analyst, key, method="kde", cell_size=250, units="m", train_days=31,
-            horizon_days=days + 1, top=20, as_of=first,
+            horizon_days=days, top=20, as_of=first,
         )  # fmt: skip
         forecasts.run_forecast(run.pk)
 

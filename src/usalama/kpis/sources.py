@@ -269,15 +269,17 @@ def forecasts(window: Window) -> Values:
         study = int((run.result or {}).get("study_cells") or 0)
         if span is None or grid is None or not cells or study <= 0:
             continue
-        points = list(
-            Incident.objects.filter(
+        points = [
+            (float(lon), float(lat))
+            for lon, lat in Incident.objects.filter(
                 collection_id=run.collection_id,
                 received_at__gte=span[0],
                 received_at__lt=span[1],
                 latitude__isnull=False,
                 longitude__isnull=False,
             ).values_list("longitude", "latitude")
-        )
+            if lon is not None and lat is not None
+        ]
         if not points:
             continue
         centroids = [(float(c["lon"]), float(c["lat"])) for c in cells]
