@@ -69,3 +69,15 @@ def test_a_forecast_as_of_a_day_not_yet_begun_is_refused(world: dict[str, Any]) 
     tomorrow = dt.date.today() + dt.timedelta(days=2)
     with pytest.raises(InvalidInput, match="as_of"):
         forecasts.start_forecast(analyst, "nps-incidents", as_of=tomorrow)
+
+
+def test_the_cli_refuses_a_bad_as_of_day(world: dict[str, Any]) -> None:
+    from typer.testing import CliRunner
+
+    from usalama.cli import _register, app
+
+    _register()
+    args = ["incidents", "forecast", "--collection", "nps-incidents", "--as", "nps.analyst"]
+    result = CliRunner().invoke(app, [*args, "--as-of", "last tuesday"])
+    assert result.exit_code != 0
+    assert "--as-of: give a day as YYYY-MM-DD" in str(result.exception or result.output)
