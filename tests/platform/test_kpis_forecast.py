@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from tests.platform.kpi_helpers import add_user, incident
 from usalama.core.errors import InvalidInput
@@ -62,6 +63,16 @@ def test_hit_rate_and_pai_score_the_forecast_on_what_came_after(world: dict[str,
     assert base == 4
     compute.compute_period("2026-02")  # before the forecast was made: nothing to score
     assert _value("forecast_hit_rate", "2026-02") is None
+    # on the police dashboard, in the indicator list and as the chosen indicator
+    from tests.platform.test_kpis import _login
+
+    client = Client()
+    _login(client, add_user(world, "nps.chief", "NPS", "commander"))
+    page = client.get("/kpis/?indicator=forecast_hit_rate&level=national&area=KE&period=2026-03")
+    assert page.status_code == 200, page.content[:300]
+    text = page.content.decode()
+    assert "Forecast hit rate" in text and "Forecast accuracy index (PAI)" in text
+    assert "75" in text
 
 
 def test_a_forecast_as_of_a_day_not_yet_begun_is_refused(world: dict[str, Any]) -> None:
