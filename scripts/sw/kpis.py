@@ -100,6 +100,11 @@ SW = {
     "Cases opened": "Kesi zilizofunguliwa",
     "Convictions": "Hukumu za hatia",
     "The indicators will be recomputed in the background.": "Viashiria vitakokotolewa upya chinichini.",
+    "Forecast hit rate": "Kiwango cha mapigo ya utabiri",
+    "Share of the month's located incidents, received after a hotspot forecast was made and within its horizon, that fell inside the forecast's hotspot cells (every finished forecast whose horizon overlaps the month, pooled).": "Sehemu ya matukio ya mwezi yenye mahali, yaliyopokelewa baada ya utabiri wa maeneo hatari kufanywa na ndani ya muda wake, yaliyotokea ndani ya visanduku hatari vya utabiri (kila utabiri uliokamilika ambao muda wake unagusa mwezi huo, kwa pamoja).",
+    "Forecast accuracy index (PAI)": "Fahirisi ya usahihi wa utabiri (PAI)",
+    "Predictive accuracy index: the forecast hit rate divided by the share of the study area its hotspot cells cover (1 is no better than chance; higher is better).": "Fahirisi ya usahihi wa utabiri: kiwango cha mapigo ya utabiri kikigawanywa kwa sehemu ya eneo la utafiti inayofunikwa na visanduku vyake hatari (1 si bora kuliko bahati; juu zaidi ni bora).",
+    "ratio": "uwiano",
 }
 
 PLURALS = {

@@ -98,9 +98,12 @@ def test_offline_base_map_draws_counties_and_towns(demo_server: Any, page: Any) 
     )
     # polled from here: wait_for_function evaluates a string in the page, which the CSP forbids
     deadline = time.monotonic() + 30
-    while page.evaluate(
-        "document.querySelectorAll('#basemap-demo .leaflet-basemap-pane path').length"
-    ) < 47:
+    while (
+        page.evaluate(
+            "document.querySelectorAll('#basemap-demo .leaflet-basemap-pane path').length"
+        )
+        < 47
+    ):
         assert time.monotonic() < deadline, "the base map drew fewer than 47 counties"
         page.wait_for_timeout(250)
     page.wait_for_selector("#basemap-demo .basemap-place")

@@ -117,7 +117,8 @@ def test_stage_builds_cases_with_work_for_each_role_and_is_idempotent(context: A
     }
     cases = Case.objects.filter(reference__startswith=stage_cases.PREFIX).count()
     events = ChainEvent.objects.count()
-    assert cases == 34 and events > 150
+    docket = stage_cases.DOCKET_MONTHS * stage_cases.DOCKET_CASES
+    assert cases == 34 + docket and events > 150
     assert MlaRequest.objects.get(case__reference="DCI-DEMO-001").requested_state == "UG"
     assert verify_case("DCI-DEMO-001").ok
     assert CustodyTransfer.objects.filter(exhibit__case__reference="DCI-DEMO-001").count() == 4
@@ -138,6 +139,14 @@ def test_stage_builds_cases_with_work_for_each_role_and_is_idempotent(context: A
     assert services.list_cases(context.users["jud.clerk"])
     assert board.kpis["judgments"] > 0 and board.kpis["charged"] > 0
     assert not ChainEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
+    # the fast-track docket fills each month the public portal publishes, above k = 5
+    for first in stage_cases._published_months(today):
+        following = (first + timedelta(days=32)).replace(day=1)
+        month = services.dashboard(
+            context.users["dci.supervisor"], Period.of(first, following, "Africa/Nairobi")
+        ).kpis
+        assert month["charged"] >= 8 and month["judgments"] >= 8
+        assert 5 <= round(month["conviction_rate"] * month["judgments"]) < month["judgments"]
     # the laundering case carries the planted money trail
     from usalama.cases.models import CaseMoneyTrace
 
@@ -148,3 +157,57 @@ def test_stage_builds_cases_with_work_for_each_role_and_is_idempotent(context: A
     assert Case.objects.filter(reference__startswith=stage_cases.PREFIX).count() == cases
     assert ChainEvent.objects.count() == events
     assert CaseMoneyTrace.objects.count() == 1
+
+
+def test_the_published_months_show_complaints_and_court_figures(
+    context: Any, monkeypatch: Any
+) -> None:
+    """The demo's cases, complaints and portal stages in their order: the portal's complaints
+    and courts pages show real figures for every published month, partly withheld."""
+    import re
+
+    from django.test import Client
+
+    from usalama.accounts import services as accounts
+    from usalama.audit.services import Actor
+    from usalama.demo import stage_cases, stage_oversight, stage_public
+    from usalama.demo.stages import STAGES
+
+    order = [target.split(":")[0].rsplit(".", 1)[1] for _label, target in STAGES]
+    assert order.index("stage_public") > max(
+        order.index("stage_cases"), order.index("stage_oversight")
+    )
+    ipoa = accounts.ensure_agency(
+        Actor(name="test"), code="IPOA", name="IPOA", country="KE", kind="oversight"
+    )
+    context.users["ipoa.investigator"] = accounts.create_user(
+        Actor(name="test"), username="ipoa.investigator", agency=ipoa,
+        roles=["oversight_investigator"], password=PASSWORD,
+    ).user  # fmt: skip
+    stage_cases.populate(context)
+    stage_oversight._monthly_complaints(context)
+    stage_oversight._monthly_complaints(context)  # idempotent
+    per_month = sum(stage_oversight.MONTHLY_COMPLAINTS.values())
+    from usalama.oversight.models import Complaint
+
+    assert Complaint.objects.count() == per_month * stage_oversight.PUBLISHED_MONTHS
+    monkeypatch.setattr(stage_public, "COUNTIES", {"Mombasa": 25})  # small and fast
+    stage_public.populate(context)
+    client = Client()
+    from django.utils import timezone
+
+    months = stage_oversight._published_months(timezone.localdate())
+    for first in months:
+        month = f"{first:%Y-%m}"
+        page = client.get(f"/public/complaints/?month={month}&lang=en").content.decode()
+        cells = re.findall(r'<td class="n">([^<]*)</td>', page)
+        assert len(cells) == 7, page
+        shown = [int(c) for c in cells if c.isdigit()]
+        assert int(cells[-1]) == per_month  # the total is published
+        assert len(shown) >= 5 and "–" in cells  # real figures, the small group withheld
+        assert all(n == 0 or n >= 5 for n in shown)
+        page = client.get(f"/public/courts/?month={month}&lang=en").content.decode()
+        for name in ("Accused charged in court", "Judgments delivered", "Convictions"):
+            row = re.search(rf"<td>{name}</td><td[^>]*>([^<]*)</td>", page)
+            assert row is not None and row.group(1).strip().isdigit(), (name, page)
+            assert int(row.group(1)) >= 5

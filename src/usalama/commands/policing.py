@@ -142,6 +142,14 @@ def forecast_command(
     train: Annotated[float, typer.Option("--train-days", help="Training window (days).")] = 31.0,
     horizon: Annotated[float, typer.Option("--horizon-days", help="Forecast window.")] = 7.0,
     top: Annotated[int, typer.Option("--top", help="Cells to keep.")] = 50,
+    as_of: Annotated[
+        str,
+        typer.Option(
+            "--as-of",
+            help="Forecast as made on this past day (YYYY-MM-DD), from the incidents before it "
+            "only; the KPI job then scores it (forecast hit rate, PAI).",
+        ),
+    ] = "",
     background: Annotated[
         bool,
         typer.Option(
@@ -152,11 +160,20 @@ def forecast_command(
 ) -> None:
     """Forecast the hotspots after a collection's last incident (stored; audited once)."""
     setup_django()
+    import datetime as dt
+
+    from usalama.core.errors import InvalidInput
     from usalama.policing import forecasts
 
+    extra: dict[str, dt.date] = {}
+    if as_of:
+        try:
+            extra["as_of"] = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise InvalidInput(f"--as-of: give a day as YYYY-MM-DD, not {as_of!r}") from None
     run = forecasts.start_forecast(
         _user(as_user), collection, method=method, cell_size=cell, units=units,
-        train_days=train, horizon_days=horizon, top=top,
+        train_days=train, horizon_days=horizon, top=top, **extra,
     )  # fmt: skip
     if background:
         typer.echo(f"forecast {run.pk} queued")

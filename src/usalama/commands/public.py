@@ -33,6 +33,17 @@ def publish(
     typer.echo(f"published {month} (k = {services.threshold()})")
 
 
+@app.command("schedule")
+def schedule_command() -> None:
+    """Book the hourly background job that publishes each newly completed month (the worker
+    runs it; a month that fails the disclosure check is logged and audited, never served)."""
+    setup_django()
+    from usalama.public import schedule
+
+    booked = schedule.ensure_scheduled()
+    typer.echo("background job booked" if booked else "background job already booked")
+
+
 @app.command("months")
 def months() -> None:
     """List the months published, newest first."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -270,6 +270,71 @@ def _plans(context: DemoContext, people: list[str]) -> list[Plan]:
     return plans
 
 
+# The magistrates' fast-track docket of the three complete months the public portal publishes
+# (``stage_public``): each month, cases reported, charged and decided within it, so the
+# portal's court figures (charged, judgments, convictions) are real and mostly above k.
+DOCKET_MONTHS = 3
+DOCKET_CASES = 4  # a month, two accused each
+DOCKET_FIRST = 200  # case numbers 200 and up
+VERDICTS = ("convicted", "convicted", "convicted", "acquitted", "convicted", "withdrawn")
+
+
+def _published_months(today: date) -> list[date]:
+    first = today.replace(day=1)
+    months = []
+    for _ in range(DOCKET_MONTHS):
+        first = (first - timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return sorted(months)
+
+
+def _docket(context: DemoContext, people: list[str], now: datetime) -> list[Plan]:
+    rng = random.Random(f"docket-{context.seed}")
+    pool = list(people[60:])  # the last first: few of them are in the cases above
+    plans = []
+    for m, first in enumerate(_published_months(timezone.localdate(now))):
+        start = timezone.make_aware(datetime.combine(first, time(8)))
+
+        def ago(day: float, start: datetime = start) -> float:
+            return (now - (start + timedelta(days=day))).total_seconds() / 86400
+
+        for i in range(DOCKET_CASES):
+            offence = OFFENCES[(m + i) % len(OFFENCES)]
+            accused = [pool.pop() for _ in range(2)] if len(pool) >= 2 else []
+            day = 1 + i * 1.5 + rng.uniform(0, 1)
+            steps = [Step("dci.analyst", "reported", ago(day), accused=None)]
+            for a in range(len(accused)):
+                verdict = VERDICTS[(m * DOCKET_CASES * 2 + i * 2 + a) % len(VERDICTS)]
+                steps += [
+                    Step("dci.analyst", "arrested", ago(day + 0.2), accused=a),
+                    Step("jud.clerk", "first_appearance", ago(day + 0.8), accused=a),
+                    Step("jud.clerk", "released_on_bail", ago(day + 0.8), accused=a),
+                    Step("dci.analyst", "file_to_odpp", ago(day + 2), accused=a),
+                    Step("odpp.prosecutor", "charge_decision", ago(day + 4), "charge", accused=a),
+                    Step("odpp.prosecutor", "charged", ago(day + 5), accused=a),
+                    Step("jud.clerk", "hearing", ago(day + 10), "heard", accused=a),
+                    Step("jud.clerk", "judgment", ago(day + 15 + a), verdict, accused=a),
+                ]
+                if verdict == "convicted":
+                    sentence_day = ago(day + 16 + a)
+                    steps.append(
+                        Step("jud.clerk", "sentenced", sentence_day, "non_custodial", accused=a)
+                    )
+            plans.append(
+                Plan(
+                    DOCKET_FIRST + m * 10 + i,
+                    f"{offence[2].capitalize()}, {STATIONS[(m + i) % len(STATIONS)]} (fast track)",
+                    "Heard on the magistrates' fast-track docket.",
+                    [offence],
+                    accused,
+                    [],
+                    steps,
+                    station=STATIONS[(m + i) % len(STATIONS)],
+                )
+            )
+    return plans
+
+
 def _build(context: DemoContext, plan: Plan, now: datetime) -> None:
     from usalama.cases import evidence, services
     from usalama.demo.load import DEMO_PASSWORD
@@ -429,7 +494,7 @@ def populate(context: DemoContext) -> list[Tip]:
     )
     now = timezone.now()
     made = 0
-    for plan in _plans(context, people):
+    for plan in _plans(context, people) + _docket(context, people, now):
         if Case.objects.filter(reference=f"{PREFIX}{plan.number:03d}").exists():
             continue
         _build(context, plan, now)

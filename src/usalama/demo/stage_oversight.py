@@ -247,6 +247,88 @@ def _early_intervention(context: DemoContext, agency: Any, officers: list[Any]) 
     )
 
 
+# Complaints in each complete month the public portal publishes (``stage_public``): how many a
+# month end where (an outcome group, "open" = still being handled), so the portal's complaint
+# table is real, mostly above k = 5, with one small group withheld.
+PUBLISHED_MONTHS = 3
+MONTHLY_COMPLAINTS = {
+    "open": 6,
+    "inadmissible": 5,
+    "prosecution": 5,
+    "disciplinary_iau": 6,
+    "disciplinary_npsc": 2,
+    "no_further_action": 5,
+}
+MONTHLY_CATEGORIES = ("excessive_force", "corruption", "unlawful_arrest", "harassment", "other")
+OUTCOMES = {
+    "prosecution": "File sent to the ODPP; charges approved.",
+    "disciplinary_iau": "Officer disciplined by the Internal Affairs Unit.",
+    "disciplinary_npsc": "Officer referred to the National Police Service Commission.",
+    "no_further_action": "Complainant informed; the evidence did not support the allegation.",
+}
+
+
+def _published_months(today: dt.date) -> list[dt.date]:
+    first = today.replace(day=1)
+    months = []
+    for _ in range(PUBLISHED_MONTHS):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return sorted(months)
+
+
+def _monthly_complaints(context: DemoContext) -> None:
+    """File the published months' complaints through the service, move each to where it ends,
+    then give the complaint and its stage changes the times they happened."""
+    from usalama.oversight import services
+    from usalama.oversight.models import AllegationCategory, Complaint, StageChange
+
+    ipoa = context.users["ipoa.investigator"]
+    rng = random.Random(f"{context.seed}:complaints")
+    now = timezone.now()
+    categories = [c for c in MONTHLY_CATEGORIES if c in AllegationCategory.values]
+    for first in _published_months(timezone.localdate()):
+        start = timezone.make_aware(dt.datetime.combine(first, dt.time(7)))
+        n = 0
+        for group, count in MONTHLY_COMPLAINTS.items():
+            for _ in range(count):
+                n += 1
+                reference = f"IPOA-P{first:%y%m}-{n:03d}"
+                received = start + dt.timedelta(days=rng.uniform(0, 26), hours=rng.uniform(0, 12))
+                if Complaint.objects.filter(reference=reference).exists():
+                    continue
+                station = rng.choice(STATIONS)
+                what = group.replace("_", " ")
+                complaint, _code = services.file_public_complaint(
+                    description=f"Complaint about officers at {station} ({what})",
+                    station=station,
+                    place=station,
+                    occurred_at=received - dt.timedelta(days=2),
+                    category=rng.choice(categories) if categories else "other",
+                    reference=reference,
+                )
+                if group == "inadmissible":
+                    path = ["admissibility", "inadmissible"]
+                elif group == "open":
+                    path = ["admissibility", "preliminary"][: rng.randint(0, 2)]
+                else:
+                    path = ["admissibility", "preliminary", "recommendation", "outcome"]
+                for stage in path:
+                    services.move_stage(
+                        ipoa,
+                        complaint.pk,
+                        stage,
+                        note="demo",
+                        recommendation=group if stage == "recommendation" else "",
+                        outcome=OUTCOMES.get(group, "") if stage == "outcome" else "",
+                    )
+                Complaint.objects.filter(pk=complaint.pk).update(created_at=received)
+                changes = StageChange.objects.filter(complaint_id=complaint.pk).order_by("id")
+                for step, change in enumerate(changes, start=1):
+                    at = min(received + dt.timedelta(days=6 * step), now - dt.timedelta(hours=1))
+                    StageChange.objects.filter(pk=change.pk).update(at=at)
+
+
 def populate(context: DemoContext) -> list[Tip]:
     from usalama.oversight import services
     from usalama.oversight.models import Complaint, Notification, Officer, Shift
@@ -394,6 +476,7 @@ def populate(context: DemoContext) -> list[Tip]:
             users["nps.wellness"], asked.pk, status="in_care", note="First session booked."
         )
     _public_channels(nps, users, officers)
+    _monthly_complaints(context)
     return [
         Tip(
             "ipoa.investigator",

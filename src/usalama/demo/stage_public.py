@@ -19,6 +19,7 @@ from usalama.data.geo import read_geo_csv
 from usalama.demo.stages import DemoContext, Tip
 from usalama.intake import services as intake
 from usalama.intake.models import Report
+from usalama.public import schedule
 from usalama.public import services as public
 
 MONTHS = 3
@@ -107,6 +108,7 @@ def populate(context: DemoContext) -> list[Tip]:
         if label not in public.months():
             public.publish_month(Actor(name="demo"), label)
         published.append(label)
+    schedule.ensure_scheduled()  # each month from now on publishes itself
     newest = published[-1]
     return [
         Tip(

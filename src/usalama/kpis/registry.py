@@ -91,6 +91,38 @@ INDICATORS: tuple[Indicator, ...] = (
         "incidents",
     ),
     Indicator(
+        "forecast_hit_rate",
+        _("Forecast hit rate"),
+        _(
+            "Share of the month's located incidents, received after a hotspot forecast was made "
+            "and within its horizon, that fell inside the forecast's hotspot cells (every "
+            "finished forecast whose horizon overlaps the month, pooled)."
+        ),
+        _("%"),
+        HIGHER,
+        "forecasts",
+        "policing.ForecastRun (done) × policing.Incident of its collection: received after "
+        "the forecast was made, within its horizon and the month; inside its cells / all",
+        "analyst",
+        (NATIONAL,),
+        "police",
+    ),
+    Indicator(
+        "forecast_pai",
+        _("Forecast accuracy index (PAI)"),
+        _(
+            "Predictive accuracy index: the forecast hit rate divided by the share of the study "
+            "area its hotspot cells cover (1 is no better than chance; higher is better)."
+        ),
+        _("ratio"),
+        HIGHER,
+        "forecasts",
+        "policing.ForecastRun × policing.Incident: hits / Σ (incidents × cells / study cells)",
+        "analyst",
+        (NATIONAL,),
+        "police",
+    ),
+    Indicator(
         "reports_received",
         _("Citizen reports received"),
         _("Identified reports received from citizens (web, SMS, USSD) in the month."),

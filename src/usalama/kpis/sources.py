@@ -211,7 +211,91 @@ def oversight(window: Window, now: dt.datetime | None = None) -> Values:
     }
 
 
+def _scoring_window(run: object, window: Window) -> tuple[dt.datetime, dt.datetime] | None:
+    """The part of ``window`` a finished forecast is scored on: from the moment it was made
+    (its ``as_of`` day, or when it was asked for) to the end of its horizon's last day."""
+    result = getattr(run, "result", None) or {}
+    params = getattr(run, "params", None) or {}
+    try:
+        last = dt.date.fromisoformat(str(result["horizon_end"]))
+    except (KeyError, ValueError):
+        return None
+    if params.get("as_of"):
+        made = dt.datetime.combine(dt.date.fromisoformat(params["as_of"]), dt.time(), dt.UTC)
+    else:
+        made = getattr(run, "created_at")  # noqa: B009 - a model instance, not a dict
+    until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
+    start, end = max(made, window.start), min(until, window.end)
+    return (start, end) if start < end else None
+
+
+def _grid(run: object) -> tuple[str, float] | None:
+    """The planar CRS and cell side of a stored forecast (older results carry no grid: it is
+    then worked out as the forecast did, the UTM zone of its cells in metres)."""
+    from usalama.analysis.hotspots import utm_crs_for
+
+    result = getattr(run, "result", None) or {}
+    grid = result.get("grid") or {}
+    if grid.get("crs") and grid.get("cell_side"):
+        return str(grid["crs"]), float(grid["cell_side"])
+    cells = result.get("cells") or []
+    params = getattr(run, "params", None) or {}
+    if not cells:
+        return None
+    lon = statistics.median(float(c["lon"]) for c in cells)
+    lat = statistics.median(float(c["lat"]) for c in cells)
+    side = float(params.get("cell_size", 600.0))
+    metres = side * (0.3048 if params.get("units", "ft") == "ft" else 1.0)
+    return utm_crs_for(lon, lat).to_string(), metres
+
+
+def forecasts(window: Window) -> Values:
+    """Every finished hotspot forecast whose horizon overlaps the month, scored on the month's
+    located incidents of its collection received after it was made: hits inside its cells
+    (hit rate), and those hits over the hits expected if the incidents were spread evenly over
+    the study area (PAI, predictive accuracy index)."""
+    from usalama.analysis.hotspots import hits_in_cells
+    from usalama.policing.models import ForecastRun, ForecastStatus, Incident
+
+    scored = hits = 0
+    expected = 0.0
+    runs = ForecastRun.objects.filter(status=ForecastStatus.DONE, result__isnull=False).only(
+        "collection_id", "params", "result", "created_at"
+    )
+    for run in runs.iterator(chunk_size=200):
+        span = _scoring_window(run, window)
+        grid = _grid(run)
+        cells = (run.result or {}).get("cells") or []
+        study = int((run.result or {}).get("study_cells") or 0)
+        if span is None or grid is None or not cells or study <= 0:
+            continue
+        points = [
+            (float(lon), float(lat))
+            for lon, lat in Incident.objects.filter(
+                collection_id=run.collection_id,
+                received_at__gte=span[0],
+                received_at__lt=span[1],
+                latitude__isnull=False,
+                longitude__isnull=False,
+            ).values_list("longitude", "latitude")
+            if lon is not None and lat is not None
+        ]
+        if not points:
+            continue
+        centroids = [(float(c["lon"]), float(c["lat"])) for c in cells]
+        hits += hits_in_cells(centroids, points, crs=grid[0], cell_side=grid[1])
+        scored += len(points)
+        expected += len(points) * min(1.0, len(cells) / study)
+    rate = _percent(hits, scored)
+    pai = round(hits / expected, 2) if expected > 0 else None
+    return {
+        "forecast_hit_rate": _national(rate, scored),
+        "forecast_pai": _national(pai, scored),
+    }
+
+
 SOURCES: dict[str, Callable[[Window], Values]] = {
+    "forecasts": forecasts,
     "incidents": incidents,
     "intake": intake,
     "watchlists": watchlists,

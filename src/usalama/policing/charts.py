@@ -18,7 +18,6 @@ import matplotlib.pyplot as plt
 COLOURS = ("#0b5d4b", "#d08a1c")
 
 
-
 def bars(
     labels: Sequence[str],
     series: dict[str, Sequence[float | None]],

@@ -28,7 +28,7 @@ _PARAMS = {"method", "cell_size", "units", "train_days", "horizon_days", "top", 
 
 def start_forecast(user: Any, collection_key: str, **params: Any) -> ForecastRun:
     """Queue a forecast of a collection ``user`` may read; ``params`` as ``hotspot_forecast``."""
-    unknown = sorted(set(params) - _PARAMS - {"shift_start"})
+    unknown = sorted(set(params) - _PARAMS - {"shift_start", "as_of"})
     if unknown:
         raise InvalidInput(f"unknown forecast parameter {unknown[0]!r}")
     stored = {k: v for k, v in params.items() if k in _PARAMS}
@@ -37,6 +37,11 @@ def start_forecast(user: Any, collection_key: str, **params: Any) -> ForecastRun
     shift = params.get("shift_start")
     if shift is not None:
         stored["shift_start"] = shift.strftime("%H:%M")
+    as_of = params.get("as_of")
+    if as_of is not None:
+        if not isinstance(as_of, dt.date) or as_of > timezone.localdate():
+            raise InvalidInput("as_of must be a day that has begun (YYYY-MM-DD)")
+        stored["as_of"] = as_of.isoformat()
     run = ForecastRun.objects.create(user=user, collection=collection, params=stored)
     from usalama.policing.tasks import run_forecast_task
 
@@ -60,6 +65,7 @@ def _summary(view: services.HotspotView) -> dict[str, Any]:
         "train_days": view.train_days,
         "incidents_in_window": view.incidents_in_window,
         "study_cells": view.study_cells,
+        "grid": {"crs": view.grid_crs, "cell_side": view.grid_cell_side},
         "cells": [
             {k: row[k] for k in ("rank", "cell_id", "score", "lat", "lon", "past")}
             | {"place": row["place"][0] if row["place"] else ""}
@@ -82,6 +88,8 @@ def run_forecast(run_id: int) -> ForecastRun:
     params = dict(run.params)
     if "shift_start" in params:
         params["shift_start"] = dt.time.fromisoformat(params["shift_start"])
+    if "as_of" in params:
+        params["as_of"] = dt.date.fromisoformat(params["as_of"])
     try:
         if run.user is None or not run.user.is_active:
             raise NotFound("the user who queued this forecast is gone")

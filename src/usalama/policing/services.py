@@ -517,6 +517,8 @@ class HotspotView:
     plan: list[dict[str, Any]]
     shown_share: float
     shown_captured: int = 0
+    grid_crs: str = ""  # the planar CRS the cells are laid in (for scoring the forecast later)
+    grid_cell_side: float = 0.0  # the cell side in that CRS's unit
 
     @property
     def few_incidents(self) -> bool:
@@ -591,10 +593,14 @@ def hotspot_forecast(
     top: int = 50,
     patrol_cells: int = 10,
     shift_start: dt.time = dt.time(8, 0),
+    as_of: dt.date | None = None,
     audit: bool = True,
 ) -> HotspotView:
     """Forecast the window after the data with the hotspot engine; audited (a background job
-    passes ``audit=False`` and records :func:`forecast_audit_details` with its result)."""
+    passes ``audit=False`` and records :func:`forecast_audit_details` with its result).
+
+    ``as_of``: forecast as it would have been made on that day (UTC), from the incidents
+    received before it only — what a forecast's hit rate is later measured on."""
     from usalama.analysis import hotspots
 
     check_forecast_params(
@@ -604,6 +610,9 @@ def hotspot_forecast(
     collection = get_incident_collection(user, collection_key)
     frame = incidents_frame(collection, local_times=False)
     located = frame.filter(pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null())
+    if as_of is not None:
+        cut = dt.datetime.combine(as_of, dt.time())  # the frame holds naive UTC times
+        located = located.filter(pl.col("received") < cut)
     if located.height == 0:
         raise InvalidInput("no incident in this collection has a location")
     data = hotspots.prepare(
@@ -684,6 +693,8 @@ def hotspot_forecast(
         plan=plan_rows,
         shown_share=shown.height / max(1, int(data.study_cells.size)),
         shown_captured=sum(r["past"] for r in shown_rows),
+        grid_crs=data.plane.planar.to_string(),
+        grid_cell_side=data.grid.cell_size,
     )
     if audit:
         record(

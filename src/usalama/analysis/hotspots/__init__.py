@@ -58,6 +58,7 @@ from usalama.analysis.hotspots.metrics import (
 from usalama.analysis.hotspots.patrol import PatrolSettings, patrol_plan
 from usalama.analysis.hotspots.projection import Plane, parse_crs, plane_for, project, utm_crs_for
 from usalama.analysis.hotspots.readers import IncidentTable, parse_where, read_incidents
+from usalama.analysis.hotspots.scoring import hits_in_cells
 from usalama.analysis.hotspots.simulate import SimulatedEvents, simulate_etas
 from usalama.analysis.hotspots.spatial_stats import (
     cell_counts,
@@ -104,6 +105,7 @@ __all__ = [
     "getis_ord_h3",
     "h3_cell_ids",
     "h3_counts",
+    "hits_in_cells",
     "load",
     "naive_forecast",
     "parse_crs",
