@@ -38,8 +38,10 @@ typecheck: install
 importlint: install
 	$(BIN)/lint-imports --no-cache
 
+# Two pytest workers (pytest-xdist): the suite is mostly database- and subprocess-bound, and CI
+# has two cores. Each worker gets its own SQLite/PostgreSQL test database.
 test-sqlite: install
-	$(BIN)/pytest -m "not browser" -q
+	$(BIN)/pytest -m "not browser" -q -n 2
 
 test-postgres: install
 	scripts/test-postgres

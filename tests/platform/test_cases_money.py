@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.platform.cases_helpers import add_justice
-from tests.platform.test_cases_web import _login
+from tests.platform.clients import log_in as _login
 from usalama.audit.models import AuditEvent
 from usalama.cases import services
 from usalama.cases.models import CaseMoneyTrace

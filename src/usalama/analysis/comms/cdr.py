@@ -170,16 +170,13 @@ def _raw_frame(path: Path) -> pl.DataFrame:
 
 
 def _xlsx_frame(path: Path) -> pl.DataFrame:
-    from python_calamine import CalamineError, CalamineWorkbook
+    from usalama.core.archives import xlsx_rows
+    from usalama.core.errors import UsalamaError
 
-    from usalama.core.archives import check_xlsx
-
-    try:
-        check_xlsx(path)
-        book = CalamineWorkbook.from_path(str(path))
-        rows = book.get_sheet_by_index(0).to_python()
-    except (CalamineError, ValueError, OSError, IndexError) as error:
-        raise CdrError(f"{path.name}: not a readable XLSX workbook ({error})") from error
+    try:  # the archive guard, then one row at a time (core.archives)
+        rows = list(xlsx_rows(path))
+    except UsalamaError as error:
+        raise CdrError(error.message) from error
     if not rows:
         raise CdrError(f"{path.name}: the workbook is empty")
     header = [str(h).strip() for h in rows[0]]
