@@ -93,7 +93,9 @@ def test_import_calls_and_chat_then_see_the_planted_meeting(demo_server: Any, pa
     assert called and paid, relations
     # the call reaches the middle-woman's line, whose wallet the suspect paid into
     assert max(paid) > min(called), relations
-    assert "dci-op-likoni-comms" in " ".join(texts)  # provenance: the order's returns
+    # provenance: the operator's call records and its M-Pesa return under the same order
+    assert "safaricom_return_MCCR-E512-2024.csv" in texts[0], texts
+    assert "safaricom_mpesa_return_MCCR-E512-2024.ftm.json" in texts[-1], texts
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "comms_path.png"), full_page=True)
 

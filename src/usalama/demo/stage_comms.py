@@ -86,21 +86,22 @@ def _mpesa_return(principal: str, middle: str, suspect_line: str) -> str:
         {"id": suspect, "schema": "Person", "properties": {
             "name": [SUSPECT], "phone": [suspect_line], "nationality": ["ke"],
             "idNumber": ["29384756"], "gender": ["male"]}},
-        *wallet(middle, middle_line, "NJERI WANJIKU (Mama Njeri)"),
+        *wallet(middle, middle_line, "NJERI WANJIKU (M-Pesa, 'Mama Njeri')"),
         *wallet(principal, principal_line, "M-Pesa wallet of the principal's line"),
-        *wallet(suspect_line, suspect, SUSPECT.upper()),
+        *wallet(suspect_line, suspect, "H. M. BAKARI (M-Pesa)"),
     ]  # fmt: skip
     transfers = [
         (principal_line, principal, "2024-06-06", "480000", "QF63K2LZ8P"),
         (suspect, suspect_line, "2024-06-06", "245000", "QF64M7RT2A"),
         (suspect, suspect_line, "2024-06-13", "310000", "QFD1B9XW5C"),
     ]
+    into = entity_id("mpesa-wallet", middle)
     for payer, payer_number, day, amount, code in transfers:
         entities.append({"id": entity_id("mpesa", code), "schema": "Payment", "properties": {
             "payer": [payer], "payerAccount": [entity_id("mpesa-wallet", payer_number)],
-            "beneficiary": [middle_line], "beneficiaryAccount": [entity_id("mpesa-wallet", middle)],
-            "amount": [amount], "currency": ["KES"], "date": [day],
-            "transactionNumber": [code], "purpose": ["customer transfer (send money)"]}})  # fmt: skip
+            "beneficiary": [middle_line], "beneficiaryAccount": [into],
+            "amount": [amount], "currency": ["KES"], "date": [day], "transactionNumber": [code],
+            "purpose": ["customer transfer (send money)"]}})  # fmt: skip
     return "\n".join(json.dumps(e, sort_keys=True) for e in entities) + "\n"
 
 
@@ -232,9 +233,7 @@ def populate(context: DemoContext) -> list[Tip]:
         with tempfile.TemporaryDirectory() as folder:
             cdr = Path(folder) / "safaricom_return_MCCR-E512-2024.csv"
             middle = _free(context, MIDDLE_LINES)
-            cdr.write_text(
-                _cdr(principal, collector, associates, others, middle), encoding="utf-8"
-            )
+            cdr.write_text(_cdr(principal, collector, associates, others, middle), encoding="utf-8")
             import_file(analyst, cdr, COLLECTION, fmt="cdr", label="Operation Likoni: calls",
                         comms_options=CommsOptions(court_order=COURT_ORDER))  # fmt: skip
             chat = Path(folder) / "WhatsApp Chat with Wazee.txt"
@@ -253,10 +252,10 @@ def populate(context: DemoContext) -> list[Tip]:
     if not EntityRecord.objects.filter(collection__key=COLLECTION, schema="Payment").exists():
         with tempfile.TemporaryDirectory() as folder:
             money = Path(folder) / "safaricom_mpesa_return_MCCR-E512-2024.ftm.json"
-            lines = _mpesa_return(
+            returned = _mpesa_return(
                 principal, _free(context, MIDDLE_LINES), _free(context, SUSPECT_LINES)
             )
-            money.write_text(lines, encoding="utf-8")
+            money.write_text(returned, encoding="utf-8")
             import_file(analyst, money, COLLECTION, fmt="ftm")
     collection = Collection.objects.get(key=COLLECTION)
     if not CellSite.objects.filter(collection=collection).exists():

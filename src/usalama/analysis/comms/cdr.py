@@ -440,7 +440,8 @@ def _csv_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:
                     yield pl.DataFrame(batch, schema=schema, orient="row")
                     batch = []
         except csv.Error as error:
-            raise CdrError(f"{path.name}: not a readable CSV file near row {row} ({error})") from error
+            problem = f"{path.name}: not a readable CSV file near row {row} ({error})"
+            raise CdrError(problem) from error
         if batch or row == 1:
             yield pl.DataFrame(batch, schema=schema, orient="row")
 

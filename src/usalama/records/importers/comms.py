@@ -4,8 +4,9 @@ Formats: ``cdr`` (CSV/XLSX with a CDR mapping, the plain layout without one), ``
 ``telegram`` and ``aleapp``. Each record becomes FtM entities with provenance (the file's
 SHA-256, the court order, the extraction's device and examiner); the engine's row problems
 become ``RowError`` s naming the row or line. A CDR file is streamed in batches (memory
-stays flat however many records it holds); a chat export is read whole (one phone's chats). Entity ids depend on the records, not the run,
-so the importer's statement keys make a re-run or a resumed run idempotent.
+stays flat however many records it holds); a chat export is read whole (one phone's chats).
+Entity ids depend on the records, not the run, so the importer's statement keys make a
+re-run or a resumed run idempotent.
 """
 
 from __future__ import annotations
