@@ -96,9 +96,13 @@ def test_import_calls_and_chat_then_see_the_planted_meeting(demo_server: Any, pa
     # provenance: the operator's call records and its M-Pesa return under the same order
     assert "safaricom_return_MCCR-E512-2024.csv" in texts[0], texts
     assert "safaricom_mpesa_return_MCCR-E512-2024.ftm.json" in texts[-1], texts
-    hops.last.scroll_into_view_if_needed()  # the tools panel scrolls: show the last hop
-    page.wait_for_timeout(500)
+    # the tools panel is at most the window's height: a taller window shows every hop
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1400, "height": 1300})
+    page.wait_for_timeout(800)
     page.screenshot(path=str(SCREENSHOTS / "comms_path.png"), full_page=True)
+    if size:
+        page.set_viewport_size(size)
 
 
 def _pick(page: Any, box: str, text: str) -> None:
