@@ -3,7 +3,9 @@
 The DCI analyst imports a CDR file and a WhatsApp export into a new collection through the
 web import (background jobs), then opens the demo's Operation Likoni call records: the
 planted meeting (principal and collector, three times at the Likoni ferry) tops the
-co-location table and is drawn on the map; the link chart opens on the principal's number.
+co-location table and is drawn on the map; the link chart opens on the principal's number,
+and its path finder joins him to the second suspect, Hassan Mwinyi Bakari, through his calls
+to the middle-woman "Mama Njeri" and the M-Pesa wallet of hers that both paid into.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ def test_import_calls_and_chat_then_see_the_planted_meeting(demo_server: Any, pa
     page.click("tr:has-text('dci-op-likoni-comms') >> text=Analyse")
     meetings = page.locator("#comms-meetings tbody tr")
     expect(meetings.first).to_contain_text("3")
+    principal = meetings.first.locator("td").first.inner_text().strip()
+    assert principal.startswith("+254")
     page.locator("#comms-meetings tbody tr").first.locator("text=On the map").click()
     holder = page.locator("#comms-map")
     deadline = time.monotonic() + 20
@@ -73,3 +77,36 @@ def test_import_calls_and_chat_then_see_the_planted_meeting(demo_server: Any, pa
     page.locator("#comms-meetings tbody tr").first.locator("text=Link chart").click()
     page.wait_for_url("**/network/**", timeout=30_000)
     page.screenshot(path=str(SCREENSHOTS / "comms_link_chart.png"), full_page=True)
+
+    # the path between the two targets: calls to a middle-woman, then the shared M-Pesa wallet
+    _pick(page, "from", principal)
+    _pick(page, "to", "Hassan Mwinyi Bakari")
+    page.click("#lc-findpath")
+    page.locator("#lc-path-result .found").wait_for(timeout=30_000)
+    hops = page.locator("#lc-path-result ol > li")
+    texts = [hops.nth(i).inner_text() for i in range(hops.count())]
+    relations = [set(hops.nth(i).locator(".rel").all_inner_texts()) for i in range(len(texts))]
+    assert 2 <= len(texts) <= 4, texts
+    assert principal in texts[0] and "Hassan Mwinyi Bakari" in texts[-1], texts
+    called = [i for i, r in enumerate(relations) if "Call" in r]
+    paid = [i for i, r in enumerate(relations) if "Payment" in r]
+    assert called and paid, relations
+    # the call reaches the middle-woman's line, whose wallet the suspect paid into
+    assert max(paid) > min(called), relations
+    # provenance: the operator's call records and its M-Pesa return under the same order
+    assert "safaricom_return_MCCR-E512-2024.csv" in texts[0], texts
+    assert "safaricom_mpesa_return_MCCR-E512-2024.ftm.json" in texts[-1], texts
+    # the tools panel is at most the window's height: a taller window shows every hop
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1400, "height": 1300})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SCREENSHOTS / "comms_path.png"), full_page=True)
+    if size:
+        page.set_viewport_size(size)
+
+
+def _pick(page: Any, box: str, text: str) -> None:
+    page.fill(f"#lc-{box}", text)
+    item = page.locator(f"#lc-{box}-list li", has_text=text).first
+    item.wait_for(timeout=15_000)
+    item.click()

@@ -15,7 +15,7 @@ def test_stage_plants_a_meeting_that_colocation_finds(world: dict[str, Any]) -> 
 
     from usalama.comms import services
     from usalama.demo import generate_world
-    from usalama.demo.stage_comms import COLLECTION, populate
+    from usalama.demo.stage_comms import COLLECTION, SUSPECT, populate
     from usalama.demo.stages import STAGES, DemoContext
     from usalama.records.models import Collection, Statement
 
@@ -36,6 +36,7 @@ def test_stage_plants_a_meeting_that_colocation_finds(world: dict[str, Any]) -> 
     populate(context)  # idempotent
     assert Statement.objects.filter(collection__key=COLLECTION).count() == statements
     assert {tip.username for tip in tips} == {"dci.analyst", "dci.supervisor"}
+    assert any(SUSPECT in tip.text for tip in tips)
     collection = Collection.objects.get(key=COLLECTION)
     result = services.analyse(analyst, collection.pk)
     layering = demo.scenarios["layering"]
@@ -53,3 +54,18 @@ def test_stage_plants_a_meeting_that_colocation_finds(world: dict[str, Any]) -> 
         collection__key=COLLECTION, schema="Message", prop="bodyText"
     )
     assert messages.count() == 8
+    # the path: the principal's number → calls and a transfer → Mama Njeri's line → Hassan's
+    # transfers into her M-Pesa wallet → Hassan
+    from usalama.analysis.comms.ftm import entity_id, phone_entity
+    from usalama.network import services as network
+
+    network_path = network.find_path(
+        analyst, phone_entity(phones[layering["principal"]])["id"], entity_id("person", SUSPECT)
+    )
+    (path,) = network_path["paths"]
+    relations = [{e["relation"] for e in hop["edges"]} for hop in path["hops"]]
+    assert relations == [{"Call", "Payment"}, {"Payment"}]
+    wallets = Statement.objects.filter(
+        collection__key=COLLECTION, schema="BankAccount", prop="bankName"
+    )
+    assert wallets.count() == 3 and {w.value for w in wallets} == {"M-Pesa (Safaricom)"}

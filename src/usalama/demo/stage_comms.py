@@ -7,11 +7,19 @@ to the money; he and the collector meet three times at the Likoni ferry in Momba
 co-location finds (other subscribers are on the same cells at other times, and on
 neighbouring cells beyond the distance). The collector's phone was seized: its WhatsApp
 group with the principal and two associates is imported with the extraction's details.
+
+The path the link chart finds: the principal calls "Mama Njeri", a middle-woman whose line
+(``MIDDLE_LINE``) is not on the operator's order, and pays into her M-Pesa wallet; so does a
+second suspect, Hassan Mwinyi Bakari, who never calls the principal and has no part in the
+FRC's money trail. Safaricom's M-Pesa return under the same order (an FtM file: the wallets,
+their lines, the three customer transfers) goes into the same collection, so the path from
+the principal's number to Hassan runs through calls and the shared wallet.
 Everything goes through the records import (idempotent) and ``comms.services``.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -36,6 +44,67 @@ CELLS = [
 ]
 
 
+# Mama Njeri's line and wallet, the second suspect's line: free numbers (checked against the
+# demo world's, the first free one of each list is taken)
+MIDDLE_LINES = ("+254733405117", "+254733405171", "+254733405711")
+SUSPECT_LINES = ("+254728160932", "+254728160923", "+254728160392")
+SUSPECT = "Hassan Mwinyi Bakari"
+MPESA = "M-Pesa (Safaricom)"
+
+
+def _free(context: DemoContext, candidates: tuple[str, ...]) -> str:
+    taken = {
+        str(phone)
+        for item in context.world.records
+        for phone in item.entity.get("properties", {}).get("phone", [])
+    }
+    return next(c for c in candidates if c not in taken)
+
+
+def _mpesa_return(principal: str, middle: str, suspect_line: str) -> str:
+    """Safaricom's M-Pesa return (FtM JSON lines): Mama Njeri's wallet on her line, the
+    principal's and Hassan's wallets, and their transfers into hers. The lines are the call
+    records' number entities (same ids), so the money meets the calls on one node."""
+    from usalama.analysis.comms.ftm import entity_id, phone_entity
+
+    def wallet(number: str, holder: str, name: str) -> list[dict[str, Any]]:
+        account = entity_id("mpesa-wallet", number)
+        return [
+            {"id": account, "schema": "BankAccount", "properties": {
+                "accountNumber": [number], "bankName": [MPESA], "accountType": ["mobile money"],
+                "currency": ["KES"], "country": ["ke"], "name": [name]}},
+            {"id": entity_id("mpesa-holder", number), "schema": "Ownership", "properties": {
+                "owner": [holder], "asset": [account], "role": ["account holder"]}},
+        ]  # fmt: skip
+
+    suspect = entity_id("person", SUSPECT)
+    middle_line = phone_entity(middle)["id"]
+    principal_line = phone_entity(principal)["id"]
+    entities: list[dict[str, Any]] = [
+        phone_entity(middle),
+        phone_entity(principal),
+        {"id": suspect, "schema": "Person", "properties": {
+            "name": [SUSPECT], "phone": [suspect_line], "nationality": ["ke"],
+            "idNumber": ["29384756"], "gender": ["male"]}},
+        *wallet(middle, middle_line, "NJERI WANJIKU (M-Pesa, 'Mama Njeri')"),
+        *wallet(principal, principal_line, "M-Pesa wallet of the principal's line"),
+        *wallet(suspect_line, suspect, "H. M. BAKARI (M-Pesa)"),
+    ]  # fmt: skip
+    transfers = [
+        (principal_line, principal, "2024-06-06", "480000", "QF63K2LZ8P"),
+        (suspect, suspect_line, "2024-06-06", "245000", "QF64M7RT2A"),
+        (suspect, suspect_line, "2024-06-13", "310000", "QFD1B9XW5C"),
+    ]
+    into = entity_id("mpesa-wallet", middle)
+    for payer, payer_number, day, amount, code in transfers:
+        entities.append({"id": entity_id("mpesa", code), "schema": "Payment", "properties": {
+            "payer": [payer], "payerAccount": [entity_id("mpesa-wallet", payer_number)],
+            "beneficiary": [middle_line], "beneficiaryAccount": [into],
+            "amount": [amount], "currency": ["KES"], "date": [day], "transactionNumber": [code],
+            "purpose": ["customer transfer (send money)"]}})  # fmt: skip
+    return "\n".join(json.dumps(e, sort_keys=True) for e in entities) + "\n"
+
+
 def _phone(context: DemoContext, entity_id: str) -> str | None:
     for item in context.world.records:
         if item.id == entity_id:
@@ -49,7 +118,9 @@ def _local(number: str) -> str:
     return "0" + number[4:] if number.startswith("+254") else number
 
 
-def _cdr(principal: str, collector: str, associates: list[str], others: list[str]) -> str:
+def _cdr(
+    principal: str, collector: str, associates: list[str], others: list[str], middle: str
+) -> str:
     rng = random.Random(19)
     base = datetime(2024, 6, 3, 6, 0, tzinfo=UTC)
     rows: list[str] = []
@@ -95,6 +166,9 @@ def _cdr(principal: str, collector: str, associates: list[str], others: list[str
         add(others[0], others[1], window + timedelta(hours=3), "voice", "out", "639-02-4101-11")
         add(others[1], others[0], window + timedelta(minutes=5), "voice", "out",
             "639-02-4101-21")  # fmt: skip
+    # the principal calls Mama Njeri (her line is not on the order: only his side is seen)
+    for day, hour in ((2, 4), (2, 9), (9, 5), (12, 7)):
+        add(principal, middle, base + timedelta(days=day, hours=hour), "voice", "out", westlands)
     # the collector moves her SIM into a burner handset after the first meeting
     for day in (12, 13, 14):
         add(collector, associates[1], base + timedelta(days=day, hours=5), "voice", "out",
@@ -158,7 +232,8 @@ def populate(context: DemoContext) -> list[Tip]:
     if not done:
         with tempfile.TemporaryDirectory() as folder:
             cdr = Path(folder) / "safaricom_return_MCCR-E512-2024.csv"
-            cdr.write_text(_cdr(principal, collector, associates, others), encoding="utf-8")
+            middle = _free(context, MIDDLE_LINES)
+            cdr.write_text(_cdr(principal, collector, associates, others, middle), encoding="utf-8")
             import_file(analyst, cdr, COLLECTION, fmt="cdr", label="Operation Likoni: calls",
                         comms_options=CommsOptions(court_order=COURT_ORDER))  # fmt: skip
             chat = Path(folder) / "WhatsApp Chat with Wazee.txt"
@@ -174,6 +249,14 @@ def populate(context: DemoContext) -> list[Tip]:
                     examiner="Cpl. Achieng Otieno, DCI Cybercrime Unit",
                 ),
             )
+    if not EntityRecord.objects.filter(collection__key=COLLECTION, schema="Payment").exists():
+        with tempfile.TemporaryDirectory() as folder:
+            money = Path(folder) / "safaricom_mpesa_return_MCCR-E512-2024.ftm.json"
+            returned = _mpesa_return(
+                principal, _free(context, MIDDLE_LINES), _free(context, SUSPECT_LINES)
+            )
+            money.write_text(returned, encoding="utf-8")
+            import_file(analyst, money, COLLECTION, fmt="ftm")
     collection = Collection.objects.get(key=COLLECTION)
     if not CellSite.objects.filter(collection=collection).exists():
         with tempfile.TemporaryDirectory() as folder:
@@ -194,5 +277,10 @@ def populate(context: DemoContext) -> list[Tip]:
             "dci.supervisor",
             "Link chart: search the principal's phone; his calls and WhatsApp messages to the "
             "associates sit next to the structured M-Pesa transfers they received.",
+        ),
+        Tip(
+            "dci.analyst",
+            f"Link chart → Find path from the principal's number to {SUSPECT}: the calls to "
+            "Mama Njeri and the M-Pesa wallet both paid into.",
         ),
     ]

@@ -10,10 +10,18 @@ Rows that cannot be read (no served number, a time that is not a time, an unknow
 direction, a malformed cell id, a negative duration) are returned as errors naming the line
 and the field, never dropped silently. Reading is Polars end to end; phone numbers are
 parsed once per distinct value.
+
+``read_cdr`` reads the whole file into one frame (what the analyses want). ``read_cdr_batches``
+streams a CSV file in batches of a bounded number of records (the standard ``csv`` module
+reads the records, each batch goes through the same ``canonical`` step), so importing a file
+of millions of records into a collection takes memory in proportion to the batch, not the
+file.
 """
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -288,8 +296,14 @@ def _cell(frame: pl.DataFrame, mapping: CdrMapping) -> tuple[pl.Expr, pl.Expr]:
     return raw.replace_strict(table, default=None, return_dtype=pl.String), raw
 
 
-def canonical(frame: pl.DataFrame, mapping: CdrMapping) -> CdrTable:
-    """The raw text frame turned into the canonical one, plus the rows that failed."""
+def canonical(
+    frame: pl.DataFrame, mapping: CdrMapping, known: dict[str, str | None] | None = None
+) -> CdrTable:
+    """The raw text frame turned into the canonical one, plus the rows that failed.
+
+    ``known`` (raw number to E.164, None when it is no number) carries the numbers parsed in
+    earlier batches of the same file; the new ones are added to it.
+    """
     missing = [c for c in mapping.columns.values() if c not in frame.columns]
     if mapping.cell_parts:
         missing += [c for c in mapping.cell_parts.values() if c not in frame.columns]
@@ -303,7 +317,16 @@ def canonical(frame: pl.DataFrame, mapping: CdrMapping) -> CdrTable:
     numbers = pl.concat([frame.select(a_raw.alias("n")), frame.select(b_raw.alias("n"))]).unique()[
         "n"
     ]
-    table = normalise_many(numbers.to_list(), mapping.region)
+    if known is None:
+        table = normalise_many(numbers.to_list(), mapping.region)
+    else:
+        fresh = [n for n in numbers.to_list() if n is not None and n not in known]
+        parsed = normalise_many(fresh, mapping.region)
+        if len(known) + len(fresh) > _KNOWN_NUMBERS:
+            known.clear()  # bounded: a file with more distinct numbers parses some twice
+        known.update({n: parsed.get(n) for n in fresh})
+        wanted = numbers.drop_nulls().to_list()
+        table = {n: e164 for n in wanted if (e164 := known.get(n)) is not None}
     cell_key, cell_raw = _cell(frame, mapping)
     duration_raw = _column(frame, mapping, "duration_s")
     type_raw = _column(frame, mapping, "type")
@@ -370,6 +393,88 @@ def canonical(frame: pl.DataFrame, mapping: CdrMapping) -> CdrTable:
 def read_cdr(path: Path, mapping: CdrMapping | None = None) -> CdrTable:
     """Read a CDR file (CSV or XLSX) with ``mapping`` (the plain layout by default)."""
     return canonical(_raw_frame(path), mapping or load_mapping(None))
+
+
+BATCH_ROWS = 50_000
+_KNOWN_NUMBERS = 200_000
+
+
+def _csv_batches(path: Path, batch_rows: int) -> Iterator[pl.DataFrame]:
+    """The records of a CSV file as text frames of at most ``batch_rows`` rows, each with the
+    record's line (``row``, counted like ``_raw_frame``: the header is line 1). Empty fields
+    are null, as in ``_raw_frame``; a record with more fields than the header is refused
+    (CdrError naming it), one with fewer has the missing ones null."""
+    try:
+        handle = path.open(encoding="utf-8-sig", errors="replace", newline="")
+    except OSError as error:
+        raise CdrError(f"{path.name}: not a readable CSV file ({error})") from error
+    with handle:
+        records = csv.reader(handle)
+        try:
+            header = next(records)
+        except StopIteration:
+            raise CdrError(f"{path.name}: not a readable CSV file (it is empty)") from None
+        except csv.Error as error:
+            raise CdrError(f"{path.name}: not a readable CSV file ({error})") from error
+        names = _unique_names(header)
+        width = len(names)
+        schema = {"row": pl.Int64, **{name: pl.String for name in names}}
+        row = 1
+        batch: list[list[Any]] = []
+        try:
+            for values in records:
+                row += 1
+                if not values:
+                    continue  # a blank line is no record, but it is a line
+                if len(values) > width:
+                    raise CdrError(
+                        f"{path.name}: row {row} has {len(values)} fields, the header {width}"
+                    )
+                cells: list[Any] = [v if v != "" else None for v in values]
+                cells += [None] * (width - len(cells))
+                batch.append([row, *cells])
+                if len(batch) >= batch_rows:
+                    yield pl.DataFrame(batch, schema=schema, orient="row")
+                    batch = []
+        except csv.Error as error:
+            problem = f"{path.name}: not a readable CSV file near row {row} ({error})"
+            raise CdrError(problem) from error
+        if batch or row == 1:
+            yield pl.DataFrame(batch, schema=schema, orient="row")
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """The header's names, a repeated one suffixed like Polars does (``x``, ``x_duplicated_0``)."""
+    out: list[str] = []
+    for index, name in enumerate(header):
+        name = name or f"column_{index + 1}"
+        base, n = name, 0
+        while name in out or name == "row":
+            name = f"{base}_duplicated_{n}"
+            n += 1
+        out.append(name)
+    return out
+
+
+def read_cdr_batches(
+    path: Path, mapping: CdrMapping | None = None, batch_rows: int | None = None
+) -> Iterator[CdrTable]:
+    """``read_cdr`` in batches of at most ``batch_rows`` records, in file order. A CSV file is
+    streamed; an XLSX workbook (at most a million rows, behind the upload limit) is read
+    whole and cut. A mapping naming a missing column fails on the first batch, before
+    anything is returned."""
+    rules = mapping or load_mapping(None)
+    batch_rows = batch_rows or BATCH_ROWS
+    known: dict[str, str | None] = {}
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        whole = _xlsx_frame(path)
+        frames: Iterator[pl.DataFrame] = (
+            whole.slice(start, batch_rows) for start in range(0, max(whole.height, 1), batch_rows)
+        )
+    else:
+        frames = _csv_batches(path, batch_rows)
+    for frame in frames:
+        yield canonical(frame, rules, known)
 
 
 def write_parquet(table: CdrTable, out: Path) -> None:

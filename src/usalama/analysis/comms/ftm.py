@@ -102,11 +102,21 @@ def parse_description(text: str) -> dict[str, str] | None:
     return fields if "served" in fields else None
 
 
-def cdr_entities(frame: pl.DataFrame, prov: Provenance) -> Iterator[tuple[Entity, str]]:
-    """(entity, "row N") for the source document, every number and every record."""
+def cdr_entities(
+    frame: pl.DataFrame, prov: Provenance, seen: set[str] | None = None
+) -> Iterator[tuple[Entity, str]]:
+    """(entity, "row N") for the source document, every number and every record.
+
+    For a file read in batches, pass the same ``seen`` (numbers already given) to each
+    batch: the document and each number's entity come once, with the first batch that has
+    them.
+    """
     document = source_document(prov)
-    yield document, "file"
-    seen: set[str] = set()
+    if seen is None:
+        seen = set()
+    if document["id"] not in seen:
+        seen.add(document["id"])
+        yield document, "file"
     court = f"Court order {prov.court_order}" if prov.court_order else None
     for row in frame.iter_rows(named=True):
         ref = f"row {row['row']}"

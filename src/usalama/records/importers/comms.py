@@ -3,8 +3,10 @@
 Formats: ``cdr`` (CSV/XLSX with a CDR mapping, the plain layout without one), ``whatsapp``,
 ``telegram`` and ``aleapp``. Each record becomes FtM entities with provenance (the file's
 SHA-256, the court order, the extraction's device and examiner); the engine's row problems
-become ``RowError`` s naming the row or line. Entity ids depend on the records, not the run,
-so the importer's statement keys make a re-run or a resumed run idempotent.
+become ``RowError`` s naming the row or line. A CDR file is streamed in batches (memory
+stays flat however many records it holds); a chat export is read whole (one phone's chats).
+Entity ids depend on the records, not the run, so the importer's statement keys make a
+re-run or a resumed run idempotent.
 """
 
 from __future__ import annotations
@@ -70,14 +72,22 @@ def read(
                 if layout is not None
                 else cdr.load_mapping(mapping, chosen.region)
             )
-            table = cdr.read_cdr(path, rules)
         except cdr.CdrError as error:
             raise InvalidInput(f"{name}: {error}") from error
-        for problem in table.problems:
-            yield RowError(f"row {problem.row}", problem.field, problem.reason)
         prov = ftm.Provenance(name, sha256, chosen.court_order, tool="usalama.cdr")
-        yield from _checked(ftm.cdr_entities(table.frame, prov))
-        return
+        seen: set[str] = set()
+        batches = cdr.read_cdr_batches(path, rules)
+        while True:
+            # streamed: one batch of records in memory at a time (see cdr.read_cdr_batches)
+            try:
+                table = next(batches, None)
+            except cdr.CdrError as error:
+                raise InvalidInput(f"{name}: {error}") from error
+            if table is None:
+                return
+            for problem in table.problems:
+                yield RowError(f"row {problem.row}", problem.field, problem.reason)
+            yield from _checked(ftm.cdr_entities(table.frame, prov, seen))
     try:
         report = chats.parse_file(
             path,
