@@ -72,6 +72,7 @@ def queued_tasks(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     )
+    monkeypatch.setattr("usalama.records.worker.close_old_connections", lambda: None)
 
 
 def _run_worker() -> None:

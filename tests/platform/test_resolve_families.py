@@ -148,6 +148,7 @@ def test_a_run_whose_worker_died_is_run_again(
     monkeypatch.setattr(
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     )
+    monkeypatch.setattr("usalama.records.worker.close_old_connections", lambda: None)
     run = services.start_run(User.objects.get(username="dci.analyst"), ["dci-investigations"])
     dead_pid = 2**22 + 12345  # above the kernel's pid_max default: never a live process
     DBTaskResult.objects.update(status="RUNNING", worker_ids=[worker_id(dead_pid)])
