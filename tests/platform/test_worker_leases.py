@@ -57,8 +57,9 @@ def _state(db: Path, job: int) -> str:
         {
             "job": _query(db, f"SELECT status, rows_done FROM records_importjob WHERE id = {job}"),
             "task": _query(db, "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult"),
-            "leases": _query(db, "SELECT worker_id, beat_at, datetime('now') "
-                                 "FROM records_workerheartbeat"),
+            "leases": _query(
+                db, "SELECT worker_id, beat_at, datetime('now') FROM records_workerheartbeat"
+            ),
         }
     )
 
