@@ -27,6 +27,11 @@ CDR = (
 CHAT = "12/03/2026, 09:05 - Kamau: Habari\n12/03/2026, 09:06 - +254 711 000 002: Poa\nsana\n"
 
 
+# The relation and drawn size of each link of the found path (Cytoscape's own instance).
+DRAWN_PATH_LINKS = """() => document.getElementById("lc-cy")._cyreg.cy.edges(".onpath").map(
+    e => [e.data("relation"), e.renderedBoundingBox().w + e.renderedBoundingBox().h])"""
+
+
 def _import(page: Any, base: str, name: str, data: bytes, fmt: str, new: bool) -> None:
 
     page.goto(base + "/records/imports/")
@@ -96,6 +101,11 @@ def test_import_calls_and_chat_then_see_the_planted_meeting(demo_server: Any, pa
     # provenance: the operator's call records and its M-Pesa return under the same order
     assert "safaricom_return_MCCR-E512-2024.csv" in texts[0], texts
     assert "safaricom_mpesa_return_MCCR-E512-2024.ftm.json" in texts[-1], texts
+    # every link of the path is drawn on the chart, the payments beside the calls
+    page.wait_for_timeout(300)
+    drawn = page.evaluate(DRAWN_PATH_LINKS)
+    assert {"Call", "Payment"} <= {relation for relation, _ in drawn}, drawn
+    assert all(size > 0 for _, size in drawn), drawn
     # the tools panel is at most the window's height: a taller window shows every hop
     size = page.viewport_size
     page.set_viewport_size({"width": 1400, "height": 1300})

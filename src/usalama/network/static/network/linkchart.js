@@ -41,7 +41,8 @@
       { selector: "edge.onpath", style: { "line-color": "#d9822b", "width": 6, "opacity": 1, "z-index": 10,
         "label": "data(relation)", "text-background-color": "#fff", "text-background-opacity": 0.9,
         "curve-style": "bezier" } },
-      { selector: "node.onpath", style: { "border-width": 4, "border-color": "#d9822b", "font-weight": "bold", "font-size": 12 } },
+      { selector: "node.onpath", style: { "border-width": 4, "border-color": "#d9822b", "font-weight": "bold", "font-size": 12,
+        "text-max-width": 220 } },
       { selector: ".faded", style: { "opacity": 0.15 } },
       { selector: ".inwindow", style: { "line-color": "#d9822b", "opacity": 1 } }
     ]
@@ -278,7 +279,9 @@
           n.position({ x: (i + 1) * 170, y: 160 });
         });
       }
-      cy.fit(onPath, 60);
+      // Fit to the nodes only: the bounding box of an edge added in this same tick is computed
+      // before Cytoscape has drawn it, cached empty, and the edge is then never drawn.
+      cy.fit(onPath.nodes(), 60);
       counts();
     }).catch(function (error) { out.textContent = error.message; });
   });
