@@ -55,6 +55,20 @@ def test_supervisor_sees_only_own_agency(client: Client, readers: None) -> None:
     log_in(client, "nps.supervisor")
     page = _rows(client)
     assert "nps-p1" in page and "HYPERLINK" not in page and "odpp-secret-1" not in page
+    # that an officer of the agency sought wellness support is not the supervisor's to read
+    assert "ref-9" not in page
+
+
+def test_agency_admin_does_not_see_wellness_events(client: Client, readers: None) -> None:
+    from usalama.accounts.models import User
+    from usalama.audit.services import events_visible_to
+
+    log_in(client, "nps.admin")
+    page = _rows(client)
+    assert "nps-p1" in page and "ref-9" not in page
+    admin = User.objects.get(username="nps.admin")
+    assert events_visible_to(admin).filter(object_id="nps-p1").exists()
+    assert not events_visible_to(admin).filter(object_id="ref-9").exists()
     # a forged agency filter outside the scope is a clear 400, not other agencies' events
     assert client.get("/audit/", {"agency": "ODPP"}).status_code == 400
 

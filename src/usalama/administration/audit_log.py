@@ -28,13 +28,12 @@ from django.utils import timezone
 from usalama.accounts.models import Agency, AgencyKind
 from usalama.accounts.roles import Role
 from usalama.audit.models import AuditEvent
-from usalama.audit.services import VerifyResult, record, verify_chain
+from usalama.audit.services import VerifyResult, confidential_actions, record, verify_chain
 from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput, PermissionDenied
 
 OWN_AGENCY_ROLES = (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.INTERNAL_AFFAIRS)
 OVERSEEN_KINDS = (AgencyKind.POLICE, AgencyKind.INVESTIGATIONS)
-CONFIDENTIAL_PREFIXES = ("wellness.",)
 PAGE_SIZE = 100
 EXPORT_LIMIT = 100_000
 
@@ -68,11 +67,9 @@ def visible_events(user: Any) -> QuerySet[AuditEvent]:
         )
         if own:
             overseen.append(own)
-        confidential = Q()
-        for prefix in CONFIDENTIAL_PREFIXES:
-            confidential |= Q(action__startswith=prefix)
-        allowed |= Q(agency__in=overseen) & ~confidential
-    return events.filter(allowed)
+        allowed |= Q(agency__in=overseen)
+    # Neither oversight nor the officer's own supervisors learn that someone sought support.
+    return events.filter(allowed).exclude(confidential_actions())
 
 
 def agencies_in_scope(user: Any) -> list[str]:

@@ -130,9 +130,27 @@ def record_refused(
     )
 
 
+# Actions whose very existence is private to the person they concern: that an officer sought
+# wellness support (a referral, a USSD PIN) must not reach their agency's supervisors or
+# administrators through the audit log. Only a system administrator, who keeps the chain,
+# reads them.
+CONFIDENTIAL_ACTION_PREFIXES = ("wellness.",)
+
+
+def confidential_actions() -> Any:
+    """A ``Q`` matching the confidential actions (see ``CONFIDENTIAL_ACTION_PREFIXES``)."""
+    from django.db.models import Q
+
+    matches = Q(pk__in=[])
+    for prefix in CONFIDENTIAL_ACTION_PREFIXES:
+        matches |= Q(action__startswith=prefix)
+    return matches
+
+
 def events_visible_to(user: Any) -> Any:
     """Audit events an administrator may read: all for a system administrator; for an agency
-    administrator, its own agency's events and refused attempts on its agency's objects."""
+    administrator, its own agency's events and refused attempts on its agency's objects,
+    without the confidential (wellness) ones."""
     from django.db.models import Q
 
     if not getattr(user, "is_admin", False):
@@ -144,7 +162,7 @@ def events_visible_to(user: Any) -> Any:
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(
         Q(agency=code) | Q(action=REFUSED_ACTION, details__owner_agency=code)
-    )
+    ).exclude(confidential_actions())
 
 
 @dataclass(frozen=True)
