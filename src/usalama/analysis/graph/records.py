@@ -284,11 +284,12 @@ class EdgeTable:
         """Build every edge's record now (a long-lived network's first queries are then fast)."""
         if self.complete:
             return
-        for start in range(0, len(self.built), self.FILL_CHUNK):
-            chunk = np.arange(start, min(start + self.FILL_CHUNK, len(self.built)))
-            missing = chunk[~self.built[chunk]]
-            if len(missing):
-                self._build(missing)
+        with gc_paused():  # millions of records: see gc_paused
+            for start in range(0, len(self.built), self.FILL_CHUNK):
+                chunk = np.arange(start, min(start + self.FILL_CHUNK, len(self.built)))
+                missing = chunk[~self.built[chunk]]
+                if len(missing):
+                    self._build(missing)
         self.complete = True
         # Every record exists: the columns they were built from are no longer needed.
         with self._lock:
