@@ -201,6 +201,16 @@ def test_records_built_on_demand_equal_records_built_at_load():
     assert eager.edge_records([1])[0].relation is None
 
 
+@pytest.mark.parametrize("keep_all_nodes", [True, False])
+def test_a_subset_network_reuses_its_parents_records(keep_all_nodes):
+    parent = _rich_network()
+    subset = parent.with_edges([4, 1, 2], keep_all_nodes=keep_all_nodes)
+    on_its_own = graph.Network(subset.graph, subset.node_ids, subset.edges, directed=False)
+    assert subset.edge_records([0, 2]) == on_its_own.edge_records([0, 2])
+    assert subset.edge_records([0, 1, 2]) == parent.edge_records([4, 1, 2])
+    assert subset.edge_records([1])[0] is parent.edge_records([1])[0]
+
+
 def test_shared_records_cannot_be_changed_by_a_caller():
     record = _rich_network().edge_records([0])[0]
     with pytest.raises(AttributeError):

@@ -92,6 +92,8 @@ class Network:
         self.node_ids = node_ids.alias("node")
         self.edges = edges
         self.directed = directed
+        # Set by with_edges: (the network these edges were selected from, their ids there).
+        self._origin: tuple[Network, np.ndarray] | None = None
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -110,9 +112,18 @@ class Network:
 
     def with_edges(self, edge_ids: np.ndarray | Sequence[int], *, keep_all_nodes: bool) -> Network:
         """A network of a subset of the edges; drop nodes left without edges unless asked not to."""
-        selected = self.edges[np.asarray(edge_ids, dtype=np.int64)]
+        ids = np.asarray(edge_ids, dtype=np.int64)
+        selected = self.edges[ids]
         if keep_all_nodes:
-            return Network.from_indexed(self.node_ids, selected, directed=self.directed)
+            subset = Network.from_indexed(self.node_ids, selected, directed=self.directed)
+        else:
+            subset = self._without_lonely_nodes(selected)
+        # Its edges are rows of this network's: reuse this network's records for them
+        # rather than preparing record columns for a subset that may answer one query.
+        subset._origin = (self, ids)
+        return subset
+
+    def _without_lonely_nodes(self, selected: pl.DataFrame) -> Network:
         used = np.unique(
             np.concatenate([selected["source"].to_numpy(), selected["target"].to_numpy()])
         )
@@ -264,6 +275,9 @@ class Network:
         ids = np.asarray(edge_ids, dtype=np.int64)
         if len(ids) == 0:
             return []
+        if self._origin is not None:
+            origin, origin_ids = self._origin
+            return origin.edge_records(origin_ids[ids])
         with gc_paused():
             return self._table.records(ids)
 
