@@ -4,12 +4,15 @@
     .venv/bin/python benchmarks/graph_bench.py --quick         # 20k nodes, 100k edges
     .venv/bin/python benchmarks/graph_bench.py --accuracy-only  # sampled vs exact betweenness
 
-Absolute figures (build, 2-hop expand, shortest path, approximate betweenness) are taken on
-the main graph. networkx on 1M/5M needs about 2.5 GB and several minutes, so it runs on the
-main graph only with --networkx-main; unless the main graph has at most --compare-edges
-edges, both engines are *also* run on a comparison graph of --compare-nodes/--compare-edges
-from the same generator (said so in the output). --accuracy compares sampled
-betweenness with exact betweenness on an --accuracy-nodes graph (exact is O(n m)).
+Edges carry a relation and provenance (one or two statement ids), as real collections do,
+and are loaded through ``network_from_frame``; networkx gets the same relation and
+provenance as edge data. Absolute figures (build, 2-hop expand, shortest path, approximate
+betweenness) are taken on the main graph. networkx on 1M/5M needs about 5 GB and several
+minutes, so it runs on the main graph only with --networkx-main; unless the main graph has
+at most --compare-edges edges, both engines are *also* run on a comparison graph of
+--compare-nodes/--compare-edges from the same generator (said so in the output). --accuracy
+compares sampled betweenness with exact betweenness on an --accuracy-nodes graph (exact is
+O(n m)). The header gives the commit and the load average; each table the load after it.
 """
 
 from __future__ import annotations
@@ -18,16 +21,21 @@ import argparse
 import contextlib
 import gc
 import itertools
+import os
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
+from typing import Any
 
 import networkx as nx
 import numpy as np
+import polars as pl
 import psutil
 
 from usalama.analysis import graph
 from usalama.analysis.graph.expand import expand_indices
+from usalama.analysis.graph.kernels import warm_up
 from usalama.analysis.graph.search import bidirectional_bfs
 from usalama.core import errors as graph_errors
 
@@ -41,6 +49,57 @@ def power_law_edges(nodes: int, edges: int, seed: int) -> tuple[np.ndarray, np.n
     # Shuffle ids so hubs are not simply the small numbers.
     relabel = rng.permutation(nodes)
     return relabel[ends[:, 0]], relabel[ends[:, 1]]
+
+
+RELATIONS = ["Ownership", "Directorship", "Family", "Associate", "Membership", "Employment"]
+
+
+def edge_frame(sources: np.ndarray, targets: np.ndarray, seed: int) -> pl.DataFrame:
+    """The edges as a collection has them: string ids, a relation, who said so (provenance).
+
+    About half the edges are said by two statements (e.g. both parties' records).
+    """
+    rng = np.random.default_rng(seed + 2)
+    m = len(sources)
+    relation = pl.Series("relation", RELATIONS).gather(rng.integers(0, len(RELATIONS), m))
+    row = pl.int_range(0, m, eager=True)
+    second = pl.Series(rng.random(m) < 0.5)
+    provenance = pl.select(
+        pl.when(second)
+        .then(pl.format("stmt-{}|stmt-{}", row, row + m))
+        .otherwise(pl.format("stmt-{}", row))
+    ).to_series()
+    return pl.DataFrame(
+        {
+            "source": pl.Series(sources).cast(pl.Utf8),
+            "target": pl.Series(targets).cast(pl.Utf8),
+            "relation": relation,
+            "provenance": provenance,
+        }
+    )
+
+
+def query_nodes(
+    sources: np.ndarray, targets: np.ndarray, queries: int, seed: int
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Expansion seeds and path pairs, drawn from nodes that have an edge (both engines)."""
+    rng = np.random.default_rng(seed + 1)
+    linked = np.unique(np.concatenate([sources, targets]))
+    seeds = linked[rng.integers(0, len(linked), size=queries)].tolist()
+    pairs = linked[rng.integers(0, len(linked), size=(queries, 2))].tolist()
+    return seeds, [(a, b) for a, b in pairs]
+
+
+def load() -> str:
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def commit() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    )
+    dirty = subprocess.run(["git", "diff", "--quiet", "HEAD"], check=False).returncode
+    return result.stdout.strip() + ("+changes" if dirty else "")
 
 
 def rss_gb() -> float:
@@ -89,30 +148,44 @@ def measure_engine(
     seed: int,
     workers: int,
 ) -> dict[str, float]:
-    rng = np.random.default_rng(seed + 1)
+    seeds_at, pairs_at = query_nodes(sources, targets, queries, seed)
+    frame = edge_frame(sources, targets, seed)
+    # numba import and compiled kernels (loaded from its disk cache; the first process
+    # after a change to kernels.py compiles them): once per process, not per network.
+    first = timed(warm_up)
     peak = Peak()
     start = time.perf_counter()
-    network = graph.network_from_arrays(sources, targets, node_count=nodes)
-    network._index  # noqa: B018 - build the id lookup as part of loading
-    network.adjacency()  # the CSR every walk uses: built once per network, timed as loading
+    network = graph.network_from_frame(frame, graph.EdgeColumns(relation="relation"))
+    del frame
+    # Id lookup, CSR adjacency and every edge's record: built once per network, timed as
+    # loading (a network that answers one query builds only what that query touches).
+    network.prepare()
     build = time.perf_counter() - start
-    seeds = [str(s) for s in rng.integers(0, nodes, size=queries)]
+    # Node i of the generator has the id str(i) (its row number differs: look it up).
+    seeds = [str(s) for s in seeds_at]
     expand_times = [timed(lambda s=s: graph.expand(network, s, hops=2)) for s in seeds]
     # What an API call returns: the result as JSON-ready dicts.
     expand_json = [timed(lambda s=s: graph.expand(network, s, hops=2).to_dict()) for s in seeds]
-    pairs = rng.integers(0, nodes, size=(queries, 2))
-    path_times = []
-    for a, b in pairs:
-        start = time.perf_counter()
+    pairs = [(str(a), str(b)) for a, b in pairs_at]
+
+    def path(a: str, b: str, *, as_dict: bool) -> None:
         with contextlib.suppress(graph_errors.NotFound):
-            graph.shortest_path(network, str(a), str(b)).to_dict()
-        path_times.append(time.perf_counter() - start)
+            found = graph.shortest_path(network, a, b)
+            if as_dict:
+                found.to_dict()
+
+    path_times = [timed(lambda a=a, b=b: path(a, b, as_dict=False)) for a, b in pairs]
+    path_json = [timed(lambda a=a, b=b: path(a, b, as_dict=True)) for a, b in pairs]
     # The same walks without building explanations (Edge records, string ids).
-    core_expand = [timed(lambda s=s: expand_indices(network, np.array([int(s)]), 2)) for s in seeds]
+    indices = [network.index_of(s) for s in seeds]
+    core_expand = [timed(lambda i=i: expand_indices(network, np.array([i]), 2)) for i in indices]
     adjacency = network.adjacency()
+    index_pairs = [(network.index_of(a), network.index_of(b)) for a, b in pairs]
     core_path = [
-        timed(lambda a=a, b=b: bidirectional_bfs(adjacency, adjacency, int(a), int(b)))
-        for a, b in pairs
+        timed(
+            lambda a=a, b=b: bidirectional_bfs(adjacency, adjacency, a, b, scratch=network.scratch)
+        )
+        for a, b in index_pairs
     ]
     # Shared by all measures; built once per network, timed separately.
     simple = timed(network.simple_graph)
@@ -122,16 +195,22 @@ def measure_engine(
     betweenness = timed(lambda: graph.centrality(network, "betweenness", approximate=split))
     return {
         "build_s": build,
+        "first_query_s": first,
         "simple_s": simple,
         "peak_rss_gb": peak.stop(),
         "expand_p50_ms": percentiles(expand_times)[0],
         "expand_p95_ms": percentiles(expand_times)[1],
+        "expand_json_p50_ms": percentiles(expand_json)[0],
         "expand_json_p95_ms": percentiles(expand_json)[1],
         "path_p50_ms": percentiles(path_times)[0],
         "path_p95_ms": percentiles(path_times)[1],
+        "path_json_p50_ms": percentiles(path_json)[0],
+        "path_json_p95_ms": percentiles(path_json)[1],
         "betweenness_1_s": betweenness_1,
         "betweenness_s": betweenness,
+        "core_expand_p50_ms": percentiles(core_expand)[0],
         "core_expand_p95_ms": percentiles(core_expand)[1],
+        "core_path_p50_ms": percentiles(core_path)[0],
         "core_path_p95_ms": percentiles(core_path)[1],
     }
 
@@ -145,64 +224,95 @@ def measure_networkx(
     nx_samples: int,
     seed: int,
 ) -> dict[str, float]:
-    rng = np.random.default_rng(seed + 1)
+    seeds, pairs = query_nodes(sources, targets, queries, seed)
+    frame = edge_frame(sources, targets, seed)
+    relations = frame["relation"].to_list()
+    provenance = frame["provenance"].str.split("|").to_list()
+    del frame
     peak = Peak()
     start = time.perf_counter()
     g = nx.Graph()
     g.add_nodes_from(range(nodes))
-    g.add_edges_from(zip(sources.tolist(), targets.tolist(), strict=True))
+    data = ({"relation": r, "provenance": p} for r, p in zip(relations, provenance, strict=True))
+    g.add_edges_from(zip(sources.tolist(), targets.tolist(), data, strict=True))
     build = time.perf_counter() - start
-    seeds = rng.integers(0, nodes, size=queries).tolist()
+    del relations, provenance
 
-    def expand_with_edges(seed: int) -> None:
-        # Same operation as graph.expand: distances plus the (capped) edges crossed, with data.
+    def expand_with_edges(seed: int) -> list[Any]:
+        # Like graph.expand: distances plus the edges crossed (capped at 5,000 like the
+        # engine), reading each edge's relation and provenance.
         distances = nx.single_source_shortest_path_length(g, seed, cutoff=2)
         inner = [node for node, hops in distances.items() if hops < 2]
-        list(itertools.islice(g.edges(inner, data=True), 5_000))
+        crossed = itertools.islice(g.edges(inner, data=True), 5_000)
+        return [(u, v, d["relation"], d["provenance"]) for u, v, d in crossed]
 
     expand_times = [timed(lambda s=s: expand_with_edges(s)) for s in seeds]
     core_expand = [
         timed(lambda s=s: nx.single_source_shortest_path_length(g, s, cutoff=2)) for s in seeds
     ]
-    pairs = rng.integers(0, nodes, size=(queries, 2)).tolist()
-    path_times = []
-    for a, b in pairs:
-        start = time.perf_counter()
+
+    def path_with_edges(a: int, b: int) -> list[Any]:
+        # Like graph.shortest_path: the node ids and, per hop, the edge's relation and provenance.
+        try:
+            found = nx.bidirectional_shortest_path(g, a, b)
+        except nx.NetworkXNoPath:
+            return []
+        hops = [g[u][v] for u, v in itertools.pairwise(found)]
+        return [(d["relation"], d["provenance"]) for d in hops]
+
+    def path_ids(a: int, b: int) -> None:
         with contextlib.suppress(nx.NetworkXNoPath):
-            nx.shortest_path(g, a, b)
-        path_times.append(time.perf_counter() - start)
+            nx.bidirectional_shortest_path(g, a, b)
+
+    path_times = [timed(lambda a=a, b=b: path_with_edges(a, b)) for a, b in pairs]
+    core_path = [timed(lambda a=a, b=b: path_ids(a, b)) for a, b in pairs]
     # networkx takes minutes per dozen sources; time fewer and scale linearly to `samples`.
     per_source = timed(lambda: nx.betweenness_centrality(g, k=nx_samples, seed=seed)) / nx_samples
     return {
         "build_s": build,
+        "first_query_s": 0.0,
         "simple_s": 0.0,
         "peak_rss_gb": peak.stop(),
         "expand_p50_ms": percentiles(expand_times)[0],
         "expand_p95_ms": percentiles(expand_times)[1],
+        "expand_json_p50_ms": percentiles(expand_times)[0],
         "expand_json_p95_ms": percentiles(expand_times)[1],
         "path_p50_ms": percentiles(path_times)[0],
         "path_p95_ms": percentiles(path_times)[1],
+        "path_json_p50_ms": percentiles(path_times)[0],
+        "path_json_p95_ms": percentiles(path_times)[1],
         "betweenness_1_s": per_source * samples,
         "betweenness_s": per_source * samples,
+        "core_expand_p50_ms": percentiles(core_expand)[0],
         "core_expand_p95_ms": percentiles(core_expand)[1],
-        "core_path_p95_ms": percentiles(path_times)[1],
+        "core_path_p50_ms": percentiles(core_path)[0],
+        "core_path_p95_ms": percentiles(core_path)[1],
     }
 
 
 ROWS = [
     ("build_s", "build (s)"),
+    ("first_query_s", "load the compiled walks, once per process (s)"),
     ("simple_s", "simple graph for measures, built once (s)"),
     ("peak_rss_gb", "peak RSS (GB)"),
     ("expand_p50_ms", "2-hop expand p50 (ms)"),
     ("expand_p95_ms", "2-hop expand p95 (ms)"),
+    ("expand_json_p50_ms", "2-hop expand + to_dict p50 (ms)"),
     ("expand_json_p95_ms", "2-hop expand + to_dict p95 (ms)"),
     ("path_p50_ms", "shortest path p50 (ms)"),
     ("path_p95_ms", "shortest path p95 (ms)"),
+    ("path_json_p50_ms", "shortest path + to_dict p50 (ms)"),
+    ("path_json_p95_ms", "shortest path + to_dict p95 (ms)"),
     ("betweenness_1_s", "approx. betweenness, 1 process (s)"),
     ("betweenness_s", "approx. betweenness, --workers processes (s)"),
+    ("core_expand_p50_ms", "2-hop expand p50, ids only (ms)"),
     ("core_expand_p95_ms", "2-hop expand p95, ids only (ms)"),
+    ("core_path_p50_ms", "shortest path p50, ids only (ms)"),
     ("core_path_p95_ms", "shortest path p95, ids only (ms)"),
 ]
+
+#: networkx has no such step: its row is a dash.
+ENGINE_ONLY = {"simple_s", "first_query_s"}
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> float:
@@ -256,7 +366,7 @@ def measure_accuracy(nodes: int, edges: int, sample_sizes: list[int], seeds: int
 
 
 def print_table(title: str, ours: dict[str, float], theirs: dict[str, float] | None) -> None:
-    print(f"\n### {title}\n")
+    print(f"\n### {title}\n\n(load average after: {load()})\n")
     if theirs is None:
         print("| measure | usalama (igraph) |\n|---|---:|")
         for key, label in ROWS:
@@ -264,7 +374,7 @@ def print_table(title: str, ours: dict[str, float], theirs: dict[str, float] | N
         return
     print("| measure | usalama (igraph) | networkx | networkx / usalama |\n|---|---:|---:|---:|")
     for key, label in ROWS:
-        if key == "simple_s":  # networkx has no separate simple graph to build
+        if key in ENGINE_ONLY:
             print(f"| {label} | {ours[key]:.3f} | – | – |")
             continue
         ratio = theirs[key] / ours[key] if ours[key] > 0 else float("inf")
@@ -306,7 +416,8 @@ def main() -> None:
     print(
         f"graph_bench: {args.nodes:,} nodes, {args.edges:,} edges, {args.queries} queries, "
         f"betweenness from {args.samples} sampled sources, seed {args.seed}; "
-        f"{psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 1e9:.0f} GB RAM"
+        f"{psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 1e9:.0f} GB RAM; "
+        f"commit {commit()}; load average {load()}"
     )
     sources, targets = power_law_edges(args.nodes, args.edges, args.seed)
     ours = measure_engine(

@@ -369,6 +369,9 @@ def load(collection_ids: Iterable[int], grant_ids: Iterable[int] = ()) -> GraphD
         )
         edges = network.edges.with_columns(frame["count"], frame["provenance"], frame["tags"])
         data.network = graph.Network(network.graph, network.node_ids, edges, directed=False)
+        # Lookups, CSR and compiled walks now, not in the first query; edge records are
+        # built as queries touch them (a cached network may be large).
+        data.network.prepare(records=False)
     return data
 
 

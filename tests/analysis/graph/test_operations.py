@@ -65,7 +65,7 @@ def test_shortest_path_explains_every_hop_with_all_its_edges(calls):
     first_hop = found.hops[0]
     assert {e.relation for e in first_hop.edges} == {"call", "meeting"}
     assert sorted(ref for e in first_hop.edges for ref in e.provenance) == ["s1", "s2", "s8"]
-    assert found.hops[1].edges[0].provenance == ["s3", "s4"]
+    assert found.hops[1].edges[0].provenance == ("s3", "s4")
     assert found.to_dict()["edges"][2]["edges"][0]["first_date"] == "2024-03-01"
 
 

@@ -44,8 +44,9 @@ from usalama.analysis.graph.loading import (
     read_edges_csv,
     read_edges_frame,
 )
-from usalama.analysis.graph.model import Edge, Network
+from usalama.analysis.graph.model import Network
 from usalama.analysis.graph.paths import Cost, Hop, Path, all_simple_paths, shortest_path
+from usalama.analysis.graph.records import Edge
 from usalama.analysis.graph.timeslice import (
     Evolution,
     NetworkChange,

@@ -1,9 +1,9 @@
 """Who is within k hops of these people, and through which edges.
 
-Expansion is a breadth-first walk over the network's cached CSR adjacency (one numpy
-gather per level) with the filter mask applied per step. igraph's own ``neighborhood``
-cannot skip filtered edges without copying the whole graph first, which costs seconds on
-millions of edges.
+Expansion is a breadth-first walk over the network's cached CSR adjacency (a compiled
+kernel, see :mod:`usalama.analysis.graph.kernels`) with the filter mask applied per step.
+igraph's own ``neighborhood`` cannot skip filtered edges without copying the whole graph
+first, which costs seconds on millions of edges.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 
 from usalama.analysis.graph.filters import EdgeFilter
-from usalama.analysis.graph.model import Direction, Edge, Network, gather_rows, gc_paused
+from usalama.analysis.graph.kernels import NO_MASK, kernels
+from usalama.analysis.graph.model import Direction, Network
+from usalama.analysis.graph.records import Edge, gc_paused
 from usalama.core.errors import InvalidInput
 
 
@@ -50,31 +52,25 @@ def expand_indices(
     mask: np.ndarray | None = None,
     direction: Direction = "all",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(reached node indices, their distances, crossed edge ids) — the array-level walk."""
+    """(reached node indices, their distances, crossed edge ids) — the array-level walk.
+
+    Nodes come level by level, ascending within a level; edge ids ascending.
+    """
     adjacency = network.adjacency(direction)
-    reached = [np.unique(np.asarray(seeds, dtype=np.int64))]
-    levels = [np.zeros(len(reached[0]), dtype=np.int64)]
-    crossed = []
-    frontier = reached[0]
-    seen = np.zeros(network.node_count, dtype=bool)
-    seen[frontier] = True
-    for level in range(1, hops + 1):
-        positions, _ = gather_rows(adjacency.indptr, frontier)
-        edge_ids = adjacency.edge_ids[positions]
-        others = adjacency.neighbours[positions]
-        if mask is not None:
-            allowed = mask[edge_ids]
-            edge_ids, others = edge_ids[allowed], others[allowed]
-        crossed.append(edge_ids)
-        frontier = np.unique(others[~seen[others]])
-        if len(frontier) == 0:
-            break
-        seen[frontier] = True
-        reached.append(frontier)
-        levels.append(np.full(len(frontier), level, dtype=np.int64))
-    # An edge between two frontier nodes is listed in both their rows: count it once.
-    edge_ids = np.unique(np.concatenate(crossed)) if crossed else np.empty(0, dtype=np.int64)
-    return np.concatenate(reached), np.concatenate(levels), edge_ids
+    with network.scratch.borrow() as work:
+        nodes, levels, edge_ids = kernels().expand(
+            adjacency.indptr,
+            adjacency.neighbours,
+            adjacency.edge_ids,
+            np.unique(np.asarray(seeds, dtype=np.int64)),
+            hops,
+            NO_MASK if mask is None else mask,
+            mask is not None,
+            work.node_flags,
+            work.seen_forward,
+            work.edge_flags,
+        )
+    return nodes, levels, edge_ids
 
 
 def expand(
@@ -103,10 +99,10 @@ def expand(
     truncated = max_edges is not None and len(edge_ids) > max_edges
     if truncated:
         edge_ids = edge_ids[:max_edges]
-    node_names = network.names(nodes)
+    distances = dict(zip(network.names(nodes), levels.tolist(), strict=True))
     return Expansion(
-        nodes=node_names,
-        distances=dict(zip(node_names, levels.tolist(), strict=True)),
+        nodes=list(distances),
+        distances=distances,
         edges=network.edge_records(edge_ids),
         truncated=bool(truncated),
     )

@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, time
 import numpy as np
 import polars as pl
 
-from usalama.analysis.graph.model import Edge, Network
+from usalama.analysis.graph.model import Network
+from usalama.analysis.graph.records import Edge
 
 
 def as_datetime(

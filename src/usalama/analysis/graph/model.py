@@ -8,122 +8,29 @@ lives in ``Network.edges``, one row per igraph edge, in the same order.
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
-from datetime import datetime
+from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
 import igraph
 import numpy as np
 import polars as pl
 
+from usalama.analysis.graph.kernels import ScratchPool, warm_up
+from usalama.analysis.graph.records import CORE_EDGE_COLUMNS, Edge, EdgeTable, gc_paused
 from usalama.core.errors import NotFound
 
+__all__ = [
+    "CORE_EDGE_COLUMNS",
+    "Adjacency",
+    "Direction",
+    "Edge",
+    "Network",
+    "gather_rows",
+    "gc_paused",
+]
+
 Direction = Literal["all", "out", "in"]
-
-#: Columns every ``Network.edges`` frame has; any other column is a kept attribute (e.g. phase).
-CORE_EDGE_COLUMNS = (
-    "source",
-    "target",
-    "relation",
-    "weight",
-    "count",
-    "first_date",
-    "last_date",
-    "provenance",
-    "tags",
-)
-
-
-_gc_lock = threading.Lock()
-_gc_depth = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while building many small acyclic objects.
-
-    Thousands of ``Edge`` records (each with lists and a dict) trigger full collections that
-    walk every live object in the process: 5,000 records took ~70 ms with the collector on
-    and ~10 ms with it paused. The records hold no reference cycles, so nothing is missed;
-    collection resumes (if it was on) when the last concurrent user leaves.
-    """
-    global _gc_depth, _gc_was_enabled
-    with _gc_lock:
-        if _gc_depth == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_depth += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_depth -= 1
-            if _gc_depth == 0 and _gc_was_enabled:
-                gc.enable()
-
-
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    # Dates loaded from "YYYY-MM-DD" come back as midnight; print them as plain dates.
-    if value.hour == value.minute == value.second == value.microsecond == 0:
-        return value.date().isoformat()
-    return value.isoformat()
-
-
-def _iso_column(values: pl.Series) -> list[str | None]:
-    """:func:`_iso` over a column; all-null columns (common: undated edges) cost nothing."""
-    if values.null_count() == len(values):
-        return [None] * len(values)
-    return [_iso(value) for value in values.to_list()]
-
-
-@dataclass(frozen=True)
-class Edge:
-    """One edge as an analyst sees it: who, what kind, when, how strong, and said by whom."""
-
-    source: str
-    target: str
-    relation: str | None
-    weight: float
-    count: int
-    first_date: str | None
-    last_date: str | None
-    provenance: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    attributes: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "target": self.target,
-            "relation": self.relation,
-            "weight": self.weight,
-            "count": self.count,
-            "first_date": self.first_date,
-            "last_date": self.last_date,
-            "provenance": list(self.provenance),
-            "tags": list(self.tags),
-            "attributes": dict(self.attributes),
-        }
-
-
-_EDGE_FIELDS = tuple(f.name for f in fields(Edge))
-
-
-def _empties(length: int) -> list[list[str]]:
-    return [[] for _ in range(length)]
-
-
-def _lists(column: pl.Series) -> list[list[str]]:
-    """A list column as fresh Python lists (nulls as empty)."""
-    return [list(value or ()) for value in column.to_list()]
 
 
 def gather_rows(indptr: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -185,6 +92,8 @@ class Network:
         self.node_ids = node_ids.alias("node")
         self.edges = edges
         self.directed = directed
+        # Set by with_edges: (the network these edges were selected from, their ids there).
+        self._origin: tuple[Network, np.ndarray] | None = None
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -203,9 +112,18 @@ class Network:
 
     def with_edges(self, edge_ids: np.ndarray | Sequence[int], *, keep_all_nodes: bool) -> Network:
         """A network of a subset of the edges; drop nodes left without edges unless asked not to."""
-        selected = self.edges[np.asarray(edge_ids, dtype=np.int64)]
+        ids = np.asarray(edge_ids, dtype=np.int64)
+        selected = self.edges[ids]
         if keep_all_nodes:
-            return Network.from_indexed(self.node_ids, selected, directed=self.directed)
+            subset = Network.from_indexed(self.node_ids, selected, directed=self.directed)
+        else:
+            subset = self._without_lonely_nodes(selected)
+        # Its edges are rows of this network's: reuse this network's records for them
+        # rather than preparing record columns for a subset that may answer one query.
+        subset._origin = (self, ids)
+        return subset
+
+    def _without_lonely_nodes(self, selected: pl.DataFrame) -> Network:
         used = np.unique(
             np.concatenate([selected["source"].to_numpy(), selected["target"].to_numpy()])
         )
@@ -230,8 +148,12 @@ class Network:
         return self.graph.ecount()
 
     @cached_property
+    def _names(self) -> list[str]:
+        return self.node_ids.to_list()
+
+    @cached_property
     def _index(self) -> dict[str, int]:
-        return {name: i for i, name in enumerate(self.node_ids.to_list())}
+        return {name: i for i, name in enumerate(self._names)}
 
     def has_node(self, node: str) -> bool:
         return node in self._index
@@ -246,7 +168,8 @@ class Network:
         return np.array([self.index_of(node) for node in nodes], dtype=np.int64)
 
     def names(self, indices: Iterable[int] | np.ndarray) -> list[str]:
-        return self.node_ids.gather(np.asarray(indices, dtype=np.int64)).to_list()
+        numbers = indices.tolist() if isinstance(indices, np.ndarray) else indices
+        return list(map(self._names.__getitem__, numbers))
 
     # -- weights and derived graphs -----------------------------------------------------
     @cached_property
@@ -344,55 +267,36 @@ class Network:
 
     # -- explaining edges ----------------------------------------------------------------
     @cached_property
-    def _has_lists(self) -> dict[str, bool]:
-        """Whether any edge has provenance / tags (else records skip those columns)."""
-        return {
-            name: bool((self.edges[name].list.len().fill_null(0) > 0).any())
-            for name in ("provenance", "tags")
-        }
+    def _table(self) -> EdgeTable:
+        return EdgeTable(self.edges, self._names)
 
     def edge_records(self, edge_ids: np.ndarray | Sequence[int]) -> list[Edge]:
-        """The analyst's view of these edges, built column by column (no per-row frame access)."""
+        """The analyst's view of these edges (records built once per edge, then shared)."""
         ids = np.asarray(edge_ids, dtype=np.int64)
         if len(ids) == 0:
             return []
+        if self._origin is not None:
+            origin, origin_ids = self._origin
+            return origin.edge_records(origin_ids[ids])
         with gc_paused():
-            return self._records(ids)
+            return self._table.records(ids)
 
-    def _records(self, ids: np.ndarray) -> list[Edge]:
-        rows = self.edges[ids]
-        count = len(ids)
-        ends = self.names(np.concatenate([rows["source"].to_numpy(), rows["target"].to_numpy()]))
-        sources, targets = ends[:count], ends[count:]
-        weights = rows["weight"].to_numpy().astype(np.float64, copy=False)
-        weights = np.where(np.isfinite(weights), weights, 0.0)
-        extra = [c for c in rows.columns if c not in CORE_EDGE_COLUMNS]
-        attributes: list[dict[str, Any]] = (
-            rows.select(extra).to_dicts() if extra else [{} for _ in range(count)]
-        )
-        provenance, tags = rows["provenance"], rows["tags"]
-        # Synthetic and bulk-loaded networks often have no provenance or tags at all.
-        columns = zip(
-            sources,
-            targets,
-            rows["relation"].to_list(),
-            weights.tolist(),
-            rows["count"].to_list(),
-            _iso_column(rows["first_date"]),
-            _iso_column(rows["last_date"]),
-            _lists(provenance) if self._has_lists["provenance"] else _empties(count),
-            _lists(tags) if self._has_lists["tags"] else _empties(count),
-            attributes,
-            strict=True,
-        )
-        # A frozen dataclass's __init__ sets each field through object.__setattr__ (~5 us an
-        # edge); filling __dict__ in one step is the same object at a fifth of the cost.
-        records = []
-        for values in columns:
-            record = object.__new__(Edge)
-            record.__dict__.update(zip(_EDGE_FIELDS, values, strict=True))
-            records.append(record)
-        return records
+    @cached_property
+    def scratch(self) -> ScratchPool:
+        """Work arrays for walks, allocated once per network instead of once per query."""
+        return ScratchPool(self.node_count, self.edge_count)
+
+    def prepare(self, *, records: bool = True) -> Network:
+        """Build now what queries would otherwise build on first use: the id lookup, the
+        CSR adjacency and the compiled walks, and (``records``) every edge's record, about
+        300 bytes an edge. Without it, records are built for the edges queries touch.
+        """
+        self._index  # noqa: B018 - cached_property, evaluated for its side effect
+        self.adjacency()
+        warm_up()
+        if records:
+            self._table.fill()
+        return self
 
     def __repr__(self) -> str:
         kind = "directed" if self.directed else "undirected"

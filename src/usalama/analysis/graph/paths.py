@@ -14,7 +14,9 @@ from typing import Any, Literal
 import numpy as np
 
 from usalama.analysis.graph.filters import EdgeFilter, filter_network
-from usalama.analysis.graph.model import Direction, Edge, Network, gc_paused
+from usalama.analysis.graph.kernels import NO_MASK, kernels
+from usalama.analysis.graph.model import Direction, Network
+from usalama.analysis.graph.records import Edge, gc_paused
 from usalama.analysis.graph.search import bidirectional_bfs
 from usalama.core.errors import InvalidInput, NotFound
 
@@ -86,20 +88,25 @@ def _explain(
     mask: np.ndarray | None = None,
 ) -> Path:
     names = network.names(vertices)
-    per_hop = []
-    total = 0.0
-    for u, v in itertools.pairwise(vertices):
-        edge_ids = network.edges_between(u, v, direction)
-        if mask is not None:
-            edge_ids = edge_ids[mask[edge_ids]]
-        total += 1.0 if costs is None else float(costs[edge_ids].min())
-        per_hop.append(edge_ids)
-    # One column-wise lookup for the edges of every hop, then split per hop.
-    records = network.edge_records(np.concatenate(per_hop)) if per_hop else []
-    bounds = np.cumsum([0] + [len(ids) for ids in per_hop]).tolist()
+    adjacency = network.adjacency(direction)
+    # Every allowed edge of every hop in one kernel call, then one records lookup.
+    edge_ids, ends = kernels().hop_edges(
+        adjacency.indptr,
+        adjacency.neighbours,
+        adjacency.edge_ids,
+        np.asarray(vertices, dtype=np.int64),
+        NO_MASK if mask is None else mask,
+        mask is not None,
+    )
+    bounds = [0, *ends.tolist()]
+    if costs is None:
+        total = float(len(vertices) - 1)
+    else:
+        total = sum(float(costs[edge_ids[a:b]].min()) for a, b in itertools.pairwise(bounds))
+    records = network.edge_records(edge_ids)
     hops = [
         Hop(names[step], names[step + 1], records[bounds[step] : bounds[step + 1]])
-        for step in range(len(per_hop))
+        for step in range(len(vertices) - 1)
     ]
     return Path(nodes=names, hops=hops, cost=total)
 
@@ -125,7 +132,12 @@ def shortest_path(
         mask = None if edge_filter is None or edge_filter.is_empty else edge_filter.mask(network)
         backward: Direction = "in" if direction == "out" else "all"
         vertices = bidirectional_bfs(
-            network.adjacency(direction), network.adjacency(backward), start, end, mask=mask
+            network.adjacency(direction),
+            network.adjacency(backward),
+            start,
+            end,
+            mask=mask,
+            scratch=network.scratch,
         )
         if vertices is None:
             raise NotFound(f"no path from {source!r} to {target!r}")
