@@ -35,11 +35,15 @@ FIRST = ["Achieng", "Brian", "Chebet", "Daudi", "Esther", "Faith", "Halima", "Ju
 LAST = ["Otieno", "Kiprop", "Mutai", "Mwangi", "Noor", "Kariuki", "Omondi", "Said", "Kamau"]
 
 
-def generate(path: Path, n: int, seed: int = 7) -> None:
-    """People, companies and the directorships between them: ~5 statements per entity."""
-    rng = random.Random(seed)
+def generate(path: Path, n: int, seed: int = 7, start: int = 0) -> None:
+    """People, companies and the directorships between them: ~5 statements per entity.
+
+    Entities ``start`` .. ``start + n - 1`` (``start`` a multiple of 10, so that each
+    directorship's person and company are in the same file).
+    """
+    rng = random.Random(seed + start)
     with path.open("w", encoding="utf-8") as out:
-        for i in range(n):
+        for i in range(start, start + n):
             kind = i % 10
             if kind < 6:
                 entity = {

@@ -119,3 +119,38 @@ def test_chunks_prepared_by_a_worker_process_store_what_a_serial_run_stores(
         )
     assert stored["parallel"] == stored["serial"]
     assert stored["serial"][0] and stored["serial"][1]
+
+
+def test_without_database_constraints_stored_statements_still_protect_their_source(
+    world: Any, tmp_path: Path
+) -> None:
+    """Statements and search rows refer to their collection and source without a database
+    constraint (migration 0007): Django's protection on delete still holds."""
+    from django.db.models import ProtectedError
+
+    from usalama.records.models import Collection, Source
+
+    path = tmp_path / "one.ftm.json"
+    write_jsonl(path, [{"id": "k-1", "schema": "Person", "properties": {"name": ["Juma Said"]}}])
+    _import(world, path, "kept")
+    before = counts("kept")
+    with pytest.raises(ProtectedError):
+        Source.objects.get(collection__key="kept").delete()
+    with pytest.raises(ProtectedError):
+        Collection.objects.get(key="kept").delete()
+    assert counts("kept") == before == (1, 2)
+
+
+def test_statement_tables_carry_only_the_indexes_reads_use(world: Any) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("records_statement", "records_entityrecord"):
+            constraints = connection.introspection.get_constraints(cursor, table)
+            indexed = {
+                tuple(c["columns"]) for c in constraints.values() if c["index"] or c["unique"]
+            }
+            assert ("collection_id",) not in indexed, table
+            assert ("collection_id", "entity_id") in indexed, table
+            assert not [name for name in constraints if name.endswith("_like")], table
+            assert not [c for c in constraints.values() if c["foreign_key"]], table

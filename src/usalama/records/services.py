@@ -20,7 +20,7 @@ from usalama.accounts.models import Agency
 from usalama.audit.services import Actor, record, record_refused
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import clean_text
-from usalama.records.bulk import bulk_writes
+from usalama.records.bulk import bulk_writes, commit_without_flush_wait
 from usalama.records.grading import NO_ONWARD_DISSEMINATION
 from usalama.records.indexing import entity_from_rows, schema_label
 from usalama.records.labels import translate_label
@@ -224,6 +224,7 @@ def ingest_entities(
     with bulk_writes():
         for prepared in prepared_chunks(target, batches, parallel=parallel):
             with transaction.atomic():
+                commit_without_flush_wait()
                 result.add(store_chunk(collection, prepared, seen_at))
     if result.entities:
         entities_ingested.send_robust(Collection, collection_id=collection.pk, since=seen_at)

@@ -1,0 +1,238 @@
+"""PostgreSQL at national scale: import N entities in batches, timing pages and search as it grows.
+
+    nice .venv/bin/python benchmarks/pg_scale_bench.py --entities 10000000 --batch 1000000 \\
+        --postgres postgresql://postgres@127.0.0.1:5432/usalama_scale_bench
+
+Into a fresh database, with the product's importer (``records.imports.import_file``, the code
+behind ``usalama import``), batch after batch of generated people, companies and
+directorships (``import_bench.generate``: 4.6 statements per entity) go into one collection.
+After each batch the script runs ANALYZE (what autovacuum would do soon after), measures the
+tables and their indexes, and times, through the product's own services (permission filter,
+provenance, audit event included), entity pages (``records.services.get_entity``) and searches
+(``records.services.search_entities``) of four kinds: an ID number, a company registration
+number, a person's full name (one match) and a common first name with a surname (about one
+person in 81: the ranking's worst case). It prints one line per batch and appends the figures
+as JSON lines to ``--out``, so a run stopped early still leaves the curve up to its last batch.
+The peer for the import rate, measured in the same run on the first batch's rows, is ``COPY``
+into a table with only the primary key (``import_bench.raw_postgres``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import import_bench  # the generator and the raw peer, shared with the import benchmark
+
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/usalama_scale_bench"
+COLLECTION = "national-register"
+TABLES = ("records_statement", "records_entityrecord")
+
+
+def setup_django(url: str, var_dir: Path) -> Any:
+    os.environ["USALAMA_DATABASE_URL"] = url
+    os.environ["USALAMA_VAR_DIR"] = str(var_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "usalama.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from usalama.accounts import services as accounts
+    from usalama.audit.services import Actor
+
+    actor = Actor(name="scale-bench")
+    agency = accounts.ensure_agency(actor, code="NPS", name="NPS", country="KE", kind="police")
+    return accounts.create_user(
+        actor,
+        username="scale",
+        agency=agency,
+        roles=["analyst"],
+        password="a long bench pass 42",  # noqa: S106 - throwaway database
+    ).user
+
+
+def sizes() -> dict[str, int]:
+    """Bytes on disk: each table's heap (with TOAST) and its indexes."""
+    from django.db import connection
+
+    out: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute("SELECT pg_table_size(%s), pg_indexes_size(%s)", [table, table])
+            heap, indexes = cursor.fetchone()
+            out[f"{table}_heap"] = int(heap)
+            out[f"{table}_indexes"] = int(indexes)
+        cursor.execute("SELECT pg_database_size(current_database())")
+        out["database"] = int(cursor.fetchone()[0])
+    return out
+
+
+def percentiles(seconds: list[float]) -> dict[str, float]:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000}
+
+
+def timed(calls: list[Callable[[], object]]) -> dict[str, float]:
+    seconds = []
+    for call in calls:
+        start = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - start)
+    return percentiles(seconds)
+
+
+def query_figures(user: Any, loaded: int, samples: int, rng: random.Random) -> dict[str, Any]:
+    from usalama.records import services
+    from usalama.records.models import EntityRecord
+
+    people = [rng.randrange(0, loaded // 10) * 10 + rng.randrange(6) for _ in range(samples)]
+    companies = [rng.randrange(0, loaded // 10) * 10 + rng.choice((6, 7)) for _ in range(samples)]
+    pages = [
+        (lambda entity_id=f"bench-p{i}": services.get_entity(user, entity_id)) for i in people
+    ] + [(lambda entity_id=f"bench-c{i}": services.get_entity(user, entity_id)) for i in companies]
+    rng.shuffle(pages)
+
+    def search(query: str, at_least: int) -> Callable[[], object]:
+        def run() -> object:
+            hits = services.search_entities(user, query)
+            if len(hits) < at_least:
+                raise SystemExit(f"search {query!r} found {len(hits)} hits, expected {at_least}+")
+            return hits
+
+        return run
+
+    # The generator's names are random: read the sampled people's names back (not timed).
+    names = list(
+        EntityRecord.objects.filter(entity_id__in=[f"bench-p{i}" for i in people]).values_list(
+            "caption", flat=True
+        )
+    )
+    kinds = {
+        "ID number": [search(str(20_000_000 + i), 1) for i in people],
+        "registration number": [search(f"PVT-{i:07d}", 1) for i in companies],
+        "full name": [search(name, 1) for name in names],
+        "common name": [search(" ".join(name.split()[:2]), 1) for name in names],
+    }
+    figures: dict[str, Any] = {"entity page": timed(pages)}
+    for kind, calls in kinds.items():
+        figures[f"search: {kind}"] = timed(calls)
+    return figures
+
+
+def analyze() -> float:
+    from django.db import connection
+
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"ANALYZE {table}")
+    return time.perf_counter() - start
+
+
+def free_gb(path: str) -> float:
+    return shutil.disk_usage(path).free / 2**30
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entities", type=int, default=10_000_000)
+    parser.add_argument("--batch", type=int, default=1_000_000)
+    parser.add_argument("--postgres", default=os.environ.get("USALAMA_BENCH_PG", PG_DEFAULT))
+    parser.add_argument("--samples", type=int, default=100, help="pages and searches of each kind")
+    parser.add_argument("--out", default="pg_scale_bench.jsonl", help="JSON lines, one per batch")
+    parser.add_argument(
+        "--min-free-gb", type=float, default=8.0, help="stop before a batch below this much disk"
+    )
+    parser.add_argument("--no-peer", action="store_true", help="skip the raw COPY peer")
+    args = parser.parse_args()
+    if args.batch % 10 or args.entities % args.batch:
+        raise SystemExit("--batch must be a multiple of 10 and divide --entities")
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    if not import_bench._pg_reset(args.postgres):
+        raise SystemExit("PostgreSQL not reachable")
+    rng = random.Random(21)
+    with tempfile.TemporaryDirectory(prefix="usalama-scale-bench-") as tmp:
+        work = Path(tmp)
+        user = setup_django(args.postgres, work / "var")
+        from usalama.records.imports import import_file
+
+        peer: dict[str, float] = {}
+        if not args.no_peer:
+            sample = work / "peer.ftm.json"
+            import_bench.generate(sample, args.batch, start=10 * args.entities)
+            rows_csv = work / "peer.csv"
+            rows = import_bench.write_rows(sample, "peer", rows_csv)
+            seconds = import_bench.raw_postgres(rows_csv, args.postgres, indexed=False)
+            peer = {"rows": rows, "seconds": seconds, "entities_per_s": args.batch / seconds}
+            rows_csv.unlink()
+            sample.unlink()
+            print(
+                f"peer: COPY of {rows:,} statement rows ({args.batch:,} entities) into a "
+                f"primary-key-only table: {seconds:.1f} s = {args.batch / seconds:,.0f} "
+                f"entities/s; load {load()}"
+            )
+        loaded = 0
+        total_import = 0.0
+        while loaded < args.entities:
+            if free_gb(tempfile.gettempdir()) < args.min_free_gb:
+                print(f"stopping: less than {args.min_free_gb} GB of disk free")
+                break
+            path = work / "batch.ftm.json"
+            import_bench.generate(path, args.batch, start=loaded)
+            before = load()
+            start = time.perf_counter()
+            report = import_file(user, path, COLLECTION)
+            seconds = time.perf_counter() - start
+            path.unlink()
+            loaded += args.batch
+            total_import += seconds
+            analyze_s = analyze()
+            figures = query_figures(user, loaded, args.samples, rng)
+            line = {
+                "entities": loaded,
+                "statements_added": report.statements_added,
+                "batch_seconds": seconds,
+                "batch_entities_per_s": args.batch / seconds,
+                "total_import_seconds": total_import,
+                "analyze_seconds": analyze_s,
+                "load_before": before,
+                "load_after": load(),
+                "sizes": sizes(),
+                "queries": figures,
+                "peer": peer,
+            }
+            with open(args.out, "a", encoding="utf-8") as out:
+                out.write(json.dumps(line) + "\n")
+            summary = ", ".join(
+                f"{kind} p50 {f['p50_ms']:.0f} / p95 {f['p95_ms']:.0f} ms"
+                for kind, f in figures.items()
+            )
+            db_gb = line["sizes"]["database"] / 2**30
+            print(
+                f"{loaded:>11,} entities: batch {seconds:6.1f} s = {args.batch / seconds:6,.0f} "
+                f"entities/s (load {before} -> {line['load_after']}); database {db_gb:.1f} GB; "
+                f"{summary}"
+            )
+
+
+if __name__ == "__main__":
+    main()
