@@ -1,22 +1,35 @@
-"""Load benchmark: web report POSTs against `usalama serve` on loopback, next to a bare view.
+"""Load benchmark: public report POSTs against `usalama serve`, next to a bare Django view.
 
 Starts a fresh install in a temporary var dir (SQLite, or PostgreSQL with ``--postgres URL``),
-serves it with gunicorn through ``usalama serve``, then drives each target at a fixed rate
-(open loop) and prints achieved rate and p50/p99 latency. The targets, in one run:
+serves it with gunicorn through ``usalama serve`` (its defaults: 2 workers x 4 threads) under
+``usalama.benchmark_settings`` (the normal settings plus the peer's URL, which a normal
+deployment does not have), then drives each target open loop. The targets:
 
-- ``GET /api/v1/health``: the bare Django view (one ``SELECT 1``), the peer to compare with;
-- ``POST /report/``: the public web form, an identified report (the form's no-cookie path:
-  a signed form token, no CSRF cookie, decision 0005), answered with the rendered page;
-- ``POST /api/v1/public/reports``: the public JSON API, the same service without a page.
+- ``bare``: ``POST /benchmark/bare/`` with the JSON API's body, a Django view that only reads
+  the body and answers, through the same middleware: the peer;
+- ``form``: ``POST /report/``, the public web form, an identified report (the form's no-cookie
+  path: a signed form token, no CSRF cookie, decision 0005), answered with the rendered page;
+- ``api``: ``POST /api/v1/public/reports``, the public JSON API, the same service without a page;
+- ``health``: ``GET /api/v1/health`` (one ``SELECT 1``), the peer of earlier runs.
 
 For each report target it counts accepted (201) and rows stored: they must match; at the end
 ``usalama audit verify`` checks the hash chain every report was appended to.
 
+Fixed rate (``--rate``): each target for ``--seconds``; prints achieved rate and latencies.
+Ceiling (``--ramp``): for each target, steps of ``--seconds`` each, the rate multiplied by
+``--factor`` while a step passes, then halved ``--refine`` times between the last pass and the
+first failure. A step passes when the generator sent at the asked rate, p99 <= ``--p99-ms``,
+no error and no report lost; a step is cut short (and fails) once a response is 2 s late. The
+ceiling is the highest passing rate; the ratio to the bare view's is printed.
+
 The generator is one asyncio process with raw HTTP/1.1 keep-alive connections (no client
-library), so it costs the two shared CPUs far less than a thread pool of ``http.client``.
-Latency runs from the *scheduled* send time, so queueing behind a slow server counts.
+library), so it costs the two shared CPUs far less than a thread pool of ``http.client``; its
+own CPU use and the server's are printed per step. Latency runs from the *scheduled* send
+time, so queueing behind a slow server counts.
 
     .venv/bin/python benchmarks/intake_load.py --seconds 60 --rate 200
+    .venv/bin/python benchmarks/intake_load.py --ramp --seconds 60
+    .venv/bin/python benchmarks/intake_load.py --ramp --seconds 10 --refine 1   # quick check
 """
 
 from __future__ import annotations
@@ -36,10 +49,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psutil
+
 DESCRIPTION = "Simu imeibiwa kwenye matatu Kencom jana jioni"
 API_BODY = json.dumps(
     {"category": "stealing", "description": DESCRIPTION, "location_text": "Kencom stage"}
 ).encode()
+LATE_SECONDS = 2.0  # a response this late ends a ramp step: the rate is past the ceiling
 
 
 @dataclass
@@ -57,6 +73,9 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     wall: float = 0.0
+    cut_short: bool = False
+    generator_cpu: float = 0.0  # share of one CPU
+    server_cpu: float = 0.0
 
     def summary(self) -> dict[str, float]:
         lat = sorted(self.latencies)
@@ -98,7 +117,15 @@ async def _exchange(
     return status, body
 
 
-async def _drive(port: int, target: Target, rate: float, seconds: float, conns: int) -> Result:
+async def _drive(
+    port: int,
+    target: Target,
+    rate: float,
+    seconds: float,
+    conns: int,
+    server: psutil.Process | None = None,
+    cut_when_late: bool = False,
+) -> Result:
     """Send ``rate * seconds`` requests at fixed times over a pool of keep-alive connections."""
     raw = _request(target, port)
     pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter] | None] = asyncio.Queue()
@@ -108,6 +135,7 @@ async def _drive(port: int, target: Target, rate: float, seconds: float, conns: 
     loop = asyncio.get_running_loop()
     start = loop.time() + 0.1
     total = int(rate * seconds)
+    own_before, server_before = os.times(), _cpu_seconds(server)
 
     async def one(due: float) -> None:
         conn = await pool.get()
@@ -120,8 +148,11 @@ async def _drive(port: int, target: Target, rate: float, seconds: float, conns: 
             if conn is not None:
                 conn[1].close()
             conn = None  # reopened by the next request that takes this slot
-        result.latencies.append(loop.time() - due)
+        latency = loop.time() - due
+        result.latencies.append(latency)
         result.statuses[status] = result.statuses.get(status, 0) + 1
+        if cut_when_late and latency > LATE_SECONDS:
+            result.cut_short = True
         pool.put_nowait(conn)
 
     tasks = []
@@ -130,14 +161,37 @@ async def _drive(port: int, target: Target, rate: float, seconds: float, conns: 
         delay = due - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
+        if result.cut_short:
+            break
         tasks.append(asyncio.create_task(one(due)))
+    sent_until = loop.time()
     await asyncio.gather(*tasks)
-    result.wall = loop.time() - start
+    # the achieved rate counts the sending window, not the wait for the last answers
+    result.wall = max(sent_until - start, len(tasks) / rate)
+    own_after, server_after = os.times(), _cpu_seconds(server)
+    elapsed = max(loop.time() - start, 1e-9)
+    own = (own_after.user + own_after.system) - (own_before.user + own_before.system)
+    result.generator_cpu = own / elapsed
+    result.server_cpu = (server_after - server_before) / elapsed
     while not pool.empty():
         conn = pool.get_nowait()
         if conn is not None:
             conn[1].close()
     return result
+
+
+def _cpu_seconds(process: psutil.Process | None) -> float:
+    """CPU time of a process and its children (gunicorn's master and workers)."""
+    if process is None:
+        return 0.0
+    total = 0.0
+    for each in [process, *process.children(recursive=True)]:
+        try:
+            times = each.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 async def _form_token(port: int) -> str:
@@ -187,6 +241,135 @@ def _prepare_postgres(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _wait_for(server: subprocess.Popen[bytes], port: int) -> None:
+    """Until the server accepts connections (a minute or more on a busy machine)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"usalama serve exited with {server.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("usalama serve did not start within 300 s")
+
+
+def _targets(port: int) -> dict[str, Target]:
+    token = asyncio.run(_form_token(port))
+    form_body = urlencode(
+        {
+            "form_token": token,
+            "lang": "en",
+            "category": "stealing",
+            "description": DESCRIPTION,
+            "location_text": "Kencom stage",
+            "identity": "contact",
+            "contact_email": "mwananchi@example.org",
+        }
+    ).encode()
+    return {
+        "bare": Target(
+            "POST /benchmark/bare/ (bare view)",
+            "POST",
+            "/benchmark/bare/",
+            API_BODY,
+            "application/json",
+        ),
+        "health": Target("GET /api/v1/health", "GET", "/api/v1/health"),
+        "form": Target(
+            "POST /report/ (web form)",
+            "POST",
+            "/report/",
+            form_body,
+            "application/x-www-form-urlencoded",
+            counts_reports=True,
+        ),
+        "api": Target(
+            "POST /api/v1/public/reports (JSON)",
+            "POST",
+            "/api/v1/public/reports",
+            API_BODY,
+            "application/json",
+            counts_reports=True,
+        ),
+    }
+
+
+@dataclass
+class Step:
+    rate: float
+    summary: dict[str, float]
+    lost: int | None
+    result: Result
+
+    def passed(self, p99_ms: float) -> bool:
+        s = self.summary
+        return (
+            not self.result.cut_short
+            and s["rate"] >= 0.97 * self.rate
+            and s["p99_ms"] <= p99_ms
+            and s["errors"] == 0
+            and not self.lost
+        )
+
+
+def _step(
+    port: int,
+    target: Target,
+    rate: float,
+    args: argparse.Namespace,
+    counter: Counter,
+    server: psutil.Process,
+) -> Step:
+    before = counter.reports() if target.counts_reports else 0
+    result = asyncio.run(
+        _drive(port, target, rate, args.seconds, args.connections, server, cut_when_late=args.ramp)
+    )
+    summary = result.summary()
+    lost = int(summary["created"]) - (counter.reports() - before) if target.counts_reports else None
+    return Step(rate, summary, lost, result)
+
+
+def _ramp(
+    port: int, target: Target, args: argparse.Namespace, counter: Counter, server: psutil.Process
+) -> tuple[float, list[Step]]:
+    steps: list[Step] = []
+
+    def run(rate: float) -> bool:
+        step = _step(port, target, rate, args, counter, server)
+        steps.append(step)
+        ok = step.passed(args.p99_ms)
+        s = step.summary
+        print(
+            f"  {target.name} {rate:.0f}/s: achieved {s['rate']:.1f}/s, p50 {s['p50_ms']:.1f} "
+            f"ms, p99 {s['p99_ms']:.1f} ms, errors {s['errors']:.0f}, lost {step.lost}, "
+            f"server CPU {step.result.server_cpu:.2f}, generator CPU "
+            f"{step.result.generator_cpu:.2f}, load {os.getloadavg()[0]:.2f} -> "
+            f"{'pass' if ok else 'FAIL'}{' (cut short)' if step.result.cut_short else ''}",
+            flush=True,
+        )
+        time.sleep(2)  # let the server settle between steps
+        return ok
+
+    good, bad = 0.0, 0.0
+    rate = args.start_rate
+    while rate <= args.max_rate:
+        if not run(rate):
+            bad = rate
+            break
+        good = rate
+        rate *= args.factor
+    if bad:
+        for _ in range(args.refine):
+            middle = (good + bad) / 2 if good else bad / 2
+            if run(middle):
+                good = middle
+            else:
+                bad = middle
+    return good, steps
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
@@ -196,11 +379,22 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--postgres", help="PostgreSQL URL of a database for the benchmark only")
     parser.add_argument(
-        "--targets", default="health,form,api", help="comma list of health, form, api"
+        "--targets", default="bare,form,api", help="comma list of bare, health, form, api"
     )
+    parser.add_argument("--ramp", action="store_true", help="find each target's ceiling")
+    parser.add_argument("--start-rate", type=float, default=50)
+    parser.add_argument("--factor", type=float, default=1.5)
+    parser.add_argument("--refine", type=int, default=2)
+    parser.add_argument("--max-rate", type=float, default=20_000)
+    parser.add_argument("--p99-ms", type=float, default=300)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     var = Path(tempfile.mkdtemp(prefix="usalama-intake-load-"))
-    env = {**os.environ, "USALAMA_VAR_DIR": str(var)}
+    env = {
+        **os.environ,
+        "USALAMA_VAR_DIR": str(var),
+        "DJANGO_SETTINGS_MODULE": "usalama.benchmark_settings",
+    }
     env.pop("USALAMA_DATABASE_URL", None)
     if args.postgres:
         _prepare_postgres(args.postgres)
@@ -214,70 +408,53 @@ def main() -> int:
         serve_command,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(var / "serve.log").open("wb"),
     )
     counter = Counter(var, args.postgres)
     rows: list[tuple[str, dict[str, float], int | None]] = []
+    ceilings: dict[str, float] = {}
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        token = asyncio.run(_form_token(port))
-        form_body = urlencode(
-            {
-                "form_token": token,
-                "lang": "en",
-                "category": "stealing",
-                "description": DESCRIPTION,
-                "location_text": "Kencom stage",
-                "identity": "contact",
-                "contact_email": "mwananchi@example.org",
-            }
-        ).encode()
-        targets = {
-            "health": Target("GET /api/v1/health (bare view)", "GET", "/api/v1/health"),
-            "form": Target(
-                "POST /report/ (web form)",
-                "POST",
-                "/report/",
-                form_body,
-                "application/x-www-form-urlencoded",
-                counts_reports=True,
-            ),
-            "api": Target(
-                "POST /api/v1/public/reports (JSON)",
-                "POST",
-                "/api/v1/public/reports",
-                API_BODY,
-                "application/json",
-                counts_reports=True,
-            ),
-        }
-        chosen = [targets[name.strip()] for name in args.targets.split(",")]
+        _wait_for(server, port)
+        targets = _targets(port)
+        names = [name.strip() for name in args.targets.split(",")]
+        chosen = [targets[name] for name in names]
         for target in chosen:  # warm up every worker and thread on every path
             asyncio.run(_drive(port, target, 40, 2, 8))
-        for target in chosen:
-            before = counter.reports()
-            result = asyncio.run(
-                _drive(port, target, args.rate, args.seconds, args.connections)
-            ).summary()
-            stored = counter.reports() - before if target.counts_reports else None
-            rows.append((target.name, result, stored))
+        process = psutil.Process(server.pid)
+        for name, target in zip(names, chosen, strict=True):
+            if args.ramp:
+                ceilings[name], steps = _ramp(port, target, args, counter, process)
+                best = [s for s in steps if s.rate == ceilings[name]]
+                if best:
+                    rows.append((target.name, best[0].summary, best[0].lost))
+            else:
+                step = _step(port, target, args.rate, args, counter, process)
+                rows.append((target.name, step.summary, step.lost))
     finally:
         server.terminate()
         server.wait(timeout=30)
     # every accepted report appended to the audit chain under load: the chain must still verify
     verify = subprocess.run([*cli, "audit", "verify"], env=env, capture_output=True, text=True)
     load = os.getloadavg()
+    mode = "ramp, steps of" if args.ramp else f"target {args.rate:.0f} req/s for"
     print(
-        f"target {args.rate:.0f} req/s for {args.seconds:.0f} s per endpoint, "
+        f"{mode} {args.seconds:.0f} s per endpoint, "
         f"{args.connections} keep-alive connections, gunicorn {args.workers} workers x "
         f"{args.threads} threads, {'PostgreSQL' if args.postgres else 'SQLite'}, "
-        f"{os.cpu_count()} CPUs, load average after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        f"{os.cpu_count()} CPUs, load average before {load_before[0]:.2f} {load_before[1]:.2f} "
+        f"{load_before[2]:.2f}, after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
+    if args.ramp:
+        peer = ceilings.get("bare", 0.0)
+        print(
+            f"| endpoint | ceiling req/s (p99 <= {args.p99_ms:.0f} ms, 0 lost) "
+            "| ratio to bare view |"
+        )
+        print("|---|---|---|")
+        for name, target in zip(names, chosen, strict=True):
+            ratio = f"{ceilings[name] / peer:.2f}" if peer else "-"
+            print(f"| {target.name} | {ceilings[name]:.0f} | {ratio} |")
+        print("At each ceiling:")
     print("| endpoint | sent | achieved req/s | p50 ms | p99 ms | max ms | 2xx | errors |")
     print("|---|---|---|---|---|---|---|---|")
     lost_total = 0
@@ -286,11 +463,10 @@ def main() -> int:
             f"| {name} | {r['sent']:.0f} | {r['rate']:.1f} | {r['p50_ms']:.1f} | "
             f"{r['p99_ms']:.1f} | {r['max_ms']:.1f} | {r['ok']:.0f} | {r['errors']:.0f} |"
         )
-    for name, r, stored in rows:
-        if stored is not None:
-            lost = int(r["created"]) - stored
+    for name, r, lost in rows:
+        if lost is not None:
             lost_total += abs(lost)
-            print(f"{name}: accepted {r['created']:.0f}, stored {stored}, lost {lost}")
+            print(f"{name}: accepted {r['created']:.0f}, lost {lost}")
     print(f"usalama audit verify: {(verify.stdout or verify.stderr).strip()}")
     return 0 if lost_total == 0 and verify.returncode == 0 else 1
 

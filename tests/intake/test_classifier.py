@@ -49,3 +49,13 @@ def test_the_classifier_fills_in_where_no_keyword_matches() -> None:
     assert suggest("Chama kimetoweka na akiba yetu yote").category == "economic"
     assert suggest("hello").category == "other"
     assert suggest("Msee amezimwa", use_model=False).category == "other"
+
+
+def test_the_lean_scorer_gives_the_pipelines_probabilities() -> None:
+    model = classifier.CategoryModel([*classifier.corpus(), *keyword_examples()])
+    texts = [e.text for e in classifier.corpus()] + ["", "hello", "MOTORBIKE imeibiwa!!"]
+    for text in texts:
+        lean, pipeline = model.probabilities(text), model.pipeline_probabilities(text)
+        assert lean.keys() == pipeline.keys()
+        assert max(abs(lean[c] - pipeline[c]) for c in lean) < 1e-9, text
+        assert max(lean, key=lean.__getitem__) == max(pipeline, key=pipeline.__getitem__)

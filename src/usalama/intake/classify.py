@@ -336,7 +336,9 @@ def _patterns(words: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]
 
 
 def _hits(text: str, words: tuple[str, ...]) -> list[str]:
-    return [w for w, pattern in _patterns(words) if pattern.search(text)]
+    # a pattern can only match where its word occurs: the substring test (a few hundred
+    # words a report) skips most regular-expression searches
+    return [w for w, pattern in _patterns(words) if w in text and pattern.search(text)]
 
 
 def keyword_examples() -> list[Example]:

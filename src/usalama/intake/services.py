@@ -291,11 +291,14 @@ def submit_report(
         fields.update(verified_source=True, channel=fields["channel"], agency_id=leader.agency_id)
     year = timezone.now().year
     for _attempt in range(8):
+        # built before the gate: the write lock (one writer at a time on SQLite) is held only
+        # for the statements themselves
+        report = Report(
+            reference=codes.new_reference(year), leader=leader, **fields, **contact_fields
+        )
         try:
             with write_gate(), transaction.atomic():
-                report = Report.objects.create(
-                    reference=codes.new_reference(year), leader=leader, **fields, **contact_fields
-                )
+                report.save(force_insert=True)
                 _store_photos(data.photos, report=report)
                 record(
                     PUBLIC if leader is None else Actor(name=f"leader:{leader.pk}"),

@@ -37,6 +37,7 @@ import numpy as np
 import polars as pl
 
 from usalama.analysis.money.taint_backward import backward_taint
+from usalama.analysis.money.taint_reach import AccountRows, ForwardReach
 from usalama.analysis.money.transfers import validate_transfers
 from usalama.core.errors import InvalidInput
 
@@ -85,97 +86,85 @@ def trace(
         raise InvalidInput(f"unknown direction {direction!r}: use forward or backward")
     if hops < 1:
         raise InvalidInput("hops must be at least 1")
-    frame = validate_transfers(transfers).with_row_index("transfer")
-    seen = frame.filter(pl.col("source").is_in(seeds) | pl.col("target").is_in(seeds))
-    known = set(seen["source"].to_list()) | set(seen["target"].to_list())
-    missing = [seed for seed in seeds if seed not in known]
-    if not seeds or missing:
-        raise InvalidInput(
-            f"seed account(s) not in the transfers: {', '.join(missing) or '(none given)'}"
-        )
+    frame = validate_transfers(transfers)
     holders = holders or {}
-
-    if min_amount > 0:  # skip a 10 M-row copy when there is nothing to drop
-        frame = frame.filter(pl.col("amount") >= min_amount)
-        seen = seen.filter(pl.col("amount") >= min_amount)
-    seed_set = set(seeds)
+    if not seeds:
+        raise InvalidInput("seed account(s) not in the transfers: (none given)")
     if direction == "backward":
-        seed_end = seen.filter(pl.col("target").is_in(list(seed_set)))["time"].max()
         return _trace_backward(
-            frame, seed_set, holders, model, hops, start, seed_end, time_limit, min_taint
+            frame.with_row_index("transfer"),
+            seeds,
+            holders,
+            model,
+            hops,
+            start,
+            time_limit,
+            min_amount,
+            min_taint,
         )
-    seed_start = seen.filter(pl.col("source").is_in(list(seed_set)))["time"].min()
-    origin = start if start is not None else _as_float(seed_start)
+    sources, targets = AccountRows(frame["source"]), AccountRows(frame["target"])
+    seed_rows = frame[sources.rows(seeds)]
+    missing = set(seeds) - set(seed_rows["source"].to_list())
+    if missing:
+        missing -= set(frame["target"].gather(targets.rows(missing)).to_list())
+    if missing:
+        raise InvalidInput(
+            f"seed account(s) not in the transfers: {', '.join(s for s in seeds if s in missing)}"
+        )
+    if min_amount > 0:
+        seed_rows = seed_rows.filter(pl.col("amount") >= min_amount)
+    origin = start if start is not None else _as_float(seed_rows["time"].min())
     # earlier transfers stay: they build the balances that dilute (haircut)
     # or queue ahead of (FIFO) the taint
-    if time_limit is not None:
-        frame = frame.filter(pl.col("time") <= origin + time_limit.total_seconds())
-    frame = _reachable(frame, seed_set, holders, hops).sort(["time", "transfer"])
+    cutoff = None if time_limit is None else origin + time_limit.total_seconds()
+    reach = ForwardReach(frame, sources, targets, holders, min_amount, cutoff)
+    rows = reach.rows_to_replay(set(seeds), hops, origin)
 
-    walker = _Walker(model, seed_set, holders, hops, min_taint, origin)
+    walker = _Walker(model, set(seeds), holders, hops, min_taint, origin)
     for row in zip(
-        frame["transfer"].to_list(),
-        frame["source"].to_list(),
-        frame["target"].to_list(),
-        frame["amount"].to_list(),
-        frame["time"].to_list(),
+        rows["transfer"].to_list(),
+        rows["source"].to_list(),
+        rows["target"].to_list(),
+        rows["amount"].to_list(),
+        rows["time"].to_list(),
         strict=True,
     ):
         walker.step(*row)
-    return walker.result(frame, direction, holders)
+    return walker.result(rows, direction, holders)
 
 
 def _trace_backward(
     frame: pl.DataFrame,
-    seeds: set[str],
+    seeds: list[str],
     holders: dict[str, str],
     model: str,
     hops: int,
     start: float | None,
-    seed_end: object,
     time_limit: timedelta | None,
+    min_amount: float,
     min_taint: float,
 ) -> TraceResult:
+    seen = frame.filter(pl.col("source").is_in(seeds) | pl.col("target").is_in(seeds))
+    known = set(seen["source"].to_list()) | set(seen["target"].to_list())
+    missing = [seed for seed in seeds if seed not in known]
+    if missing:
+        raise InvalidInput(f"seed account(s) not in the transfers: {', '.join(missing)}")
+    if min_amount > 0:  # skip a 10 M-row copy when there is nothing to drop
+        frame = frame.filter(pl.col("amount") >= min_amount)
+        seen = seen.filter(pl.col("amount") >= min_amount)
+    seed_set = set(seeds)
+    seed_end = seen.filter(pl.col("target").is_in(list(seed_set)))["time"].max()
     origin = start if start is not None else _as_float(seed_end)
     frame = frame.filter(pl.col("time") <= origin)
     if time_limit is not None:
         frame = frame.filter(pl.col("time") >= origin - time_limit.total_seconds())
-    walker = _Walker(model, seeds, holders, hops, min_taint, origin)
-    walker.edges = backward_taint(frame, seeds, holders, model, hops, origin, min_taint)
+    walker = _Walker(model, seed_set, holders, hops, min_taint, origin)
+    walker.edges = backward_taint(frame, seed_set, holders, model, hops, origin, min_taint)
     return walker.result(frame, "backward", holders)
 
 
 def _as_float(value: object) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
-
-
-def _reachable(
-    frame: pl.DataFrame, seeds: set[str], holders: dict[str, str], hops: int
-) -> pl.DataFrame:
-    """Only transfers touching accounts reachable within ``hops`` can matter; cut the rest
-    before the (per-transfer) walk. Time order is checked later; this is a superset."""
-    holder_of = {account: holder for account, holder in holders.items()}
-    members: dict[str, set[str]] = {}
-    for account, holder in holder_of.items():
-        members.setdefault(holder, set()).add(account)
-
-    def with_siblings(accounts: set[str]) -> set[str]:
-        extra = {a for acc in accounts if acc in holder_of for a in members[holder_of[acc]]}
-        return accounts | extra
-
-    reached = with_siblings(set(seeds))
-    frontier = reached
-    for _ in range(hops):
-        nxt = set(frame.filter(pl.col("source").is_in(list(frontier)))["target"].unique().to_list())
-        nxt = with_siblings(nxt) - reached
-        if not nxt:
-            break
-        reached |= nxt
-        frontier = nxt
-    # balances need every inflow of a reached account, not only tainted ones
-    return frame.filter(
-        pl.col("source").is_in(list(reached)) | pl.col("target").is_in(list(reached))
-    )
 
 
 class _Walker:
