@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 UV := python3 -m uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo test lint typecheck importlint test-sqlite test-postgres test-browser messages clean
+.PHONY: install java-runtime demo test lint typecheck importlint test-sqlite test-postgres test-browser messages clean
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed java-runtime
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@echo "==> [1/2] Python packages (uv sync --frozen)"
@@ -22,6 +22,22 @@ node_modules/.installed: package.json package-lock.json
 	@echo "==> [2/2] Browser assets (npm ci, served from node_modules: no CDN)"
 	npm ci --no-audit --no-fund
 	@touch $@
+
+# Spark (resolve --engine spark, the money engine on Spark, make test's Spark tests) runs on
+# the JVM. Installed here when missing and we are root with apt; never fatal, because the
+# demo and everything else run without Java (pyspark is imported only when Spark is used).
+java-runtime:
+	@if command -v java >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "==> Java runtime for Spark (apt-get install openjdk-17-jre-headless)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+	    || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless; } \
+	    || echo "    could not install Java: the Spark engine and its tests will not run (the demo does not need it)"; \
+	else \
+	  echo "    No Java runtime found. The Spark engine (usalama resolve --engine spark) and the Spark"; \
+	  echo "    tests of make test need one: sudo apt-get install openjdk-17-jre-headless (Java 17+)."; \
+	  echo "    make demo does not need Java."; \
+	fi
 
 demo: install
 	$(BIN)/usalama demo
@@ -39,9 +55,10 @@ importlint: install
 	$(BIN)/lint-imports --no-cache
 
 # Two pytest workers (pytest-xdist): the suite is mostly database- and subprocess-bound, and CI
-# has two cores. Each worker gets its own SQLite/PostgreSQL test database.
+# has two cores. Each worker gets its own SQLite/PostgreSQL test database. --dist loadgroup
+# keeps the Spark tests (xdist group "spark") on one worker, so one JVM starts, not two.
 test-sqlite: install
-	$(BIN)/pytest -m "not browser" -q -n 2
+	$(BIN)/pytest -m "not browser" -q -n 2 --dist loadgroup
 
 test-postgres: install
 	scripts/test-postgres

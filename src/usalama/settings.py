@@ -323,6 +323,14 @@ USALAMA_GATEWAY_SECRET = os.environ.get("USALAMA_GATEWAY_SECRET", "")  # empty: 
 # --- ward alerts (docs/community-alerts.md) and the KPI job (docs/kpis.md) ----------------------
 USALAMA_ALERT_RATE = float(os.environ.get("USALAMA_ALERT_RATE", "5"))  # SMS per second, at most
 USALAMA_KPI_INTERVAL_SECONDS = int(os.environ.get("USALAMA_KPI_INTERVAL_SECONDS", "3600"))
+# resolution runs started from the web, the API or `usalama resolve run`: Splink on DuckDB in
+# the worker's process, or on Apache Spark at USALAMA_SPARK_MASTER (docs/spark.md)
+USALAMA_RESOLVE_ENGINE = os.environ.get("USALAMA_RESOLVE_ENGINE", "duckdb")
+if USALAMA_RESOLVE_ENGINE not in ("duckdb", "spark"):
+    raise ImproperlyConfigured(
+        f"USALAMA_RESOLVE_ENGINE must be duckdb or spark, not {USALAMA_RESOLVE_ENGINE!r}"
+    )
+USALAMA_SPARK_MASTER = os.environ.get("USALAMA_SPARK_MASTER", "local[2]")
 
 
 # Keys that protect data at rest live OUTSIDE the data directory (accounts/sealing.py): the

@@ -33,6 +33,17 @@ SECONDS_PER_STEP = typer.Option(
     86_400.0, "--seconds-per-step", help="Seconds in one step when the time column is a number."
 )
 JSON_OUT = typer.Option(False, "--json", help="Print JSON instead of a table.")
+ENGINE = typer.Option(
+    "memory",
+    "--engine",
+    help="memory (Polars, this process) or spark (the same rules on Apache Spark; needs Java).",
+)
+SPARK_MASTER = typer.Option(
+    None,
+    "--spark-master",
+    help="With --engine spark: local[N] or spark://HOST:7077 "
+    "(default: USALAMA_SPARK_MASTER, else local[2]).",
+)
 FROM_ACCOUNTS = typer.Option(..., "--from", help="Seed account (repeatable).")
 HOLDERS = typer.Option(
     None, "--holders", help="CSV account,holder: accounts of one holder share their balance."
@@ -74,6 +85,42 @@ def _columns(
     return chosen
 
 
+def _spark(engine: str, spark_master: str | None) -> Any:
+    """The Spark session for ``--engine spark``; ``None`` for the in-memory engine."""
+    from usalama.core.errors import InvalidInput
+    from usalama.core.spark import SparkOptions, check_master, spark_session
+
+    if engine not in ("memory", "spark"):
+        raise InvalidInput(f"--engine must be memory or spark, not {engine!r}")
+    if engine == "memory":
+        if spark_master is not None:
+            raise InvalidInput("--spark-master needs --engine spark")
+        return None
+    options = SparkOptions.from_env(spark_master)
+    check_master(options.master)
+    return spark_session(options)
+
+
+def _scan_on_spark(spark: Any, transactions: Path, frame: Any) -> Any:
+    """Typologies on Spark: a Parquet table is read by Spark as it is; a CSV read here is
+    handed over as a numbered Parquet file (row numbers stay the evidence ids)."""
+    import tempfile
+
+    from usalama.analysis.money.spark import (
+        read_transfers_parquet,
+        scan_typologies_spark,
+        write_transfers_parquet,
+    )
+    from usalama.analysis.money.typologies import TypologyReport
+
+    with tempfile.TemporaryDirectory() as work:
+        table = str(transactions)
+        if frame is not None:
+            table = str(write_transfers_parquet(frame, Path(work) / "transfers.parquet"))
+        accounts, evidence = scan_typologies_spark(read_transfers_parquet(spark, table)).collect()
+    return TypologyReport(accounts=accounts, evidence=evidence)
+
+
 def _print(payload: dict[str, Any]) -> None:
     typer.echo(json.dumps(payload, indent=2, default=str))
 
@@ -92,17 +139,30 @@ def typologies(
         False, "--evidence", help="Include the triggering transfers (row numbers)."
     ),
     as_json: bool = JSON_OUT,
+    engine: str = ENGINE,
+    spark_master: str | None = SPARK_MASTER,
 ) -> None:
-    """Flag accounts showing laundering typologies (fan-in, cycles, structuring, ...)."""
+    """Flag accounts showing laundering typologies (fan-in, cycles, structuring, ...).
+
+    With --engine spark, TRANSACTIONS may also be a Parquet transfers table (file or
+    folder, standard columns), read by Spark without passing through this process."""
     import polars as pl
 
     from usalama.analysis.money import read_transfers_csv, scan_typologies
 
-    columns = _columns(
-        source_col, target_col, amount_col, time_col, currency_col, channel_col, transactions
-    )
-    frame = read_transfers_csv(transactions, columns, seconds_per_step=seconds_per_step)
-    report = scan_typologies(frame)
+    spark = _spark(engine, spark_master)
+    parquet = transactions.suffix == ".parquet" or transactions.is_dir()
+    frame = None
+    if not (spark is not None and parquet):
+        columns = _columns(
+            source_col, target_col, amount_col, time_col, currency_col, channel_col, transactions
+        )
+        frame = read_transfers_csv(transactions, columns, seconds_per_step=seconds_per_step)
+    if spark is not None:
+        report = _scan_on_spark(spark, transactions, frame)
+    else:
+        assert frame is not None  # read above whenever Spark is not used
+        report = scan_typologies(frame)
     accounts = report.accounts.to_dicts()
     if evidence:
         grouped = report.evidence.group_by("account", "typology").agg(pl.col("transfer"))
@@ -190,15 +250,33 @@ def cluster(
     change: bool = typer.Option(
         False, "--change/--no-change", help="Also apply the change-address heuristic."
     ),
+    engine: str = ENGINE,
+    spark_master: str | None = SPARK_MASTER,
 ) -> None:
     """Cluster Bitcoin addresses (multi-input heuristic, CoinJoin excluded)."""
+    import polars as pl
+
     from usalama.analysis.money import cluster_addresses, read_block_file
     from usalama.core.errors import InvalidInput
 
     if block_format not in ("raw", "json"):
         raise InvalidInput(f"--format must be raw or json, not {block_format!r}")
+    spark = _spark(engine, spark_master)
+    if spark is not None and change:
+        raise InvalidInput("--change is not available on Spark (it needs the outputs' order)")
     chain = read_block_file(blocks, block_format)  # type: ignore[arg-type]
-    clusters = cluster_addresses(chain.inputs, chain.outputs, use_change=change)
+    if spark is None:
+        clusters = cluster_addresses(chain.inputs, chain.outputs, use_change=change)
+    else:
+        from usalama.analysis.money.spark import cluster_addresses_spark
+
+        found = cluster_addresses_spark(
+            spark.createDataFrame(chain.inputs.select("txid", "address").to_arrow()),
+            spark.createDataFrame(chain.outputs.select("txid", "address", "value").to_arrow()),
+        )
+        table = pl.from_arrow(found.toArrow())
+        assert isinstance(table, pl.DataFrame)
+        clusters = table.sort("cluster_id", "address")
     try:
         defuse_frame(clusters).write_csv(out)
     except OSError as error:

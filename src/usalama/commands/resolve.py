@@ -8,7 +8,7 @@ services), in the foreground or queued for the background worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,6 +48,17 @@ RIGHT = typer.Option(..., "--right", help="Second CSV file.")
 LINK_OUT = typer.Option(..., "--out", help="CSV to write: left_id,right_id,match_probability.")
 DEDUPE_INPUT = typer.Option(..., "--input", help="CSV file to deduplicate.")
 DEDUPE_OUT = typer.Option(..., "--out", help="CSV to write: id,cluster_id for every input row.")
+ENGINE = typer.Option(
+    "duckdb",
+    "--engine",
+    help="SQL engine Splink runs on: duckdb (in this process) or spark (needs Java).",
+)
+SPARK_MASTER = typer.Option(
+    None,
+    "--spark-master",
+    help="With --engine spark: local[N] or spark://HOST:7077 "
+    "(default: USALAMA_SPARK_MASTER, else local[2]).",
+)
 MANY_TO_MANY = typer.Option(
     False,
     "--many-to-many",
@@ -84,6 +95,22 @@ def _progress(total: int) -> Iterator[Any]:
         progress.update(task, completed=total, description="done")
 
 
+def _engine_choice(engine: str, spark_master: str | None) -> Callable[[], Any]:
+    """Check the engine options now; the returned call makes the Splink backend later, so
+    bad input files are reported before Spark spends its start-up time."""
+    from usalama.analysis.resolve.engines import backend_for, check_engine
+    from usalama.core.errors import InvalidInput
+    from usalama.core.spark import SparkOptions, check_master
+
+    chosen = check_engine(engine)
+    if spark_master is not None and chosen != "spark":
+        raise InvalidInput("--spark-master needs --engine spark")
+    options = SparkOptions.from_env(spark_master)
+    if chosen == "spark":
+        check_master(options.master)
+    return lambda: backend_for(chosen, spark=options)
+
+
 def _write_csv(frame: Any, out: Path) -> None:
     from usalama.core.errors import InvalidInput
 
@@ -107,6 +134,8 @@ def link(
     many_to_many: bool = MANY_TO_MANY,
     region: str = REGION,
     seed: int = SEED,
+    engine: str = ENGINE,
+    spark_master: str | None = SPARK_MASTER,
 ) -> None:
     """Find the records in LEFT and RIGHT that describe the same person."""
     import polars as pl
@@ -122,6 +151,7 @@ def link(
 
     cutoff = DEFAULT_THRESHOLD if threshold is None else threshold
     overrides = parse_column_overrides(columns)
+    make_backend = _engine_choice(engine, spark_master)
     with _progress(6) as step:
         step(f"reading {left.name}")
         left_frame = read_standard_frame(left, id_column, source="left", overrides=overrides)
@@ -132,7 +162,7 @@ def link(
             pl.concat([left_frame, right_frame], how="diagonal"), default_region=region
         )
         step("training the model (u sampling, EM)")
-        model = train_model(records, link_type="link_only", seed=seed)
+        model = train_model(records, backend=make_backend(), link_type="link_only", seed=seed)
         step("scoring candidate pairs")
         pairs = predict_pairs(model, threshold=min(cutoff, 0.5))
         accepted = pairs.filter(pl.col("match_probability") >= cutoff)
@@ -157,6 +187,8 @@ def dedupe(
     threshold: float | None = THRESHOLD,
     region: str = REGION,
     seed: int = SEED,
+    engine: str = ENGINE,
+    spark_master: str | None = SPARK_MASTER,
 ) -> None:
     """Group the rows of INPUT that describe the same person into clusters."""
     import polars as pl
@@ -172,13 +204,14 @@ def dedupe(
 
     cutoff = DEFAULT_THRESHOLD if threshold is None else threshold
     overrides = parse_column_overrides(columns)
+    make_backend = _engine_choice(engine, spark_master)
     with _progress(6) as step:
         step(f"reading {input_path.name}")
         frame = read_standard_frame(input_path, id_column, overrides=overrides)
         step("preparing names, dates, phones")
         records = prepare_records(frame, default_region=region)
         step("training the model (u sampling, EM)")
-        model = train_model(records, seed=seed)
+        model = train_model(records, backend=make_backend(), seed=seed)
         step("scoring candidate pairs")
         pairs = predict_pairs(model, threshold=min(cutoff, 0.5))
         step("clustering")
@@ -218,6 +251,22 @@ def run(
             "print its id instead of running it here. Needs --as.",
         ),
     ] = False,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="duckdb or spark (default: USALAMA_RESOLVE_ENGINE, else duckdb); "
+            "recorded on the run.",
+        ),
+    ] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="With the spark engine: local[N] or spark://HOST:7077 "
+            "(default: USALAMA_SPARK_MASTER, else local[2]).",
+        ),
+    ] = None,
 ) -> None:
     """Resolve people, companies and accounts in the database: merge sure pairs, queue the
     rest for review. Runs in the foreground with a progress bar unless --background."""
@@ -236,14 +285,24 @@ def run(
             from usalama.core.errors import InvalidInput
 
             raise InvalidInput("--background needs --as USERNAME: runs belong to a user")
-        queued = services.start_run(user, collections or None, upper, lower)
+        queued = services.start_run(
+            user, collections or None, upper, lower, engine=engine, spark_master=spark_master
+        )
         typer.echo(
             f"resolution run {queued.pk} {queued.get_status_display().lower()}; "
             f"progress at /resolve/runs/{queued.pk}/"
         )
         return
     with _progress(services.RUN_STEPS) as step:
-        result = services.run_resolution(user, collections or None, upper, lower, progress=step)
+        result = services.run_resolution(
+            user,
+            collections or None,
+            upper,
+            lower,
+            progress=step,
+            engine=engine,
+            spark_master=spark_master,
+        )
     people = result.counts.get("person", {}).get("records", 0)
     orgs = result.counts.get("organization", {}).get("records", 0)
     accounts_n = result.counts.get("identifier", {}).get("records", 0)

@@ -62,6 +62,8 @@ def _run(run: ResolutionRun) -> dict[str, Any]:
         "merged": run.merged,
         "queued": run.queued,
         "message": run.message,
+        "engine": run.engine,
+        "spark_master": run.spark_master,
         "started_at": run.started_at,
         "finished_at": run.finished_at,
     }

@@ -44,6 +44,13 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class Engine(models.TextChoices):
+    """Where Splink ran a run's models (``usalama.analysis.resolve.engines``)."""
+
+    DUCKDB = "duckdb", _("DuckDB (this server)")
+    SPARK = "spark", _("Apache Spark")
+
+
 class ResolutionRunQuerySet(models.QuerySet["ResolutionRun"]):
     def visible_to(self, user: Any) -> ResolutionRunQuerySet:
         """Runs started by someone of the user's agency (a run's counts reveal little, but
@@ -76,6 +83,9 @@ class ResolutionRun(models.Model):
     steps = models.PositiveSmallIntegerField(default=0)
     counts = models.JSONField(default=dict, help_text=_("Records and pairs per family."))
     message = models.CharField(max_length=500, blank=True)
+    engine = models.CharField(max_length=10, choices=Engine.choices, default=Engine.DUCKDB)
+    # the Spark master the run was sent to (local[N] or spark://host:port); blank on DuckDB
+    spark_master = models.CharField(max_length=200, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -28,7 +28,7 @@ from usalama.records import services as records
 from usalama.records.models import Collection
 from usalama.resolve import merging, storing
 from usalama.resolve.frames import Scope, read_scope
-from usalama.resolve.models import Family, ResolutionRun, RunStatus, Verdict
+from usalama.resolve.models import Engine, Family, ResolutionRun, RunStatus, Verdict
 
 log = logging.getLogger("usalama.resolve.runs")
 Progress = Callable[[str], None]
@@ -97,6 +97,23 @@ def _check_thresholds(upper: float, lower: float) -> None:
         raise InvalidInput("thresholds must satisfy 0 < lower <= upper <= 1")
 
 
+def engine_choice(engine: str | None = None, spark_master: str | None = None) -> tuple[str, str]:
+    """(engine, Spark master) for a run: the caller's choice, else the server's settings
+    (``USALAMA_RESOLVE_ENGINE``, ``USALAMA_SPARK_MASTER``). The master is blank on DuckDB."""
+    from django.conf import settings
+
+    from usalama.core.spark import check_master
+
+    chosen = engine or settings.USALAMA_RESOLVE_ENGINE
+    if chosen not in Engine.values:
+        raise InvalidInput(f"engine {chosen!r}: choose one of {', '.join(Engine.values)}")
+    if chosen != Engine.SPARK:
+        if spark_master:
+            raise InvalidInput("a Spark master needs the spark engine")
+        return chosen, ""
+    return chosen, check_master(spark_master or settings.USALAMA_SPARK_MASTER)
+
+
 # --- background --------------------------------------------------------------------------------
 
 
@@ -105,11 +122,19 @@ def start_run(
     collection_keys: list[str] | None = None,
     upper: float = 0.95,
     lower: float = 0.6,
+    *,
+    engine: str | None = None,
+    spark_master: str | None = None,
 ) -> ResolutionRun:
-    """Queue a run over the collections ``user`` may see (audited when it runs)."""
+    """Queue a run over the collections ``user`` may see (audited when it runs).
+
+    ``engine``/``spark_master``: where the worker runs the models (default: the settings);
+    recorded on the run, so a run queued for a Spark cluster goes there whichever worker
+    takes it."""
     if user is not None and not user.has_role(*RUN_ROLES):
         raise PermissionDenied("only analysts and supervisors may start a resolution run")
     _check_thresholds(upper, lower)
+    engine, spark_master = engine_choice(engine, spark_master)
     collections = _scope(user, collection_keys)
     # one run at a time per user; a run whose worker died long ago no longer blocks
     active = ResolutionRun.objects.filter(
@@ -128,6 +153,8 @@ def start_run(
         status=RunStatus.QUEUED,
         steps=RUN_STEPS,
         phase=PHASES[0],
+        engine=engine,
+        spark_master=spark_master,
     )
     from usalama.resolve.tasks import run_resolution_task
 
@@ -202,16 +229,21 @@ def run_resolution(
     *,
     progress: Progress | None = None,
     run: ResolutionRun | None = None,
+    engine: str | None = None,
+    spark_master: str | None = None,
 ) -> RunResult:
     """Score, merge and queue the records ``user`` may see (``None``: the operator).
 
     People and organisations are scored by their own Splink models; accounts and wallets
-    link on exact identifiers. ``run``: a queued run row to fill in (background runs).
+    link on exact identifiers. ``run``: a queued run row to fill in (background runs; its
+    engine is the one recorded when it was queued). ``engine``/``spark_master``: for a
+    new run (default: the settings).
     """
     _check_thresholds(upper, lower)
     actor = actor_of(user)
     collections = _scope(user, collection_keys)
     if run is None:
+        engine, spark_master = engine_choice(engine, spark_master)
         run = ResolutionRun.objects.create(
             user=user,
             started_by=actor.name,
@@ -220,6 +252,8 @@ def run_resolution(
             lower=lower,
             status=RunStatus.RUNNING,
             steps=RUN_STEPS,
+            engine=engine,
+            spark_master=spark_master,
         )
     tracker = _Tracker(run, progress)
     tracker(PHASES[0])
@@ -233,8 +267,9 @@ def run_resolution(
     )
     judged = storing.judged_pairs(scope.info)
     rows: list[dict[str, Any]] = []
-    rows += _score_family(scope, Family.PERSON, judged, lower, tracker, PHASES[1:3])
-    rows += _score_family(scope, Family.ORGANIZATION, judged, lower, tracker, PHASES[3:5])
+    backend = _backend_maker(run)
+    rows += _score_family(scope, Family.PERSON, judged, lower, tracker, PHASES[1:3], backend)
+    rows += _score_family(scope, Family.ORGANIZATION, judged, lower, tracker, PHASES[3:5], backend)
     tracker(PHASES[5])
     rows += _identifier_rows(scope)
     for family in Family.values:
@@ -275,6 +310,8 @@ def run_resolution(
             object_id=run.pk,
             details={
                 "collections": run.collection_keys,
+                "engine": run.engine,
+                "spark_master": run.spark_master,
                 "records": result.records,
                 "per_family": counts,
                 "candidates": result.candidates,
@@ -286,6 +323,16 @@ def run_resolution(
             },
         )
     return result
+
+
+def _backend_maker(run: ResolutionRun) -> Callable[[], Any]:
+    """Makes a fresh Splink backend on the run's engine (one per model trained)."""
+    from usalama.analysis.resolve.engines import backend_for, check_engine
+    from usalama.core.spark import SparkOptions
+
+    engine = check_engine(run.engine)
+    options = SparkOptions.from_env(run.spark_master or None)
+    return lambda: backend_for(engine, spark=options)
 
 
 def _labels(judged: dict[tuple[str, str], str], ids: set[str]) -> Any:
@@ -310,6 +357,7 @@ def _score_family(
     lower: float,
     step: Callable[[str], None],
     phases: tuple[str, ...],
+    make_backend: Callable[[], Any],
 ) -> list[dict[str, Any]]:
     """Train this family's model on its records (judgements as labels) and score pairs."""
     import polars as pl
@@ -335,7 +383,7 @@ def _score_family(
     step(phases[1])
     try:
         # with fewer than ten "same" judgements the engine uses labels only as overrides
-        model = train_model(prepared, labels, family=engine_family)
+        model = train_model(prepared, labels, make_backend(), family=engine_family)
     except InvalidInput as error:
         # e.g. organisations recorded by name only in one collection: nothing to compare
         log.info("%s not resolved: %s", family, error.message)

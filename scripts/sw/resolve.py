@@ -1,0 +1,5 @@
+SW = {
+    "DuckDB (this server)": "DuckDB (seva hii)",
+    "Apache Spark": "Apache Spark",
+    "Engine": "Injini",
+}

@@ -1,0 +1,24 @@
+"""One Spark session (``local[2]``) for every Spark test of a pytest process.
+
+The tests in this folder carry the ``spark`` marker and share the xdist group "spark", so
+under ``make test``'s two workers only one of them starts a JVM (``--dist loadgroup``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    from usalama.core.spark import SparkOptions, spark_session, stop_spark_session
+
+    # two shuffle partitions: the test data are small, and each partition costs a task
+    session = spark_session(
+        SparkOptions(master="local[2]", shuffle_partitions=2, driver_memory="1g")
+    )
+    yield session
+    stop_spark_session()
