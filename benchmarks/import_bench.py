@@ -116,11 +116,10 @@ COLUMNS = (
     "assessment varchar(1) NOT NULL, handling varchar(2) NOT NULL, "
     "first_seen {stamp} NOT NULL, last_seen {stamp} NOT NULL"
 )
-# The indexes records_statement has (see records.models.Statement and its migrations).
+# The indexes records_statement has since records.0007 (see records.models.Statement).
 INDEXES = (
     "CREATE INDEX raw_entity ON raw_statement (entity_id)",
     "CREATE INDEX raw_canonical ON raw_statement (canonical_id)",
-    "CREATE INDEX raw_collection ON raw_statement (collection_id)",
     "CREATE INDEX raw_source ON raw_statement (source_id)",
     "CREATE INDEX raw_collection_entity ON raw_statement (collection_id, entity_id)",
     "CREATE INDEX raw_entity_ref ON raw_statement (value) WHERE prop_type = 'entity'",
