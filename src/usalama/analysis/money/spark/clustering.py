@@ -75,7 +75,6 @@ def cluster_addresses_spark(
 
 def _components(links: DataFrame) -> DataFrame:
     """``address, label`` (smallest address of its component) for addresses in ``links``."""
-
     labels = links.select("address").distinct().withColumn("label", sf.col("address"))
     labels = labels.localCheckpoint()
     for round_number in range(1, MAX_ROUNDS + 1):
@@ -86,28 +85,30 @@ def _components(links: DataFrame) -> DataFrame:
             links.join(per_tx, "txid").groupBy("address").agg(sf.min("tx_label").alias("offer"))
         )
         lowered = labels.join(offered, "address").select(
-            "address", sf.least("label", "offer").alias("label")
+            "address",
+            sf.col("label").alias("before"),
+            sf.least("label", "offer").alias("label"),
         )
         # pointer jumping: my label's own label is in my component and no larger
         jumped = (
             lowered.alias("me")
-            .join(lowered.alias("it"), sf.col("me.label") == sf.col("it.address"), "left")
+            .join(
+                lowered.select("address", "label").alias("it"),
+                sf.col("me.label") == sf.col("it.address"),
+                "left",
+            )
             .select(
                 sf.col("me.address").alias("address"),
+                sf.col("me.before").alias("before"),
                 sf.least(
                     sf.col("me.label"), sf.coalesce(sf.col("it.label"), sf.col("me.label"))
                 ).alias("label"),
             )
             .localCheckpoint()
         )
-        changed = (
-            jumped.alias("new")
-            .join(labels.alias("old"), "address")
-            .where(sf.col("new.label") != sf.col("old.label"))
-            .limit(1)
-            .count()
-        )
-        labels = jumped
+        # the old label travels along, so spotting a change is a scan, not another join
+        changed = jumped.where(sf.col("label") != sf.col("before")).limit(1).count()
+        labels = jumped.drop("before")
         if not changed:
             log.info("address labels settled after %d rounds", round_number)
             return labels
