@@ -99,9 +99,10 @@ def expand(
     truncated = max_edges is not None and len(edge_ids) > max_edges
     if truncated:
         edge_ids = edge_ids[:max_edges]
-    distances = dict(zip(network.names(nodes), levels.tolist(), strict=True))
+    names = network.names(nodes)
+    distances = dict(zip(names, levels.tolist(), strict=True))
     return Expansion(
-        nodes=list(distances),
+        nodes=names,
         distances=distances,
         edges=network.edge_records(edge_ids),
         truncated=bool(truncated),

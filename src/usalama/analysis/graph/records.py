@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import itertools
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
@@ -89,7 +89,7 @@ class Edge(NamedTuple):
     last_date: str | None
     provenance: tuple[str, ...]
     tags: tuple[str, ...]
-    attributes: Mapping[str, Any]
+    attributes: MappingProxyType[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,12 +102,13 @@ class Edge(NamedTuple):
             "last_date": self.last_date,
             "provenance": list(self.provenance),
             "tags": list(self.tags),
-            "attributes": dict(self.attributes),
+            # copy() of a read-only mapping is a plain dict, three times faster than dict().
+            "attributes": self.attributes.copy(),
         }
 
 
 _new_edge = partial(tuple.__new__, Edge)
-_NO_ATTRIBUTES: Mapping[str, Any] = MappingProxyType({})
+_NO_ATTRIBUTES: MappingProxyType[str, Any] = MappingProxyType({})
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -192,7 +193,7 @@ class Dates:
 class EdgeColumnsBuilder:
     """Makes records for many edges at once from columns prepared for gathering."""
 
-    def __init__(self, edges: pl.DataFrame, names: list[str]) -> None:
+    def __init__(self, edges: pl.DataFrame, names: np.ndarray) -> None:
         self.names = names
         self.sources = edges["source"].to_numpy().astype(np.int64, copy=False)
         self.targets = edges["target"].to_numpy().astype(np.int64, copy=False)
@@ -215,7 +216,7 @@ class EdgeColumnsBuilder:
     def _gather_lists(column: Lists | None, ids: np.ndarray) -> list[tuple[Any, ...]]:
         return [() for _ in range(len(ids))] if column is None else column.gather(ids)
 
-    def _attributes(self, ids: np.ndarray) -> list[Mapping[str, Any]]:
+    def _attributes(self, ids: np.ndarray) -> list[MappingProxyType[str, Any]]:
         if not self.extra:
             return [_NO_ATTRIBUTES] * len(ids)
         keys = list(self.extra)
@@ -229,8 +230,7 @@ class EdgeColumnsBuilder:
 
     def records(self, ids: np.ndarray) -> list[Edge]:
         count = len(ids)
-        ends_at = np.concatenate([self.sources[ids], self.targets[ids]]).tolist()
-        ends = list(map(self.names.__getitem__, ends_at))
+        ends = self.names[np.concatenate([self.sources[ids], self.targets[ids]])].tolist()
         rows = zip(
             ends[:count],
             ends[count:],
@@ -253,7 +253,7 @@ class EdgeTable:
     #: Edges built per step of :meth:`fill`: bounds the temporary lists of one step.
     FILL_CHUNK = 1 << 16
 
-    def __init__(self, edges: pl.DataFrame, names: list[str]) -> None:
+    def __init__(self, edges: pl.DataFrame, names: np.ndarray) -> None:
         self._edges = edges
         self._names = names
         self._builder: EdgeColumnsBuilder | None = None
