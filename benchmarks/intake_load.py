@@ -56,6 +56,8 @@ API_BODY = json.dumps(
     {"category": "stealing", "description": DESCRIPTION, "location_text": "Kencom stage"}
 ).encode()
 LATE_SECONDS = 2.0  # a response this late ends a ramp step: the rate is past the ceiling
+IDLE_SECONDS = 1.5  # gunicorn's keep-alive timeout is 2 s
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter, float]
 
 
 @dataclass
@@ -128,11 +130,16 @@ async def _drive(
 ) -> Result:
     """Send ``rate * seconds`` requests at fixed times over a pool of keep-alive connections."""
     raw = _request(target, port)
-    pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter] | None] = asyncio.Queue()
-    for _ in range(conns):
-        pool.put_nowait(await asyncio.open_connection("127.0.0.1", port))
-    result = Result()
+    # most recently used first, each with when it was last used: gunicorn closes a keep-alive
+    # connection idle for 2 s, so one idle for IDLE_SECONDS is replaced before it is used
+    # (as a browser would), instead of failing a request that the server never read
+    # connections open only when needed: gunicorn's threads wait on a new connection for its
+    # first request, so connections opened ahead and left idle would hold them
+    pool: asyncio.LifoQueue[Connection | None] = asyncio.LifoQueue()
     loop = asyncio.get_running_loop()
+    for _ in range(conns):
+        pool.put_nowait(None)
+    result = Result()
     start = loop.time() + 0.1
     total = int(rate * seconds)
     own_before, server_before = os.times(), _cpu_seconds(server)
@@ -141,9 +148,14 @@ async def _drive(
         conn = await pool.get()
         status = 0
         try:
+            if conn is not None and loop.time() - conn[2] > IDLE_SECONDS:
+                conn[1].close()
+                conn = None
             if conn is None:
-                conn = await asyncio.open_connection("127.0.0.1", port)
-            status, _ = await _exchange(*conn, raw)
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                conn = (reader, writer, loop.time())
+            status, _ = await _exchange(conn[0], conn[1], raw)
+            conn = (conn[0], conn[1], loop.time())
         except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
             if conn is not None:
                 conn[1].close()
@@ -331,6 +343,12 @@ def _step(
     return Step(rate, summary, lost, result)
 
 
+def _failed_statuses(result: Result) -> str:
+    """``, statuses {0: 3, 400: 2}`` for the answers that were not 2xx (0: no answer)."""
+    failed = {k: v for k, v in sorted(result.statuses.items()) if not 200 <= k < 300}
+    return f", statuses {failed}" if failed else ""
+
+
 def _ramp(
     port: int, target: Target, args: argparse.Namespace, counter: Counter, server: psutil.Process
 ) -> tuple[float, list[Step]]:
@@ -346,7 +364,8 @@ def _ramp(
             f"ms, p99 {s['p99_ms']:.1f} ms, errors {s['errors']:.0f}, lost {step.lost}, "
             f"server CPU {step.result.server_cpu:.2f}, generator CPU "
             f"{step.result.generator_cpu:.2f}, load {os.getloadavg()[0]:.2f} -> "
-            f"{'pass' if ok else 'FAIL'}{' (cut short)' if step.result.cut_short else ''}",
+            f"{'pass' if ok else 'FAIL'}{' (cut short)' if step.result.cut_short else ''}"
+            f"{_failed_statuses(step.result)}",
             flush=True,
         )
         time.sleep(2)  # let the server settle between steps

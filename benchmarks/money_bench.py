@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -199,6 +200,7 @@ def main() -> None:
         args.peer_sample = 50_000
 
     print(f"# money benchmark: {args.transfers:,} transfers, {args.inputs:,} inputs")
+    print(f"load average before: {_load()}")
     seconds, transfers = timed(lambda: synthetic_transfers(args.transfers))
     print(f"generate transfers: {seconds:.1f} s")
 
@@ -207,6 +209,11 @@ def main() -> None:
 
     bench_clustering(args.inputs, args.peer_sample)
     print(f"peak RSS: {peak_rss_mb():,.0f} MB")
+    print(f"load average after: {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -158,8 +158,12 @@ def cluster_addresses(
 
 
 def _usable(frame: pl.DataFrame) -> pl.Series:
+    # comparisons, not ``is_in``: Polars' string is_in is several times slower on 10 M rows
     address = frame["address"]
-    return (address.is_not_null() & ~address.is_in(list(UNUSABLE_ADDRESSES))).fill_null(False)
+    usable = address.is_not_null()
+    for unusable in UNUSABLE_ADDRESSES:
+        usable &= (address != unusable).fill_null(False)
+    return usable
 
 
 def _input_tx_codes(inputs: pl.DataFrame, input_tx: np.ndarray, txids: pl.Series) -> np.ndarray:

@@ -21,14 +21,21 @@ import numpy as np
 import polars as pl
 
 _NEVER = (float("inf"), 0)
+_BUCKET_MASK = (1 << 20) - 1  # a 1 MB bitmap: stays in cache, few false candidates
 
 
 class AccountRows:
     """Rows whose ``column`` holds one of a set of accounts, remembered per account so that
-    each account costs one pass over the column at most (a trace asks again every hop)."""
+    each account costs one pass over the column at most (a trace asks again every hop).
+
+    A pass gathers the column's 20-bit hash buckets through a bitmap of the wanted accounts'
+    buckets (numpy, no string compared), then checks the few candidates exactly. Polars'
+    string ``is_in`` over 10 M rows took 80-140 ms for account names of six characters or
+    more; the gather takes 15-30 ms, after hashing the column once (about 40 ms)."""
 
     def __init__(self, column: pl.Series) -> None:
         self.column = column
+        self._buckets: np.ndarray | None = None
         self._scanned: set[str] = set()
         self._found: list[pl.DataFrame] = []
 
@@ -36,7 +43,7 @@ class AccountRows:
         wanted = set(accounts)
         new = wanted - self._scanned
         if new:
-            rows = self.column.is_in(pl.Series(list(new), dtype=pl.Utf8).implode()).arg_true()
+            rows = self._scan(pl.Series(sorted(new), dtype=pl.Utf8))
             self._found.append(pl.DataFrame({"row": rows, "account": self.column.gather(rows)}))
             self._scanned |= new
         if not self._found:
@@ -45,6 +52,17 @@ class AccountRows:
         if len(wanted) < len(self._scanned):
             found = found.filter(pl.col("account").is_in(list(wanted)))
         return found["row"].to_numpy().astype(np.int64)
+
+    def _scan(self, wanted: pl.Series) -> pl.Series:
+        if self._buckets is None:
+            # int64 (not the hash's uint64): numpy gathers with it without a converted copy
+            self._buckets = np.bitwise_and(self.column.hash().to_numpy(), _BUCKET_MASK).view(
+                np.int64
+            )
+        bitmap = np.zeros(_BUCKET_MASK + 1, dtype=bool)
+        bitmap[np.bitwise_and(wanted.hash().to_numpy(), _BUCKET_MASK).view(np.int64)] = True
+        candidates = pl.Series(np.flatnonzero(bitmap[self._buckets]), dtype=pl.Int64)
+        return candidates.filter(self.column.gather(candidates).is_in(wanted.implode()))
 
 
 class ForwardReach:
