@@ -156,3 +156,17 @@ def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
     if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
         settings = request.getfixturevalue("settings")
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_asks() -> Any:
+    """Start every test in English and end it with no language active.
+
+    Django's LocaleMiddleware activates a request's language for the thread and leaves it
+    there, so a Swahili request in one test would otherwise change another test's messages.
+    """
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
