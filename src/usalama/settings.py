@@ -158,7 +158,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections stay open (per thread, like PostgreSQL's): closing the last connection to a
     # WAL database checkpoints and deletes the WAL file, which made every request pay an fsync
-    # (the intake load benchmark, docs/benchmarks/intake.md).
+    # (the intake load benchmark, docs/benchmarks.md, "Intake load").
     DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so the audit hash chain cannot fork

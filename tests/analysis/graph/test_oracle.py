@@ -181,8 +181,8 @@ def test_sampled_betweenness_estimates_a_big_graph():
 def test_sampled_betweenness_ranks_hubs_of_a_power_law_graph():
     """The benchmark's estimator (32 sources, scaled by n/32) on a graph from its generator.
 
-    docs/benchmarks/graph.md gives the full error table; here: the estimate is unbiased
-    on average and finds most of the exact top 10.
+    docs/benchmarks.md ("Sampled betweenness error") gives the full error table; here: the
+    estimate is unbiased on average and finds most of the exact top 10.
     """
     rng = np.random.default_rng(7)
     n = 3_000

@@ -184,7 +184,7 @@ def test_age_bands() -> None:
 @pytest.mark.slow
 def test_chicago_2010_model_beats_the_better_threshold_rule(chicago_files: list[Path]) -> None:
     """The real data, one cut-off: the top 5 % catches more adverse events than either threshold
-    rule's top 5 % (the full three-year backtest is in docs/benchmarks/oversight.md)."""
+    rule's top 5 % (the full three-year backtest is in docs/benchmarks.md)."""
     data = oversight.load(*chicago_files)
     as_of = dt.date(2010, 1, 1)
     assert (

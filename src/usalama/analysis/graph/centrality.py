@@ -30,7 +30,8 @@ class BetweennessApproximation:
     counts shortest paths only from that many random sources (drawn without replacement)
     and scales up by n/samples, an unbiased estimate (Brandes & Pich 2007) whose cost grows
     with ``samples``, not n. Its error is largest for nodes whose betweenness comes from few
-    sources (see docs/benchmarks/graph.md); the top-ranked hubs are estimated best.
+    sources (see docs/benchmarks.md, "Sampled betweenness error"); the top-ranked hubs are
+    estimated best.
     ``workers`` > 1 splits the sampled sources over that many forked processes (the sum
     over sources is the same; POSIX only, otherwise it runs in-process).
     """
