@@ -481,7 +481,8 @@ def populate(context: DemoContext) -> list[Tip]:
         Tip(
             "ipoa.investigator",
             "Complaints against police: move IPOA-DEMO-000003 on; on IPOA-DEMO-000001 "
-            "'Suggest officers on duty'; the s. 25 page shows a late death-in-custody report.",
+            "'Suggest officers on duty', name one on the allegation and record the finding "
+            "(its summons was ignored: issue another); the s. 25 page shows a late report.",
         ),
         Tip(
             "ipoa.investigator",

@@ -53,6 +53,17 @@ class AllegationOut(Schema):
     penalty: str
 
 
+class SummonsOut(Schema):
+    id: int
+    officer: str
+    service_number: str
+    agency: str
+    issued_at: dt.datetime
+    due_at: dt.datetime
+    attended_at: dt.datetime | None
+    ignored: bool
+
+
 class ComplaintOut(Schema):
     id: int
     reference: str
@@ -66,6 +77,24 @@ class ComplaintOut(Schema):
     created_at: dt.datetime
     description: str
     allegations: list[AllegationOut]
+    summonses: list[SummonsOut]
+
+
+class AllegationIn(Schema):
+    category: str = Field(..., max_length=30)
+    officer: str = Field("", max_length=60, description="service number, or AGENCY:number")
+    officer_description: str = Field("", max_length=200)
+
+
+class FindingIn(Schema):
+    officer: str = Field("", max_length=60, description="service number, or AGENCY:number")
+    finding: str | None = Field(None, max_length=20)
+    penalty: str | None = Field(None, max_length=20)
+
+
+class SummonsIn(Schema):
+    officer: str = Field(..., max_length=60, description="service number, or AGENCY:number")
+    due_at: dt.datetime
 
 
 class StageIn(Schema):
@@ -136,6 +165,19 @@ def _complaint(c: Complaint) -> dict[str, Any]:
                 "penalty": a.penalty,
             }
             for a in c.allegations.select_related("officer")
+        ],
+        "summonses": [
+            {
+                "id": s.pk,
+                "officer": s.officer.name,
+                "service_number": s.officer.service_number,
+                "agency": s.officer.agency.code,
+                "issued_at": s.issued_at,
+                "due_at": s.due_at,
+                "attended_at": s.attended_at,
+                "ignored": s.ignored,
+            }
+            for s in c.summonses.select_related("officer__agency")
         ],
     }
 
@@ -213,6 +255,45 @@ def move_stage(request: HttpRequest, pk: int, body: StageIn) -> dict[str, Any]:
         outcome=body.outcome,
     )
     return _complaint(c)
+
+
+@router.post("/oversight/complaints/{pk}/allegations", response={201: ComplaintOut})
+def add_allegation(request: HttpRequest, pk: int, body: AllegationIn) -> tuple[int, dict[str, Any]]:
+    services.add_allegation(
+        request.user,
+        pk,
+        body.category,
+        officer=body.officer,
+        officer_description=body.officer_description,
+    )
+    return 201, _complaint(services.get_complaint(request.user, pk))
+
+
+@router.post("/oversight/complaints/{pk}/allegations/{allegation_id}", response=ComplaintOut)
+def set_allegation(
+    request: HttpRequest, pk: int, allegation_id: int, body: FindingIn
+) -> dict[str, Any]:
+    services.set_allegation(
+        request.user,
+        pk,
+        allegation_id,
+        officer=body.officer,
+        finding=body.finding,
+        penalty=body.penalty,
+    )
+    return _complaint(services.get_complaint(request.user, pk))
+
+
+@router.post("/oversight/complaints/{pk}/summonses", response={201: ComplaintOut})
+def issue_summons(request: HttpRequest, pk: int, body: SummonsIn) -> tuple[int, dict[str, Any]]:
+    services.issue_summons(request.user, pk, due_at=body.due_at, officer=body.officer)
+    return 201, _complaint(services.get_complaint(request.user, pk))
+
+
+@router.post("/oversight/complaints/{pk}/summonses/{summons_id}/attended", response=ComplaintOut)
+def record_attendance(request: HttpRequest, pk: int, summons_id: int) -> dict[str, Any]:
+    services.record_attendance(request.user, pk, summons_id)
+    return _complaint(services.get_complaint(request.user, pk))
 
 
 @router.post("/oversight/complaints/{pk}/share", response=ComplaintOut)

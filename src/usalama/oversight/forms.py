@@ -6,7 +6,13 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from usalama.oversight.models import AllegationCategory, NotificationKind, Recommendation
+from usalama.oversight.models import (
+    AllegationCategory,
+    Finding,
+    NotificationKind,
+    Penalty,
+    Recommendation,
+)
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -63,6 +69,34 @@ class StageForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+OFFICER_HELP = _("Service number, e.g. 48213; write NPS:48213 if two agencies use the number.")
+
+
+class AllegationForm(forms.Form):
+    """Name the officer and record the finding and penalty of one allegation."""
+
+    officer = forms.CharField(
+        label=_("Officer"), max_length=60, required=False, help_text=OFFICER_HELP
+    )
+    finding = forms.ChoiceField(label=_("Finding"), choices=Finding.choices, required=False)
+    penalty = forms.ChoiceField(label=_("Penalty"), choices=Penalty.choices, required=False)
+
+
+class NewAllegationForm(forms.Form):
+    category = forms.ChoiceField(label=_("Allegation"), choices=AllegationCategory.choices)
+    officer = forms.CharField(
+        label=_("Officer"), max_length=60, required=False, help_text=OFFICER_HELP
+    )
+    officer_description = forms.CharField(
+        label=_("Or describe the officer"), max_length=200, required=False
+    )
+
+
+class SummonsForm(forms.Form):
+    officer = forms.CharField(label=_("Officer"), max_length=60, help_text=OFFICER_HELP)
+    due = forms.DateField(label=_("To appear by"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class NotificationForm(forms.Form):

@@ -642,6 +642,68 @@ def share_complaint(user: Any, pk: int, agency_code: str) -> Complaint:
     return complaint
 
 
+def find_officer(reference: str) -> Officer:
+    """The officer a service number names: ``12345``, or ``NPS:12345`` where two agencies use
+    the same number. IPOA's mandate covers every police agency's officers, so any agency's
+    registry may be named."""
+    text = reference.strip()
+    code, _, number = text.rpartition(":")
+    officers = Officer.objects.filter(service_number__iexact=number.strip()).select_related(
+        "agency"
+    )
+    if code.strip():
+        officers = officers.filter(agency__code__iexact=code.strip())
+    found = list(officers[:3])
+    if not found:
+        raise InvalidInput(f"no officer with service number {text!r} in the registry")
+    if len(found) > 1:
+        agencies = " and ".join(o.agency.code for o in found)
+        raise InvalidInput(
+            f"service number {number.strip()!r} is used in {agencies}: "
+            f"write it as {found[0].agency.code}:{number.strip()}"
+        )
+    return found[0]
+
+
+def _officer(officer_id: int | None, reference: str) -> Officer | None:
+    if officer_id is not None:
+        officer = Officer.objects.filter(pk=officer_id).first()
+        if officer is None:
+            raise InvalidInput("no such officer")
+        return officer
+    return find_officer(reference) if reference.strip() else None
+
+
+@writes
+def add_allegation(
+    user: Any,
+    pk: int,
+    category: str,
+    *,
+    officer_id: int | None = None,
+    officer: str = "",
+    officer_description: str = "",
+) -> Allegation:
+    """A further allegation on a complaint (one complaint often names several acts or officers)."""
+    complaint = _writable(user, pk, "oversight.allegation.add")
+    if category not in AllegationCategory.values:
+        raise InvalidInput(f"unknown allegation category {category!r}")
+    allegation = Allegation.objects.create(
+        complaint=complaint,
+        category=category,
+        officer=_officer(officer_id, officer),
+        officer_description=officer_description.strip()[:200],
+    )
+    audit.record(
+        user,
+        "oversight.allegation.add",
+        object_type="allegation",
+        object_id=allegation.pk,
+        details={"complaint": complaint.reference, "category": category},
+    )
+    return allegation
+
+
 @writes
 def set_allegation(
     user: Any,
@@ -649,18 +711,18 @@ def set_allegation(
     allegation_id: int,
     *,
     officer_id: int | None = None,
+    officer: str = "",
     finding: str | None = None,
     penalty: str | None = None,
 ) -> Allegation:
+    """Name the officer, and record the finding and the penalty (CPDP-style codes)."""
     complaint = _writable(user, pk, "oversight.allegation.update")
     allegation = complaint.allegations.filter(pk=allegation_id).first()
     if allegation is None:
         raise NotFound("no such allegation")
-    if officer_id is not None:
-        officer = Officer.objects.filter(pk=officer_id).first()
-        if officer is None:
-            raise InvalidInput("no such officer")
-        allegation.officer = officer
+    named = _officer(officer_id, officer)
+    if named is not None:
+        allegation.officer = named
     if finding is not None:
         if finding not in Finding.values:
             raise InvalidInput(f"unknown finding {finding!r}")
@@ -669,25 +731,47 @@ def set_allegation(
         if penalty not in Penalty.values:
             raise InvalidInput(f"unknown penalty {penalty!r}")
         allegation.penalty = penalty
+    if allegation.penalty and allegation.finding != Finding.SUSTAINED:
+        raise InvalidInput("a penalty follows only a sustained finding")
     allegation.save()
     audit.record(
         user,
         "oversight.allegation.update",
         object_type="allegation",
         object_id=allegation.pk,
-        details={"finding": allegation.finding, "penalty": allegation.penalty},
+        details={
+            "finding": allegation.finding,
+            "penalty": allegation.penalty,
+            "officer": allegation.officer.service_number if allegation.officer else "",
+        },
     )
     return allegation
 
 
 @writes
-def issue_summons(user: Any, pk: int, officer_id: int, due_at: dt.datetime) -> Summons:
+def issue_summons(
+    user: Any,
+    pk: int,
+    officer_id: int | None = None,
+    due_at: dt.datetime | None = None,
+    *,
+    officer: str = "",
+) -> Summons:
+    """Summon an officer to appear before IPOA; one not attended by ``due_at`` shows as ignored."""
     complaint = _writable(user, pk, "oversight.summons.issue")
-    officer = Officer.objects.filter(pk=officer_id).first()
-    if officer is None:
-        raise InvalidInput("no such officer")
-    summons = Summons.objects.create(complaint=complaint, officer=officer, due_at=due_at)
-    audit.record(user, "oversight.summons.issue", object_type="summons", object_id=summons.pk)
+    summoned = _officer(officer_id, officer)
+    if summoned is None:
+        raise InvalidInput("name the officer to summon")
+    if due_at is None:
+        raise InvalidInput("give the date the officer must appear by")
+    summons = Summons.objects.create(complaint=complaint, officer=summoned, due_at=due_at)
+    audit.record(
+        user,
+        "oversight.summons.issue",
+        object_type="summons",
+        object_id=summons.pk,
+        details={"officer": summoned.service_number, "due": due_at.isoformat()},
+    )
     return summons
 
 
@@ -697,6 +781,8 @@ def record_attendance(user: Any, pk: int, summons_id: int) -> Summons:
     summons = complaint.summonses.filter(pk=summons_id).first()
     if summons is None:
         raise NotFound("no such summons")
+    if summons.attended_at is not None:
+        raise InvalidInput("the officer's attendance is already recorded")
     summons.attended_at = timezone.now()
     summons.save(update_fields=["attended_at"])
     audit.record(user, "oversight.summons.attend", object_type="summons", object_id=summons.pk)

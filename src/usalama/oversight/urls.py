@@ -10,6 +10,18 @@ urlpatterns = [
     path("complaints/", views.complaints, name="complaints"),
     path("complaints/<int:pk>/", views.complaint, name="complaint"),
     path("complaints/<int:pk>/stage/", views.move_stage, name="move_stage"),
+    path("complaints/<int:pk>/allegations/", views.add_allegation, name="add_allegation"),
+    path(
+        "complaints/<int:pk>/allegations/<int:allegation_id>/",
+        views.set_allegation,
+        name="set_allegation",
+    ),
+    path("complaints/<int:pk>/summonses/", views.issue_summons, name="issue_summons"),
+    path(
+        "complaints/<int:pk>/summonses/<int:summons_id>/attended/",
+        views.record_attendance,
+        name="record_attendance",
+    ),
     path(
         "complaints/<int:pk>/attachments/<int:attachment_id>/",
         views.attachment,

@@ -6,6 +6,7 @@ supervision, never a sanction). Views translate HTTP to ``services``; access and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,15 +20,18 @@ from django.views.decorators.http import require_POST
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.oversight import factors, services
 from usalama.oversight.forms import (
+    AllegationForm,
     FollowUpForm,
+    NewAllegationForm,
     NotificationForm,
     PublicComplaintForm,
     ReferralForm,
     ResponseForm,
     SignOffForm,
     StageForm,
+    SummonsForm,
 )
-from usalama.oversight.models import FlagStatus, Officer, Stage
+from usalama.oversight.models import Finding, FlagStatus, Officer, Penalty, Stage
 
 
 def _public(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -116,9 +120,13 @@ def complaint(request: HttpRequest, pk: int) -> HttpResponse:
         "item": item,
         "owner": owner,
         "form": StageForm(),
+        "new_allegation": NewAllegationForm(),
+        "summons_form": SummonsForm(),
+        "findings": Finding.choices,
+        "penalties": Penalty.choices,
         "suggested": suggested,
-        "allegations": item.allegations.select_related("officer"),
-        "summonses": item.summonses.select_related("officer"),
+        "allegations": item.allegations.select_related("officer__agency"),
+        "summonses": item.summonses.select_related("officer__agency"),
         "history": item.history.all(),
         "attachments": item.attachments.all(),
     }
@@ -152,6 +160,97 @@ def move_stage(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The complaint moved on."))
     return redirect("oversight:complaint", pk=pk)
+
+
+def _complaint_write(
+    request: HttpRequest, pk: int, done: str, write: Callable[[], object]
+) -> HttpResponse:
+    """Run one of IPOA's writes on a complaint and come back to its page with the result."""
+    try:
+        write()
+    except NotFound as error:
+        raise Http404 from error
+    except PermissionDenied as error:
+        return HttpResponseForbidden(error.message)
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("oversight:complaint", pk=pk)
+
+
+@login_required
+@require_POST
+def set_allegation(request: HttpRequest, pk: int, allegation_id: int) -> HttpResponse:
+    form = AllegationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the form."))
+        return redirect("oversight:complaint", pk=pk)
+    data = form.cleaned_data
+    return _complaint_write(
+        request,
+        pk,
+        _("The allegation is updated."),
+        lambda: services.set_allegation(
+            request.user,
+            pk,
+            allegation_id,
+            officer=data["officer"],
+            finding=data["finding"],
+            penalty=data["penalty"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def add_allegation(request: HttpRequest, pk: int) -> HttpResponse:
+    form = NewAllegationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the form."))
+        return redirect("oversight:complaint", pk=pk)
+    data = form.cleaned_data
+    return _complaint_write(
+        request,
+        pk,
+        _("The allegation is added."),
+        lambda: services.add_allegation(
+            request.user,
+            pk,
+            data["category"],
+            officer=data["officer"],
+            officer_description=data["officer_description"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def issue_summons(request: HttpRequest, pk: int) -> HttpResponse:
+    form = SummonsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Name the officer and the date to appear by."))
+        return redirect("oversight:complaint", pk=pk)
+    data = form.cleaned_data
+    # due at the end of the day given, in the installation's time zone
+    due = timezone.make_aware(dt.datetime.combine(data["due"], dt.time(23, 59)))
+    return _complaint_write(
+        request,
+        pk,
+        _("The summons is issued."),
+        lambda: services.issue_summons(request.user, pk, due_at=due, officer=data["officer"]),
+    )
+
+
+@login_required
+@require_POST
+def record_attendance(request: HttpRequest, pk: int, summons_id: int) -> HttpResponse:
+    return _complaint_write(
+        request,
+        pk,
+        _("The officer's attendance is recorded."),
+        lambda: services.record_attendance(request.user, pk, summons_id),
+    )
 
 
 @login_required
