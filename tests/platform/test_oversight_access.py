@@ -320,6 +320,19 @@ def test_wellness_firewall_in_matrix(matrix_world: Any) -> None:
     assert not failures, "\n".join(failures)
 
 
+# IPOA's records on a complaint (findings, allegations, summonses, attendance), API and pages
+IPOA_RECORDS = (
+    "POST /api/v1/oversight/complaints/{pk}/allegations",
+    "POST /api/v1/oversight/complaints/{pk}/allegations/{allegation_id}",
+    "POST /api/v1/oversight/complaints/{pk}/summonses",
+    "POST /api/v1/oversight/complaints/{pk}/summonses/{summons_id}/attended",
+    "web POST oversight/complaints/<int:pk>/allegations/",
+    "web POST oversight/complaints/<int:pk>/allegations/<int:allegation_id>/",
+    "web POST oversight/complaints/<int:pk>/summonses/",
+    "web POST oversight/complaints/<int:pk>/summonses/<int:summons_id>/attended/",
+)
+
+
 def test_oversight_matrix_bodies_succeed_for_the_owner(matrix_world: Any) -> None:
     """The matrix's write rows are refused for a reason, not for a bad body: the same requests
     succeed for whoever may write (IPOA's investigator for the complaint, DCI's supervisor for
@@ -338,6 +351,7 @@ def test_oversight_matrix_bodies_succeed_for_the_owner(matrix_world: Any) -> Non
             "POST /api/v1/oversight/complaints/{pk}/stage",
             "POST /api/v1/oversight/complaints/{pk}/share",
             "web POST oversight/complaints/<int:pk>/stage/",
+            *IPOA_RECORDS,
         ):
             assert _matrix_request(matrix_world, key, users[(role, "own")]).status_code == 403
     assert (
@@ -355,6 +369,15 @@ def test_oversight_matrix_bodies_succeed_for_the_owner(matrix_world: Any) -> Non
     complaint.refresh_from_db()
     assert complaint.stage == "admissibility"
     assert complaint.shared_with.filter(code="FRC").exists()
+    for key in IPOA_RECORDS:
+        assert _matrix_request(matrix_world, key, ipoa).status_code in (200, 201, 302), key
+    assert sorted(complaint.allegations.values_list("category", "finding")) == [
+        ("excessive_force", "not_sustained"),
+        ("neglect", ""),
+        ("neglect", ""),
+    ]
+    assert complaint.summonses.filter(attended_at__isnull=False).exists()
+    assert complaint.summonses.count() == 3
 
     officer = users[("desk_officer", "own")]
     key = "POST /api/v1/oversight/flags/{pk}/response"

@@ -55,6 +55,8 @@ _MODEL = {"pk": "oversight_model_id"}
 _REFERRAL = {"pk": "wellness_referral_id"}
 _OFFER = {"pk": "wellness_offer_id"}
 _ATTACHMENT = {"pk": "oversight_complaint_id", "attachment_id": "oversight_attachment_id"}
+_ALLEGATION = {"pk": "oversight_complaint_id", "allegation_id": "oversight_allegation_id"}
+_SUMMONS = {"pk": "oversight_complaint_id", "summons_id": "oversight_summons_id"}
 MATRIX_PDF = b"%PDF-1.4\n%matrix\n%%EOF\n"
 REFERRAL_BODY = {
     "officers": "",
@@ -71,6 +73,10 @@ PUBLIC_COMPLAINT = {
     "place": "Thika road",
 }
 STAGE_BODY = {"to_stage": "admissibility"}
+ALLEGATION_BODY = {"category": "neglect"}
+FINDING_BODY = {"officer": "DCI-0001", "finding": "not_sustained"}
+SUMMONS_API_BODY = {"officer": "DCI-0001", "due_at": "2030-01-01T09:00:00+03:00"}
+SUMMONS_WEB_BODY = {"officer": "DCI-0001", "due": "2030-01-01"}
 SHARE_BODY = {"agency": "FRC"}
 
 RULES: dict[str, Rule] = {
@@ -81,6 +87,18 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/oversight/complaints/{pk}": Rule(READ, rename=_COMPLAINT),
     "POST /api/v1/oversight/complaints/{pk}/stage": Rule(WRITE, body=STAGE_BODY, rename=_COMPLAINT),
     "POST /api/v1/oversight/complaints/{pk}/share": Rule(WRITE, body=SHARE_BODY, rename=_COMPLAINT),
+    "POST /api/v1/oversight/complaints/{pk}/allegations": Rule(
+        WRITE, body=ALLEGATION_BODY, rename=_COMPLAINT
+    ),
+    "POST /api/v1/oversight/complaints/{pk}/allegations/{allegation_id}": Rule(
+        WRITE, body=FINDING_BODY, rename=_ALLEGATION
+    ),
+    "POST /api/v1/oversight/complaints/{pk}/summonses": Rule(
+        WRITE, body=SUMMONS_API_BODY, rename=_COMPLAINT
+    ),
+    "POST /api/v1/oversight/complaints/{pk}/summonses/{summons_id}/attended": Rule(
+        WRITE, rename=_SUMMONS
+    ),
     "POST /api/v1/oversight/referrals": Rule(
         SIGNED_IN,
         body={"description": "A suspect was beaten in the cells.", "place": "Kasarani"},
@@ -100,6 +118,18 @@ RULES: dict[str, Rule] = {
     "web GET oversight/complaints/<int:pk>/": Rule(READ, rename=_COMPLAINT),
     "web POST oversight/complaints/<int:pk>/stage/": Rule(
         WRITE, body=STAGE_BODY, rename=_COMPLAINT
+    ),
+    "web POST oversight/complaints/<int:pk>/allegations/": Rule(
+        WRITE, body=ALLEGATION_BODY, rename=_COMPLAINT
+    ),
+    "web POST oversight/complaints/<int:pk>/allegations/<int:allegation_id>/": Rule(
+        WRITE, body=FINDING_BODY, rename=_ALLEGATION
+    ),
+    "web POST oversight/complaints/<int:pk>/summonses/": Rule(
+        WRITE, body=SUMMONS_WEB_BODY, rename=_COMPLAINT
+    ),
+    "web POST oversight/complaints/<int:pk>/summonses/<int:summons_id>/attended/": Rule(
+        WRITE, rename=_SUMMONS
     ),
     "web GET oversight/complaints/<int:pk>/attachments/<int:attachment_id>/": Rule(
         READ, rename=_ATTACHMENT
@@ -162,6 +192,10 @@ RULES: dict[str, Rule] = {
 }
 POST_ONLY_VIEWS = {
     "oversight/complaints/<int:pk>/stage/",
+    "oversight/complaints/<int:pk>/allegations/",
+    "oversight/complaints/<int:pk>/allegations/<int:allegation_id>/",
+    "oversight/complaints/<int:pk>/summonses/",
+    "oversight/complaints/<int:pk>/summonses/<int:summons_id>/attended/",
     "wellness/support/pin/",
     "wellness/support/<int:pk>/answer/",
 }
@@ -179,6 +213,8 @@ GET_AND_POST_VIEWS = {
 
 
 def build(context: AreaContext) -> dict[str, str]:
+    import datetime as dt
+
     from django.utils import timezone
 
     from usalama.accounts import services as accounts
@@ -231,6 +267,10 @@ def build(context: AreaContext) -> dict[str, str]:
     )
     oversight.add_flags(actor, model, [(officer, 0.9, [{"feature": "alleg_1y", "value": 3}])])
     flag = RiskFlag.objects.get(model=model, officer=officer)
+    # a summons IPOA issued to that officer on the complaint, not yet attended
+    summons = oversight.issue_summons(
+        investigator, complaint.pk, officer.pk, timezone.now() + dt.timedelta(days=7)
+    )
 
     # wellness: a self-referral by DCI's analyst, and an offer to DCI's desk officer after a
     # critical incident.
@@ -251,6 +291,8 @@ def build(context: AreaContext) -> dict[str, str]:
     return {
         "oversight_complaint_id": str(complaint.pk),
         "oversight_attachment_id": str(complaint.attachments.get().pk),
+        "oversight_allegation_id": str(complaint.allegations.get().pk),
+        "oversight_summons_id": str(summons.pk),
         "oversight_flag_id": str(flag.pk),
         "oversight_model_id": str(model.pk),
         "wellness_referral_id": str(referral.pk),
@@ -288,7 +330,7 @@ def fingerprint() -> list[Any]:
             )
         ],
         StageChange.objects.count(),
-        Summons.objects.count(),
+        [list(row) for row in Summons.objects.order_by("id").values_list("id", "attended_at")],
         Notification.objects.count(),
         Officer.objects.count(),
         [
