@@ -66,6 +66,24 @@ def test_complaint_to_recommendation_flags_and_the_wellness_firewall(
     assert "Internal Affairs Unit" in ipoa.inner_text("#recommendation")
     ipoa.screenshot(path=str(SCREENSHOTS / "oversight-ipoa-recommendation.png"), full_page=True)
 
+    # the investigator names the officer, records the finding and summons them
+    ipoa.fill(".allegation-form input[name=officer]", "NPS-10005")
+    ipoa.select_option(".allegation-form select[name=finding]", "sustained")
+    ipoa.select_option(".allegation-form select[name=penalty]", "reprimand")
+    ipoa.click(".allegation-form button")
+    ipoa.wait_for_url(complaint_url)
+    allegations = ipoa.inner_text("#allegations")
+    assert "Sustained" in allegations and "Reprimand" in allegations and "NPS-10005" in allegations
+    ipoa.fill("#summons-form input[name=officer]", "NPS-10005")
+    ipoa.fill("#summons-form input[name=due]", "2030-01-15")
+    ipoa.click("#summons-form button")
+    ipoa.wait_for_url(complaint_url)
+    assert "pending" in ipoa.inner_text("#summonses")
+    ipoa.screenshot(path=str(SCREENSHOTS / "oversight-ipoa-findings.png"), full_page=True)
+    ipoa.click("#summonses form button")
+    ipoa.wait_for_url(complaint_url)
+    assert "attended" in ipoa.inner_text("#summonses")
+
     citizen.goto(base + "/oversight/complain/follow-up/")
     citizen.fill("#id_code", code)
     citizen.click("button[type=submit].primary")
