@@ -1,7 +1,8 @@
 """One Spark session (``local[2]``) for every Spark test of a pytest process.
 
 The tests in this folder carry the ``spark`` marker; ``make test-spark`` (the last step of
-``make test``) runs them in one pytest process, so one JVM starts. They also share the
+``make test``) runs them in one pytest process, so one JVM starts. It collects only this
+folder, and ``make test-sqlite`` skips the marker: a Spark test belongs here. They also share the
 xdist group "spark", so ``pytest -n 2 --dist loadgroup`` keeps them on one worker too.
 """
 
