@@ -1,7 +1,10 @@
 """The money engine on Spark gives the in-memory engine's answers, on real data.
 
-AMLSim's fan-in and cycle samples (118,000 transfers each) go through every typology
-detector from a Parquet table; the shared Bitcoin blocks through multi-input clustering.
+Every typology detector runs once on Spark (each scan is some hundred small Spark jobs,
+whatever the size of the table): over AMLSim's fan-in sample (118,000 transfers) and the
+first 20,000 transfers of its cycle sample, side by side in one Parquet table, through
+``usalama money typologies --engine spark``. The shared Bitcoin blocks go through
+multi-input clustering.
 """
 
 from __future__ import annotations
@@ -26,26 +29,21 @@ from usalama.core.errors import InvalidInput
 pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 
 
-@pytest.mark.parametrize("sample", ["fanin200", "cycle200"])
-def test_typology_scan_on_spark_equals_in_memory(spark: Any, tmp_path: Path, sample: str) -> None:
-    from usalama.analysis.money.spark import (
-        read_transfers_parquet,
-        scan_typologies_spark,
-        write_transfers_parquet,
+def _amlsim(sample: str, prefix: str, rows: int | None = None) -> pl.DataFrame:
+    path = SHARED_DATA / "money" / "amlsim" / sample / "transactions.csv"
+    frame = read_transfers_csv(path, AMLSIM_COLUMNS)
+    frame = frame if rows is None else frame.head(rows)
+    # the samples number their accounts alike: a prefix keeps them apart
+    return frame.with_columns(
+        pl.concat_str(pl.lit(prefix), name).alias(name) for name in ("source", "target")
     )
 
-    transfers = read_transfers_csv(
-        SHARED_DATA / "money" / "amlsim" / sample / "transactions.csv", AMLSIM_COLUMNS
-    )
-    expected = scan_typologies(transfers)
-    table = write_transfers_parquet(transfers, tmp_path / "transfers.parquet")
-    accounts, evidence = scan_typologies_spark(read_transfers_parquet(spark, str(table))).collect()
-    assert expected.accounts.height > 100  # the planted patterns are found at all
-    assert accounts.select("account", "typologies").equals(
-        expected.accounts.select("account", "typologies")
-    )
-    assert accounts["score"].to_list() == pytest.approx(expected.accounts["score"].to_list())
-    assert evidence.equals(expected.evidence.cast(evidence.schema))  # type: ignore[arg-type]
+
+@pytest.fixture(scope="module")
+def transfers() -> pl.DataFrame:
+    # fan-in carries fan-in/out, cycles, gather-scatter and pass-through; the cycle
+    # sample's first days add scatter-gather
+    return pl.concat([_amlsim("fanin200", "f"), _amlsim("cycle200", "c", 20_000)])
 
 
 def _chain_tables(spark: Any, path: Path) -> tuple[Any, Any, Any]:
@@ -57,18 +55,16 @@ def _chain_tables(spark: Any, path: Path) -> tuple[Any, Any, Any]:
     )
 
 
-@pytest.mark.parametrize("block_file", ["blocks1-256.bz2", "277647.dat.bz2"])
-def test_address_clusters_on_spark_equal_in_memory(spark: Any, block_file: str) -> None:
+def test_address_clusters_on_spark_equal_in_memory(spark: Any) -> None:
+    """The first 256 blocks (the CLI test below clusters a busier block file)."""
     from usalama.analysis.money.spark import cluster_addresses_spark
 
-    chain, inputs, outputs = _chain_tables(spark, SHARED_DATA / "money" / "bitcoin" / block_file)
+    blocks = SHARED_DATA / "money" / "bitcoin" / "blocks1-256.bz2"
+    chain, inputs, outputs = _chain_tables(spark, blocks)
     expected = cluster_addresses(chain.inputs, chain.outputs)
     found = pl.from_arrow(cluster_addresses_spark(inputs, outputs).toArrow())
     assert isinstance(found, pl.DataFrame)
     assert found.sort("cluster_id", "address").equals(expected)
-    if block_file.startswith("277647"):
-        # 115 transactions spend several inputs: some clusters must have formed
-        assert expected["cluster_id"].n_unique() < expected.height
 
 
 def test_long_chains_of_transactions_settle(spark: Any) -> None:
@@ -126,7 +122,7 @@ def test_transfers_table_is_checked(spark: Any, tmp_path: Path) -> None:
     assert rows == [(0, "a"), (1, "b")]
 
 
-def test_cli_cluster_and_typologies_on_spark(spark: Any, tmp_path: Path) -> None:
+def test_cli_clusters_on_spark_as_in_memory(spark: Any, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from usalama.commands.money import app
@@ -142,6 +138,8 @@ def test_cli_cluster_and_typologies_on_spark(spark: Any, tmp_path: Path) -> None
         assert done.exit_code == 0, done.output
         outputs[engine] = pl.read_csv(out)
     assert outputs["spark"].equals(outputs["memory"])
+    # 115 transactions spend several inputs: some clusters must have formed
+    assert outputs["memory"]["cluster_id"].n_unique() < outputs["memory"].height
     refused = runner.invoke(
         app,
         [
@@ -156,17 +154,39 @@ def test_cli_cluster_and_typologies_on_spark(spark: Any, tmp_path: Path) -> None
         ],
     )
     assert refused.exit_code != 0
-    # a Parquet transfers table goes to Spark as it is
-    transfers = read_transfers_csv(
-        SHARED_DATA / "money" / "amlsim" / "cycle200" / "transactions.csv", AMLSIM_COLUMNS
-    )
-    from usalama.analysis.money.spark import write_transfers_parquet
 
-    table = write_transfers_parquet(transfers, tmp_path / "t.parquet")
-    done = runner.invoke(
-        app, ["typologies", "--transactions", str(table), "--engine", "spark", "--json"]
-    )
+
+def test_typology_scan_on_spark_equals_in_memory(
+    spark: Any, tmp_path: Path, transfers: pl.DataFrame
+) -> None:
+    """Accounts, typologies, scores and every evidence row; the Parquet table goes to
+    Spark as it is (``write_transfers_parquet`` numbers the rows, as in memory)."""
+    from typer.testing import CliRunner
+
+    from usalama.analysis.money.spark import write_transfers_parquet
+    from usalama.commands.money import app
+
+    expected = scan_typologies(transfers)
+    # the planted patterns are found at all, by seven of the detectors
+    assert expected.accounts.height > 500
+    assert expected.evidence["typology"].n_unique() >= 7
+    table = write_transfers_parquet(transfers, tmp_path / "transfers.parquet")
+    args = ["typologies", "--transactions", str(table), "--engine", "spark"]
+    done = CliRunner().invoke(app, [*args, "--json", "--evidence"])
     assert done.exit_code == 0, done.output
     flagged = json.loads(done.output)["accounts"]
-    expected = scan_typologies(transfers).accounts
-    assert [a["account"] for a in flagged] == expected["account"].to_list()
+    assert [a["account"] for a in flagged] == expected.accounts["account"].to_list()
+    assert [a["typologies"] for a in flagged] == expected.accounts["typologies"].to_list()
+    assert [a["score"] for a in flagged] == pytest.approx(expected.accounts["score"].to_list())
+    found = pl.DataFrame(
+        [
+            (a["account"], typology, transfer)
+            for a in flagged
+            for typology, rows in a["evidence"].items()
+            for transfer in rows
+        ],
+        schema=["account", "typology", "transfer"],
+        orient="row",
+    )
+    evidence = expected.evidence.select("account", "typology", "transfer")
+    assert found.sort(found.columns).equals(evidence.sort(evidence.columns).cast(found.schema))  # type: ignore[arg-type]

@@ -165,6 +165,25 @@ def test_training_is_deterministic(febrl1: pl.DataFrame, pairs: pl.DataFrame) ->
     assert (first["match_weight"] - second["match_weight"]).abs().max() < 1e-9  # type: ignore[operator]
 
 
+def test_a_trained_model_scores_on_another_backend(
+    febrl1: pl.DataFrame, model: ResolutionModel
+) -> None:
+    """What the Spark tests rely on: a model moved to a fresh backend scores as trained."""
+    from usalama.analysis.resolve.model import duckdb_backend, model_on_backend
+
+    moved = model_on_backend(model, duckdb_backend())
+    assert moved.linker is not model.linker
+    here, there = predict_pairs(model, threshold=0.5), predict_pairs(moved, threshold=0.5)
+    assert there.select("left_id", "right_id").equals(here.select("left_id", "right_id"))
+    assert (there["match_weight"] - here["match_weight"]).abs().max() < 1e-9  # type: ignore[operator]
+    # a sample's model scores other records with the same fields
+    on_half = model_on_backend(model, duckdb_backend(), records=febrl1.head(500))
+    assert on_half.records.height == 500
+    assert predict_pairs(on_half, threshold=0.5).height > 0
+    with pytest.raises(InvalidInput, match="the model has"):
+        model_on_backend(model, duckdb_backend(), records=febrl1.drop("postcode"))
+
+
 def test_labels_are_used(febrl1: pl.DataFrame) -> None:
     truth = febrl1.select(
         "record_id", pl.col("record_id").str.extract(r"rec-(\d+)-").alias("entity")

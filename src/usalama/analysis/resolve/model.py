@@ -12,11 +12,12 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import polars as pl
 from splink import Linker, SettingsCreator
+from splink.comparison_library import CustomComparison
 from splink.internals.database_api import DatabaseAPI
 from splink.internals.splink_dataframe import SplinkDataFrame
 
@@ -63,6 +64,7 @@ class ResolutionModel:
     comparison_names: list[str]
     judgements: pl.DataFrame | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    family: Family = "person"
 
     def save_json(self) -> str:
         """The Splink model (settings + trained parameters) as JSON, for audit or reuse."""
@@ -107,6 +109,7 @@ def train_model(
     max_pairs_for_u: float = 2e6,
     max_pairs_for_em: float | None = 2e6,
     family: Family = "person",
+    max_iterations: int = 20,
 ) -> ResolutionModel:
     """Train a person-matching model on ``records`` (standard or prepared frame).
 
@@ -116,31 +119,16 @@ def train_model(
     ``backend``: any Splink database API (DuckDB by default, ``SparkAPI`` to scale out).
     ``family``: ``"person"`` or ``"organization"`` — which name rules, comparisons and
     blocking rules apply (prepare the records with the same family).
+    ``max_iterations``: the cap on each EM pass (Splink stops earlier once it converges).
     """
     prepared = _ensure_prepared(records, family)
     if prepared.height < 2:
         raise InvalidInput("need at least two records to resolve")
     present = present_fields(prepared)
-    comparisons = comp.comparisons_for(present, family)
-    if not comparisons:
-        raise InvalidInput(
-            "no comparable fields: give at least a name, date of birth or identifier"
-        )
     backend = backend or duckdb_backend()
-    tables = _register(backend, prepared, link_type)
-    settings = SettingsCreator(
-        link_type=link_type,
-        unique_id_column_name="record_id",
-        comparisons=list(comparisons),
-        blocking_rules_to_generate_predictions=list(
-            comp.prediction_blocking_rules(prepared, present, family=family)
-        ),
-        retain_intermediate_calculation_columns=True,
-        retain_matching_columns=False,
-        additional_columns_to_retain=["source"],
-        max_iterations=20,
+    linker, tables, comparisons = _linker(
+        backend, prepared, link_type, family, max_iterations=max_iterations
     )
-    linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.ERROR)
     _estimate_prior(linker, present, family)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
     for rule in comp.training_blocking_rules(present, family, prepared):
@@ -169,7 +157,73 @@ def train_model(
         records=prepared,
         comparison_names=[c.create_output_column_name() or "" for c in comparisons],
         judgements=judgements,
+        family=family,
     )
+
+
+def _linker(
+    backend: DatabaseAPI[Any],
+    prepared: pl.DataFrame,
+    link_type: LinkType,
+    family: Family,
+    *,
+    max_iterations: int = 20,
+) -> tuple[Linker, list[SplinkDataFrame], list[CustomComparison]]:
+    """An untrained Splink linker over ``prepared``, registered on ``backend``."""
+    present = present_fields(prepared)
+    comparisons = list(comp.comparisons_for(present, family))
+    if not comparisons:
+        raise InvalidInput(
+            "no comparable fields: give at least a name, date of birth or identifier"
+        )
+    tables = _register(backend, prepared, link_type)
+    settings = SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="record_id",
+        comparisons=list(comparisons),
+        blocking_rules_to_generate_predictions=list(
+            comp.prediction_blocking_rules(prepared, present, family=family)
+        ),
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=False,
+        additional_columns_to_retain=["source"],
+        max_iterations=max_iterations,
+    )
+    linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.ERROR)
+    return linker, tables, comparisons
+
+
+def model_on_backend(
+    model: ResolutionModel, backend: DatabaseAPI[Any], records: pl.DataFrame | None = None
+) -> ResolutionModel:
+    """``model``'s trained parameters on another Splink backend, over its own records or
+    over ``records`` (standard or prepared, with the same fields present).
+
+    Train where it is cheap (DuckDB, one machine, a sample) and score where the data are
+    (Spark): the settings are rebuilt for ``backend``'s SQL dialect from the same
+    comparisons, then every level's m and u and the prior are copied, so both engines score
+    with one model.
+    """
+    prepared = model.records if records is None else _ensure_prepared(records, model.family)
+    linker, _, comparisons = _linker(backend, prepared, model.link_type, model.family)
+    names = [c.create_output_column_name() or "" for c in comparisons]
+    if names != model.comparison_names:
+        raise InvalidInput(
+            f"these records give comparisons {', '.join(names)}; "
+            f"the model has {', '.join(model.comparison_names)}"
+        )
+    trained = model.linker._settings_obj
+    target = linker._settings_obj
+    for source, dest in zip(trained.comparisons, target.comparisons, strict=True):
+        levels = zip(source.comparison_levels, dest.comparison_levels, strict=True)
+        for level, copy in levels:
+            if not level.is_null_level:
+                # the raw values: "level not observed" stays what it was
+                copy._m_probability = level._m_probability
+                copy._u_probability = level._u_probability
+    prior = trained.core_model_settings.probability_two_random_records_match
+    target.core_model_settings.probability_two_random_records_match = prior
+    return replace(model, linker=linker, records=prepared)
 
 
 def _bound_prior(linker: Linker, rows: int) -> None:
