@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -102,10 +103,11 @@ def query_figures(user: Any, loaded: int, samples: int, rng: random.Random) -> d
 
     people = [rng.randrange(0, loaded // 10) * 10 + rng.randrange(6) for _ in range(samples)]
     companies = [rng.randrange(0, loaded // 10) * 10 + rng.choice((6, 7)) for _ in range(samples)]
-    pages = [
-        (lambda entity_id=f"bench-p{i}": services.get_entity(user, entity_id)) for i in people
-    ] + [(lambda entity_id=f"bench-c{i}": services.get_entity(user, entity_id)) for i in companies]
-    rng.shuffle(pages)
+    shown = [f"bench-p{i}" for i in people] + [f"bench-c{i}" for i in companies]
+    rng.shuffle(shown)
+    pages: list[Callable[[], object]] = [
+        partial(services.get_entity, user, entity_id) for entity_id in shown
+    ]
 
     def search(query: str, at_least: int) -> Callable[[], object]:
         def run() -> object:

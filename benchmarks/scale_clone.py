@@ -171,7 +171,7 @@ def grow(copies: int, batch: int, dataset: str, log: Any = print) -> dict[str, f
         timings["prepare_seconds"] = time.perf_counter() - start
         copy_seconds = 0.0
         for k in range(1, copies + 1):
-            params = {"off": k * batch, "dataset": dataset}
+            params: dict[str, int | str] = {"off": k * batch, "dataset": dataset}
             start = time.perf_counter()
             cursor.execute(COPY_STATEMENTS, params)
             cursor.execute(COPY_RECORDS, params)
