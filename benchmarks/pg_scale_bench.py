@@ -56,6 +56,11 @@ def setup_django(url: str, var_dir: Path) -> Any:
     from usalama.audit.services import Actor
 
     actor = Actor(name="scale-bench")
+    from usalama.accounts.models import User
+
+    existing = User.objects.filter(username="scale").first()
+    if existing is not None:  # --resume: the store of an earlier run
+        return existing
     agency = accounts.ensure_agency(actor, code="NPS", name="NPS", country="KE", kind="police")
     return accounts.create_user(
         actor,
@@ -179,6 +184,11 @@ def main() -> None:
         help="with --clone-to: entities imported through the importer on top (0: none)",
     )
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the database of an earlier run: import --then-import more on top, measure",
+    )
+    parser.add_argument(
         "--check", type=int, default=200, help="with --clone-to: cloned entities verified"
     )
     args = parser.parse_args()
@@ -187,7 +197,7 @@ def main() -> None:
     if args.then_import % 10:
         raise SystemExit("--then-import must be a multiple of 10")
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    if not import_bench._pg_reset(args.postgres):
+    if not args.resume and not import_bench._pg_reset(args.postgres):
         raise SystemExit("PostgreSQL not reachable")
     rng = random.Random(21)
     with tempfile.TemporaryDirectory(prefix="usalama-scale-bench-") as tmp:
@@ -208,6 +218,9 @@ def main() -> None:
                 f"primary-key-only table: {seconds:.1f} s = {args.batch / seconds:,.0f} "
                 f"entities/s; load {load()}"
             )
+        if args.resume:
+            resume_run(args, user, work, rng)
+            return
         if args.clone_to:
             clone_run(args, user, work, peer, rng)
             return
@@ -272,6 +285,17 @@ def report_line(
     else:
         built = f"{line['built']} (load {line['load_after']})"
     print(f"{line['entities']:>11,} entities: {built}; database {db_gb:.1f} GB; {summary}")
+
+
+def resume_run(args: argparse.Namespace, user: Any, work: Path, rng: random.Random) -> None:
+    """One more importer batch on top of the store an earlier run left, then the queries."""
+    from usalama.records.models import EntityRecord
+
+    loaded = EntityRecord.objects.count()
+    print(f"resuming on {loaded:,} entities (load {load()})")
+    batch = import_batch(user, work, loaded, args.then_import)
+    line = {"entities": loaded + args.then_import, **batch}
+    report_line(args, user, line, batch["batch_seconds"], {}, rng)
 
 
 def clone_run(
