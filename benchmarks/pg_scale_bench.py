@@ -15,6 +15,16 @@ person in 81: the ranking's worst case). It prints one line per batch and append
 as JSON lines to ``--out``, so a run stopped early still leaves the curve up to its last batch.
 The peer for the import rate, measured in the same run on the first batch's rows, is ``COPY``
 into a table with only the primary key (``import_bench.raw_postgres``).
+
+Importing 10 M entities batch by batch takes hours on a shared machine. ``--clone-to N``
+imports one batch, grows the store to N entities by renumbered SQL copies of that batch's
+rows (``scale_clone``: the rows the importer would have written for those entities, checked
+on a sample), measures, then imports ``--then-import`` more through the importer on top and
+measures again. ``--resume`` keeps the database of an earlier run and does the last step
+only (a fresh process, so the database session has the server's settings).
+
+    nice .venv/bin/python benchmarks/pg_scale_bench.py --batch 500000 --entities 500000 \\
+        --clone-to 10000000 --then-import 250000 --samples 50 --postgres ...
 """
 
 from __future__ import annotations
