@@ -213,7 +213,7 @@ def child(path: str, database_url: str) -> None:
         for worker in process.children(recursive=True):
             with contextlib.suppress(psutil.NoSuchProcess):
                 total += worker.memory_info().rss
-        return total
+        return int(total)
 
     peak = [rss()]
     checked = [0.0]

@@ -15,6 +15,16 @@ person in 81: the ranking's worst case). It prints one line per batch and append
 as JSON lines to ``--out``, so a run stopped early still leaves the curve up to its last batch.
 The peer for the import rate, measured in the same run on the first batch's rows, is ``COPY``
 into a table with only the primary key (``import_bench.raw_postgres``).
+
+Importing 10 M entities batch by batch takes hours on a shared machine. ``--clone-to N``
+imports one batch, grows the store to N entities by renumbered SQL copies of that batch's
+rows (``scale_clone``: the rows the importer would have written for those entities, checked
+on a sample), measures, then imports ``--then-import`` more through the importer on top and
+measures again. ``--resume`` keeps the database of an earlier run and does the last step
+only (a fresh process, so the database session has the server's settings).
+
+    nice .venv/bin/python benchmarks/pg_scale_bench.py --batch 500000 --entities 500000 \\
+        --clone-to 10000000 --then-import 250000 --samples 50 --postgres ...
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +66,11 @@ def setup_django(url: str, var_dir: Path) -> Any:
     from usalama.audit.services import Actor
 
     actor = Actor(name="scale-bench")
+    from usalama.accounts.models import User
+
+    existing = User.objects.filter(username="scale").first()
+    if existing is not None:  # --resume: the store of an earlier run
+        return existing
     agency = accounts.ensure_agency(actor, code="NPS", name="NPS", country="KE", kind="police")
     return accounts.create_user(
         actor,
@@ -102,10 +118,11 @@ def query_figures(user: Any, loaded: int, samples: int, rng: random.Random) -> d
 
     people = [rng.randrange(0, loaded // 10) * 10 + rng.randrange(6) for _ in range(samples)]
     companies = [rng.randrange(0, loaded // 10) * 10 + rng.choice((6, 7)) for _ in range(samples)]
-    pages = [
-        (lambda entity_id=f"bench-p{i}": services.get_entity(user, entity_id)) for i in people
-    ] + [(lambda entity_id=f"bench-c{i}": services.get_entity(user, entity_id)) for i in companies]
-    rng.shuffle(pages)
+    shown = [f"bench-p{i}" for i in people] + [f"bench-c{i}" for i in companies]
+    rng.shuffle(shown)
+    pages: list[Callable[[], object]] = [
+        partial(services.get_entity, user, entity_id) for entity_id in shown
+    ]
 
     def search(query: str, at_least: int) -> Callable[[], object]:
         def run() -> object:
@@ -163,18 +180,39 @@ def main() -> None:
         "--min-free-gb", type=float, default=8.0, help="stop before a batch below this much disk"
     )
     parser.add_argument("--no-peer", action="store_true", help="skip the raw COPY peer")
+    parser.add_argument(
+        "--clone-to",
+        type=int,
+        default=0,
+        help="import one --batch, then grow the store to this many entities by copying its "
+        "rows in SQL (renumbered; see scale_clone.py) instead of importing every batch",
+    )
+    parser.add_argument(
+        "--then-import",
+        type=int,
+        default=250_000,
+        help="with --clone-to: entities imported through the importer on top (0: none)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the database of an earlier run: import --then-import more on top, measure",
+    )
+    parser.add_argument(
+        "--check", type=int, default=200, help="with --clone-to: cloned entities verified"
+    )
     args = parser.parse_args()
-    if args.batch % 10 or args.entities % args.batch:
-        raise SystemExit("--batch must be a multiple of 10 and divide --entities")
+    if args.batch % 10 or args.entities % args.batch or args.clone_to % args.batch:
+        raise SystemExit("--batch must be a multiple of 10 and divide --entities and --clone-to")
+    if args.then_import % 10:
+        raise SystemExit("--then-import must be a multiple of 10")
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    if not import_bench._pg_reset(args.postgres):
+    if not args.resume and not import_bench._pg_reset(args.postgres):
         raise SystemExit("PostgreSQL not reachable")
     rng = random.Random(21)
     with tempfile.TemporaryDirectory(prefix="usalama-scale-bench-") as tmp:
         work = Path(tmp)
         user = setup_django(args.postgres, work / "var")
-        from usalama.records.imports import import_file
-
         peer: dict[str, float] = {}
         if not args.no_peer:
             sample = work / "peer.ftm.json"
@@ -190,48 +228,121 @@ def main() -> None:
                 f"primary-key-only table: {seconds:.1f} s = {args.batch / seconds:,.0f} "
                 f"entities/s; load {load()}"
             )
+        if args.resume:
+            resume_run(args, user, work, rng)
+            return
+        if args.clone_to:
+            clone_run(args, user, work, peer, rng)
+            return
         loaded = 0
         total_import = 0.0
         while loaded < args.entities:
             if free_gb(tempfile.gettempdir()) < args.min_free_gb:
                 print(f"stopping: less than {args.min_free_gb} GB of disk free")
                 break
-            path = work / "batch.ftm.json"
-            import_bench.generate(path, args.batch, start=loaded)
-            before = load()
-            start = time.perf_counter()
-            report = import_file(user, path, COLLECTION)
-            seconds = time.perf_counter() - start
-            path.unlink()
+            batch = import_batch(user, work, loaded, args.batch)
             loaded += args.batch
-            total_import += seconds
-            analyze_s = analyze()
-            figures = query_figures(user, loaded, args.samples, rng)
-            line = {
-                "entities": loaded,
-                "statements_added": report.statements_added,
-                "batch_seconds": seconds,
-                "batch_entities_per_s": args.batch / seconds,
-                "total_import_seconds": total_import,
-                "analyze_seconds": analyze_s,
-                "load_before": before,
-                "load_after": load(),
-                "sizes": sizes(),
-                "queries": figures,
-                "peer": peer,
-            }
-            with open(args.out, "a", encoding="utf-8") as out:
-                out.write(json.dumps(line) + "\n")
-            summary = ", ".join(
-                f"{kind} p50 {f['p50_ms']:.0f} / p95 {f['p95_ms']:.0f} ms"
-                for kind, f in figures.items()
-            )
-            db_gb = line["sizes"]["database"] / 2**30
-            print(
-                f"{loaded:>11,} entities: batch {seconds:6.1f} s = {args.batch / seconds:6,.0f} "
-                f"entities/s (load {before} -> {line['load_after']}); database {db_gb:.1f} GB; "
-                f"{summary}"
-            )
+            total_import += batch["batch_seconds"]
+            report_line(args, user, {"entities": loaded, **batch}, total_import, peer, rng)
+
+
+def import_batch(user: Any, work: Path, start: int, size: int) -> dict[str, Any]:
+    """Generated entities ``start .. start + size - 1`` through the product's importer."""
+    from usalama.records.imports import import_file
+
+    path = work / "batch.ftm.json"
+    import_bench.generate(path, size, start=start)
+    before = load()
+    began = time.perf_counter()
+    report = import_file(user, path, COLLECTION)
+    seconds = time.perf_counter() - began
+    path.unlink()
+    return {
+        "built": "imported",
+        "batch_entities": size,
+        "statements_added": report.statements_added,
+        "batch_seconds": seconds,
+        "batch_entities_per_s": size / seconds,
+        "load_before": before,
+    }
+
+
+def report_line(
+    args: argparse.Namespace,
+    user: Any,
+    line: dict[str, Any],
+    total_import: float,
+    peer: dict[str, float],
+    rng: random.Random,
+) -> None:
+    """ANALYZE, time pages and searches, print one line and append it to ``--out``."""
+    line["total_import_seconds"] = total_import
+    line.setdefault("analyze_seconds", analyze())
+    line["queries"] = figures = query_figures(user, line["entities"], args.samples, rng)
+    line.update(load_after=load(), sizes=sizes(), peer=peer)
+    with open(args.out, "a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\n")
+    summary = ", ".join(
+        f"{kind} p50 {f['p50_ms']:.0f} / p95 {f['p95_ms']:.0f} ms" for kind, f in figures.items()
+    )
+    db_gb = line["sizes"]["database"] / 2**30
+    if "batch_seconds" in line:
+        built = (
+            f"batch of {line['batch_entities']:,} {line['batch_seconds']:6.1f} s = "
+            f"{line['batch_entities_per_s']:6,.0f} entities/s (load {line['load_before']} -> "
+            f"{line['load_after']})"
+        )
+    else:
+        built = f"{line['built']} (load {line['load_after']})"
+    print(f"{line['entities']:>11,} entities: {built}; database {db_gb:.1f} GB; {summary}")
+
+
+def resume_run(args: argparse.Namespace, user: Any, work: Path, rng: random.Random) -> None:
+    """One more importer batch on top of the store an earlier run left, then the queries."""
+    from usalama.records.models import EntityRecord
+
+    loaded = EntityRecord.objects.count()
+    print(f"resuming on {loaded:,} entities (load {load()})")
+    batch = import_batch(user, work, loaded, args.then_import)
+    line = {"entities": loaded + args.then_import, **batch}
+    report_line(args, user, line, batch["batch_seconds"], {}, rng)
+
+
+def clone_run(
+    args: argparse.Namespace, user: Any, work: Path, peer: dict[str, float], rng: random.Random
+) -> None:
+    """Import one batch, copy it in SQL up to ``--clone-to``, import ``--then-import`` more."""
+    import scale_clone
+
+    first = import_batch(user, work, 0, args.batch)
+    report_line(args, user, {"entities": args.batch, **first}, first["batch_seconds"], peer, rng)
+    copies = args.clone_to // args.batch - 1
+    print(f"cloning the {args.batch:,} imported entities {copies} times (load {load()})")
+    timings = scale_clone.grow(copies, args.batch, COLLECTION)
+    counted = scale_clone.counts()
+    print(f"cloned: {timings}; {counted}")
+    sample = scale_clone.sample_clones(rng, args.batch, args.clone_to, args.check)
+    problems = scale_clone.check_clones(sample, COLLECTION)
+    added = scale_clone.reimport_clones(user, sample, COLLECTION, work)
+    print(f"check of {len(sample)} clones: {problems} problems; re-import added {added} statements")
+    cloned = {
+        "entities": args.clone_to,
+        "built": f"cloned in SQL from the first {args.batch:,}",
+        "clone": timings,
+        "counts": counted,
+        "check": {"sampled": len(sample), "problems": problems, "reimport_added": added},
+        "analyze_seconds": timings["vacuum_seconds"],
+    }
+    report_line(args, user, cloned, first["batch_seconds"], peer, rng)
+    if args.then_import:
+        batch = import_batch(user, work, args.clone_to, args.then_import)
+        loaded = args.clone_to + args.then_import
+        total = first["batch_seconds"] + batch["batch_seconds"]
+        line = {"entities": loaded, **batch, "counts": scale_clone.counts()}
+        report_line(args, user, line, total, peer, rng)
+        # Idempotency: the start of the same batch again adds nothing.
+        again = import_batch(user, work, args.clone_to, min(args.then_import, 10_000))
+        print(f"re-import of the batch's first entities added {again['statements_added']}")
 
 
 if __name__ == "__main__":
