@@ -315,6 +315,11 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 USALAMA_SEARCH_MAX_RESULTS = 200
+# PostgreSQL work_mem for a search's own transaction: at 10 M entities the matches of a common
+# name overflow the default 4 MB bitmap and the search re-reads whole pages (20 s against
+# 1.6 s; docs/scaling.md). Per query, so it must fit times the connections searching at once.
+# Empty: the server's setting.
+USALAMA_SEARCH_WORK_MEM = os.environ.get("USALAMA_SEARCH_WORK_MEM", "64MB")
 # Hit/no-hit checks a federation peer may ask of this installation per hour.
 USALAMA_HITCHECK_PER_HOUR = int(os.environ.get("USALAMA_HITCHECK_PER_HOUR", "30"))
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 
 from usalama.core.text import query_alternatives
 
@@ -51,6 +52,18 @@ def matching_record_ids(query: str, collection_ids: Iterable[int], limit: int) -
             "ORDER BY bm25({table}), r.id LIMIT %s"
         ).format(table=FTS_TABLE, ids=placeholders)
         params = [_fts5_query(terms), *allowed, limit]
-    with connection.cursor() as cursor:
+    work_mem = connection.vendor == "postgresql" and settings.USALAMA_SEARCH_WORK_MEM
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not work_mem:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+        # Local to the transaction, and put back after the search: when a caller's
+        # transaction encloses this one, its later queries keep their own setting.
+        cursor.execute(
+            "SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [work_mem]
+        )
+        previous = cursor.fetchone()[0]
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [previous])
+        return ids
