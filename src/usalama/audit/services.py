@@ -31,8 +31,11 @@ _INSERT_EVENT_SQL = (
 # lock is held only inside the server, never across a round trip to a busy Python thread.
 _APPEND_CALL = (
     "usalama_audit_append(%s, %s, {object_id_json}, %s, %s, %s, %s, %s, %s, {object_id}, %s, "
-    "%s::jsonb)"
+    "%s::jsonb, %s)"
 )
+# A transaction of one WAL record that waits for the flush, so for every commit before it
+# (WAL is flushed in order): see ``insert_and_record`` and audit migration 0003.
+_FLUSH_SQL = "SELECT pg_logical_emit_message(true, 'usalama.flush', '')"
 # The new row's id as JSON (a string of digits: no escaping), for ``insert_and_record``.
 _NEW_ID_JSON = "'\"' || inserted.new_id || '\"'"
 
@@ -157,7 +160,9 @@ def _append_call(object_id_sql: str, object_id_json_sql: str) -> str:
 _RECORD_SQL = f"SELECT * FROM {_append_call('%s', '%s')}"  # noqa: S608 - placeholders only
 
 
-def _pg_params(entry: _Entry, *, oid_json: str | None = None, oid: str | None = None) -> list[Any]:
+def _pg_params(
+    entry: _Entry, *, oid_json: str | None = None, oid: str | None = None, defer_flush: bool = False
+) -> list[Any]:
     """``_APPEND_CALL``'s parameters; the object id and its JSON only when they are
     parameters (``record``), not SQL (``insert_and_record``: the new row's id)."""
     head, mid = canonical_parts(
@@ -172,7 +177,7 @@ def _pg_params(entry: _Entry, *, oid_json: str | None = None, oid: str | None = 
     who = entry.who
     before = [_CHAIN_LOCK_KEY, head, *([oid_json] if oid_json is not None else []), mid]
     between = [who.name, who.user_id, who.agency, entry.action, entry.object_type]
-    after = [entry.query, json.dumps(entry.details)]
+    after = [entry.query, json.dumps(entry.details), defer_flush]
     return [*before, *between, *([oid] if oid is not None else []), *after]
 
 
@@ -214,7 +219,10 @@ def insert_and_record(
 
     On PostgreSQL it is one statement, so one round trip and, outside a transaction, its own
     commit: the chain's lock is taken after the row is written and held only until that
-    commit, inside the server. Elsewhere: the insert, then ``record``'s append, atomically.
+    commit, inside the server, which does not wait for the disk with the lock held; a second
+    statement then waits for the flush (appends share fsyncs instead of queueing for one
+    each). Either way it returns only once both rows are durably committed. Elsewhere: the
+    insert, then ``record``'s append, atomically.
     """
     entry = _entry(actor, action, object_type, "", details)
     if connection.vendor == "postgresql":
@@ -223,9 +231,12 @@ def insert_and_record(
             "SELECT inserted.new_id, appended.* FROM inserted, LATERAL "
             f"{_append_call('inserted.new_id::text', _NEW_ID_JSON)} AS appended"
         )
+        own_transaction = not connection.in_atomic_block  # else the caller's commit flushes
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *_pg_params(entry)])
+            cursor.execute(sql, [*params, *_pg_params(entry, defer_flush=own_transaction)])
             new_id, seq, when, prev, digest = cursor.fetchone()
+            if own_transaction:
+                cursor.execute(_FLUSH_SQL)
         return int(new_id), entry.event(seq, when, str(new_id), prev, digest)
     with transaction.atomic():
         with connection.cursor() as cursor:
