@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Sequence
 from contextvars import ContextVar
@@ -221,8 +222,9 @@ def insert_and_record(
     commit: the chain's lock is taken after the row is written and held only until that
     commit, inside the server, which does not wait for the disk with the lock held; a second
     statement then waits for the flush (appends share fsyncs instead of queueing for one
-    each). Either way it returns only once both rows are durably committed. Elsewhere: the
-    insert, then ``record``'s append, atomically.
+    each); it returns only once both rows are durably committed. Inside a caller's
+    transaction, a savepoint and the caller's commit. Elsewhere: the insert, then
+    ``record``'s append, atomically.
     """
     entry = _entry(actor, action, object_type, "", details)
     if connection.vendor == "postgresql":
@@ -232,7 +234,10 @@ def insert_and_record(
             f"{_append_call('inserted.new_id::text', _NEW_ID_JSON)} AS appended"
         )
         own_transaction = not connection.in_atomic_block  # else the caller's commit flushes
-        with connection.cursor() as cursor:
+        # inside a caller's transaction, a savepoint: a failed insert (a duplicate) leaves
+        # that transaction usable, as the atomic block of the other databases' path does
+        scope = contextlib.nullcontext() if own_transaction else transaction.atomic()
+        with scope, connection.cursor() as cursor:
             cursor.execute(sql, [*params, *_pg_params(entry, defer_flush=own_transaction)])
             new_id, seq, when, prev, digest = cursor.fetchone()
             if own_transaction:
