@@ -47,13 +47,24 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
     ).run()
 
 
+# How long a thread may keep the GIL while another waits for it (CPython's default: 5 ms).
+# A thread back from the database (a public report holding SQLite's write gate, say) waits
+# up to this long per statement for a thread that is parsing or rendering; under load that
+# wait, not the work, bounded the reports a second (docs/benchmarks.md, issue 22).
+GIL_SWITCH_SECONDS = 0.001
+
+
 def _warm_up(worker: Any) -> None:
-    """Train the intake category classifier as each worker starts (a few seconds, once).
+    """Train the intake category classifier as each worker starts (a few seconds, once), and
+    shorten the GIL's switch interval for the worker's threads.
 
     Trained on first use otherwise, which would make some citizen's report wait for it.
     """
+    import sys
+
     from usalama.intake.classify import model
 
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     model()
 
 

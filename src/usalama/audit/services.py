@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,16 +12,33 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from usalama.audit.chain import GENESIS_HASH, event_hash, hashed_fields
+from usalama.audit.chain import GENESIS_HASH, canonical_parts, event_hash, hashed_fields
 from usalama.audit.models import AuditEvent
 from usalama.core.text import clean_text
 
 # A fixed key for PostgreSQL's transaction-level advisory lock that serialises appends.
 _CHAIN_LOCK_KEY = 0x75_73_61_6C  # "usal"
 MAX_QUERY_LENGTH = 2000
-# The chain's tip, read on every append (every public report): plain SQL, as the ORM spent
-# more time building this query than the database spent answering it.
-_LAST_EVENT_SQL = f"SELECT id, hash FROM {AuditEvent._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608 - a model's own table name
+_TABLE = AuditEvent._meta.db_table
+# The chain's tip and the new row, read and written on every append (every public report) in
+# plain SQL: the ORM spent more time building these statements than the database running them.
+_LAST_EVENT_SQL = f"SELECT id, hash FROM {_TABLE} ORDER BY id DESC LIMIT 1"  # noqa: S608 - a model's own table name
+_INSERT_EVENT_SQL = (
+    f'INSERT INTO {_TABLE} ("id", "time", "actor", "actor_id", "agency", "action", '  # noqa: S608 - a model's own table name
+    '"object_type", "object_id", "query", "details", "prev_hash", "hash") '
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+# PostgreSQL: lock, tip, hash and insert in one call of the function of migration 0003, so the
+# lock is held only inside the server, never across a round trip to a busy Python thread.
+_APPEND_CALL = (
+    "usalama_audit_append(%s, %s, {object_id_json}, %s, %s, %s, %s, %s, %s, {object_id}, %s, "
+    "%s::jsonb, %s)"
+)
+# A transaction of one WAL record that waits for the flush, so for every commit before it
+# (WAL is flushed in order): see ``insert_and_record`` and audit migration 0003.
+_FLUSH_SQL = "SELECT pg_logical_emit_message(true, 'usalama.flush', '')"
+# The new row's id as JSON (a string of digits: no escaping), for ``insert_and_record``.
+_NEW_ID_JSON = "'\"' || inserted.new_id || '\"'"
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,117 @@ def _utc_now() -> datetime:
     return datetime.now(tz=UTC)
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """An event before the chain gives it its place (seq, time, previous hash)."""
+
+    who: Actor
+    action: str
+    object_type: str
+    query: str
+    details: dict[str, Any]
+
+    def fields(self, seq: int, when: datetime, object_id: str) -> dict[str, Any]:
+        return hashed_fields(
+            seq=seq,
+            time=when,
+            actor=self.who.name,
+            actor_id=self.who.user_id,
+            agency=self.who.agency,
+            action=self.action,
+            object_type=self.object_type,
+            object_id=object_id,
+            query=self.query,
+            details=self.details,
+        )
+
+    def event(self, seq: int, when: datetime, object_id: str, prev: str, digest: str) -> AuditEvent:
+        """The stored row as a model instance (no second query)."""
+        event = AuditEvent(
+            id=seq,
+            time=when,
+            actor=self.who.name,
+            actor_id=self.who.user_id,
+            agency=self.who.agency,
+            action=self.action,
+            object_type=self.object_type,
+            object_id=object_id,
+            query=self.query,
+            details=self.details,
+            prev_hash=prev,
+            hash=digest,
+        )
+        event._state.adding = False
+        event._state.db = connection.alias
+        return event
+
+
+def _entry(
+    actor: Actor | Any, action: str, object_type: str, query: str, details: dict[str, Any] | None
+) -> _Entry:
+    who = actor if isinstance(actor, Actor) else Actor.of(actor)
+    return _Entry(
+        who, action, object_type, clean_text(query)[:MAX_QUERY_LENGTH], _json_safe(details or {})
+    )
+
+
+def _append_in_python(entry: _Entry, object_id: str) -> AuditEvent:
+    """Read the tip and insert after it; the caller holds the chain (SQLite's write lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LAST_EVENT_SQL)
+        last = cursor.fetchone()
+        prev_hash = last[1] if last else GENESIS_HASH
+        seq = (last[0] if last else 0) + 1
+        when = _utc_now()
+        digest = event_hash(entry.fields(seq, when, object_id), prev_hash)
+        cursor.execute(
+            _INSERT_EVENT_SQL,
+            [
+                seq,
+                connection.ops.adapt_datetimefield_value(when),
+                entry.who.name,
+                entry.who.user_id,
+                entry.who.agency,
+                entry.action,
+                entry.object_type,
+                object_id,
+                entry.query,
+                json.dumps(entry.details),
+                prev_hash,
+                digest,
+            ],
+        )
+    return entry.event(seq, when, object_id, prev_hash, digest)
+
+
+def _append_call(object_id_sql: str, object_id_json_sql: str) -> str:
+    return _APPEND_CALL.format(object_id=object_id_sql, object_id_json=object_id_json_sql)
+
+
+_RECORD_SQL = f"SELECT * FROM {_append_call('%s', '%s')}"  # noqa: S608 - placeholders only
+
+
+def _pg_params(
+    entry: _Entry, *, oid_json: str | None = None, oid: str | None = None, defer_flush: bool = False
+) -> list[Any]:
+    """``_APPEND_CALL``'s parameters; the object id and its JSON only when they are
+    parameters (``record``), not SQL (``insert_and_record``: the new row's id)."""
+    head, mid = canonical_parts(
+        actor=entry.who.name,
+        actor_id=entry.who.user_id,
+        agency=entry.who.agency,
+        action=entry.action,
+        object_type=entry.object_type,
+        query=entry.query,
+        details=entry.details,
+    )
+    who = entry.who
+    before = [_CHAIN_LOCK_KEY, head, *([oid_json] if oid_json is not None else []), mid]
+    between = [who.name, who.user_id, who.agency, entry.action, entry.object_type]
+    after = [entry.query, json.dumps(entry.details), defer_flush]
+    return [*before, *between, *([oid] if oid is not None else []), *after]
+
+
 def record(
     actor: Actor | Any,
     action: str,
@@ -62,35 +192,62 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain, atomically with respect to other writers."""
-    who = actor if isinstance(actor, Actor) else Actor.of(actor)
-    safe_details = _json_safe(details or {})
-    query = clean_text(query)[:MAX_QUERY_LENGTH]
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    entry = _entry(actor, action, object_type, query, details)
+    oid = str(object_id)
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_LAST_EVENT_SQL)
-            last = cursor.fetchone()
-        prev_hash = last[1] if last else GENESIS_HASH
-        seq = (last[0] if last else 0) + 1
-        when = _utc_now()
-        fields = hashed_fields(
-            seq=seq,
-            time=when,
-            actor=who.name,
-            actor_id=who.user_id,
-            agency=who.agency,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            query=query,
-            details=safe_details,
+            cursor.execute(
+                _RECORD_SQL,
+                _pg_params(entry, oid_json=json.dumps(oid, ensure_ascii=False), oid=oid),
+            )
+            seq, when, prev, digest = cursor.fetchone()
+        return entry.event(seq, when, oid, prev, digest)
+    with transaction.atomic():
+        return _append_in_python(entry, oid)
+
+
+def insert_and_record(
+    insert_sql: str,
+    params: Sequence[Any],
+    actor: Actor | Any,
+    action: str,
+    *,
+    object_type: str,
+    details: dict[str, Any] | None = None,
+) -> tuple[int, AuditEvent]:
+    """Insert a row (``insert_sql``: one ``INSERT ... RETURNING`` its id) and append its
+    audit event (the new id as the object id) in one transaction; return the id and event.
+
+    On PostgreSQL it is one statement, so one round trip and, outside a transaction, its own
+    commit: the chain's lock is taken after the row is written and held only until that
+    commit, inside the server, which does not wait for the disk with the lock held; a second
+    statement then waits for the flush (appends share fsyncs instead of queueing for one
+    each); it returns only once both rows are durably committed. Inside a caller's
+    transaction, a savepoint and the caller's commit. Elsewhere: the insert, then
+    ``record``'s append, atomically.
+    """
+    entry = _entry(actor, action, object_type, "", details)
+    if connection.vendor == "postgresql":
+        sql = (
+            f"WITH inserted(new_id) AS ({insert_sql}) "  # noqa: S608 - our own statement
+            "SELECT inserted.new_id, appended.* FROM inserted, LATERAL "
+            f"{_append_call('inserted.new_id::text', _NEW_ID_JSON)} AS appended"
         )
-        stored = {key: value for key, value in fields.items() if key != "seq"}
-        return AuditEvent.objects.create(
-            id=seq, prev_hash=prev_hash, hash=event_hash(fields, prev_hash), **stored
-        )
+        own_transaction = not connection.in_atomic_block  # else the caller's commit flushes
+        # inside a caller's transaction, a savepoint: a failed insert (a duplicate) leaves
+        # that transaction usable, as the atomic block of the other databases' path does
+        scope = contextlib.nullcontext() if own_transaction else transaction.atomic()
+        with scope, connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *_pg_params(entry, defer_flush=own_transaction)])
+            new_id, seq, when, prev, digest = cursor.fetchone()
+            if own_transaction:
+                cursor.execute(_FLUSH_SQL)
+        return int(new_id), entry.event(seq, when, str(new_id), prev, digest)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(insert_sql, list(params))
+            new_id = int(cursor.fetchone()[0])
+        return new_id, _append_in_python(entry, str(new_id))
 
 
 REFUSED_ACTION = "access.refused"

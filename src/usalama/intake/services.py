@@ -22,10 +22,10 @@ from django.utils import timezone, translation
 
 from usalama.accounts import sealing
 from usalama.accounts.models import Agency
-from usalama.audit.services import Actor, record
+from usalama.audit.services import Actor, insert_and_record, record
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import clean_text, normalise_phone
-from usalama.intake import codes, places, throttle
+from usalama.intake import codes, places, rows, throttle
 from usalama.intake.categories import BY_CODE
 from usalama.intake.classify import suggest
 from usalama.intake.errors import RateLimited, Replayed
@@ -289,6 +289,7 @@ def submit_report(
             )
     if leader is not None:
         fields.update(verified_source=True, channel=fields["channel"], agency_id=leader.agency_id)
+    actor = PUBLIC if leader is None else Actor(name=f"leader:{leader.pk}")
     year = timezone.now().year
     for _attempt in range(8):
         # built before the gate: the write lock (one writer at a time on SQLite) is held only
@@ -296,20 +297,25 @@ def submit_report(
         report = Report(
             reference=codes.new_reference(year), leader=leader, **fields, **contact_fields
         )
+        details = {
+            "channel": report.channel,
+            "category": report.category,
+            "verified_source": report.verified_source,
+        }
         try:
+            if not data.photos:
+                # the common case: the row and its audit event in one statement on PostgreSQL
+                _insert_report(report, actor, details)
+                return report
             with write_gate(), transaction.atomic():
                 report.save(force_insert=True)
                 _store_photos(data.photos, report=report)
                 record(
-                    PUBLIC if leader is None else Actor(name=f"leader:{leader.pk}"),
+                    actor,
                     "intake.report.create",
                     object_type="report",
                     object_id=report.pk,
-                    details={
-                        "channel": report.channel,
-                        "category": report.category,
-                        "verified_source": report.verified_source,
-                    },
+                    details=details,
                 )
             return report
         except IntegrityError:
@@ -317,6 +323,16 @@ def submit_report(
                 raise
             continue  # reference collision: draw another
     raise InvalidInput("could not allocate a reference; try again")
+
+
+def _insert_report(report: Report, actor: Actor, details: dict[str, Any]) -> None:
+    """Store a report without photos and its audit event, committed together."""
+    sql, params = rows.insert_statement(report)
+    with write_gate():
+        pk, _event = insert_and_record(
+            sql, params, actor, "intake.report.create", object_type="report", details=details
+        )
+    rows.mark_saved(report, pk)
 
 
 # --- code lookups: the guesser is throttled, never the code (throttle.py) ----------------------

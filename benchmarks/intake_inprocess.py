@@ -1,0 +1,99 @@
+"""CPU a public JSON report costs in-process, next to the bare view (issue 22).
+
+Calls the WSGI handler directly (no server, no sockets on our side), so the figure is the
+Python work of one request: the same middleware, the ninja view and the intake service for
+``POST /api/v1/public/reports``; the middleware and a view that only reads the body for the
+peer, ``POST /benchmark/bare/`` (``usalama.benchmark_settings``). CPU is this process's
+(``time.process_time``); on PostgreSQL the server's backend works on top. A fresh database:
+a temporary var dir (SQLite), or ``--postgres URL`` (dropped and created).
+
+    .venv/bin/python benchmarks/intake_inprocess.py --requests 2000
+    .venv/bin/python benchmarks/intake_inprocess.py --postgres postgresql://postgres@127.0.0.1:5432/usalama_inprocess_bench
+    .venv/bin/python benchmarks/intake_inprocess.py --profile 30   # cProfile, top 30 by own time
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+from intake_load import API_BODY, _prepare_postgres  # benchmarks/ is the script's directory
+
+
+def _caller(app: Callable[..., Any]) -> Callable[[str], str]:
+    def call(path: str) -> str:
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "HTTP_HOST": "127.0.0.1:8000",
+            "REMOTE_ADDR": "127.0.0.1",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(API_BODY)),
+            "wsgi.input": io.BytesIO(API_BODY),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+        }
+        status: list[str] = []
+        b"".join(app(environ, lambda s, _headers, _exc=None: status.append(s)))
+        return status[0]
+
+    return call
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--postgres", help="PostgreSQL URL of a database for the benchmark only")
+    parser.add_argument("--profile", type=int, default=0, help="print cProfile's top N")
+    args = parser.parse_args()
+    os.environ["USALAMA_VAR_DIR"] = tempfile.mkdtemp(prefix="usalama-inprocess-")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "usalama.benchmark_settings"
+    os.environ.pop("USALAMA_DATABASE_URL", None)
+    if args.postgres:
+        _prepare_postgres(args.postgres)
+        os.environ["USALAMA_DATABASE_URL"] = args.postgres
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.core.wsgi import get_wsgi_application
+
+    call_command("migrate", verbosity=0)
+    call = _caller(get_wsgi_application())
+    paths = {"bare view": "/benchmark/bare/", "JSON API": "/api/v1/public/reports"}
+    costs: dict[str, float] = {}
+    for name, path in paths.items():
+        for _ in range(200):  # warm up: the classifier is trained on the first report
+            assert call(path)[:3] in ("200", "201"), call(path)
+        start = time.process_time()
+        for _ in range(args.requests):
+            call(path)
+        costs[name] = (time.process_time() - start) / args.requests * 1000
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"{database}, {args.requests} requests each, load {os.getloadavg()[0]:.2f}")
+    for name, ms in costs.items():
+        print(f"  {name}: {ms:.3f} ms CPU a request ({ms / costs['bare view']:.1f}x the bare view)")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.requests):
+            call(paths["JSON API"])
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
