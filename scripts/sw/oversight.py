@@ -253,4 +253,7 @@ SW = {
     "Name the officer and the date to appear by.": "Taja afisa na tarehe ya kufika.",
     "The summons is issued.": "Wito umetolewa.",
     "The officer's attendance is recorded.": "Mahudhurio ya afisa yamerekodiwa.",
+    # a fairness disparity with no finite ratio
+    "unbounded": "haina kikomo",
+    "unbounded (a group with a rate of zero)": "haina kikomo (kundi lenye kiwango cha sifuri)",
 }

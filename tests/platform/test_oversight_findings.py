@@ -193,3 +193,25 @@ def test_api_records_findings_and_summonses_for_the_owner_only(world: dict[str, 
     )
     assert hidden.status_code == 404
     assert Complaint.objects.get(pk=pk).summonses.count() == 1
+
+
+def test_an_infinite_disparity_is_stored_capped_and_shown_as_unbounded(
+    world: dict[str, Any],
+) -> None:
+    from usalama.audit.services import Actor
+    from usalama.oversight.models import UNBOUNDED_DISPARITY
+
+    model = services.publish_model(
+        Actor(name="test"),
+        world["agencies"]["NPS"],
+        version="eis-zero-rate",
+        as_of=dt.date(2026, 6, 1),
+        metrics={},
+        fairness=[],
+        max_disparity=float("inf"),
+    )
+    assert model.max_disparity == UNBOUNDED_DISPARITY and not model.deployed
+    client = login(Client(), world["users"]["nps.commander"])
+    page = client.get(f"/oversight/early-intervention/models/{model.pk}/").content.decode()
+    assert "unbounded (a group with a rate of zero)" in page and "1000000" not in page
+    assert "unbounded" in client.get("/oversight/early-intervention/").content.decode()

@@ -444,7 +444,7 @@ def publish_command(
         as_of=when,
         metrics={"scored": len(rows), "flagged": len(top_rows), "in_registry": len(flags)},
         fairness=tables,
-        max_disparity=min(max(disparities, default=1.0), 1e6),
+        max_disparity=max(disparities, default=1.0),
     )
     services.add_flags(actor, model, flags)
     state = "deployed" if model.deployed else "NOT deployed: needs a supervisor's sign-off"

@@ -316,6 +316,11 @@ class Notification(models.Model):
         return timezone.now() > self.deadline
 
 
+# An infinite disparity (a group with a zero rate) is stored as this: JSON and the audit
+# trail have no infinity. Pages show it as "unbounded".
+UNBOUNDED_DISPARITY = 1e6
+
+
 class ModelVersion(models.Model):
     """One trained early-intervention model with its fairness audit; a model whose disparity
     exceeds the bound is not deployed without a supervisor's recorded sign-off."""
@@ -342,6 +347,11 @@ class ModelVersion(models.Model):
     @property
     def needs_sign_off(self) -> bool:
         return self.max_disparity > self.bound and self.signed_off_at is None
+
+    @property
+    def disparity_unbounded(self) -> bool:
+        """A group's rate was zero against a non-zero reference: no finite ratio (stored capped)."""
+        return self.max_disparity >= UNBOUNDED_DISPARITY
 
 
 class FlagStatus(models.TextChoices):

@@ -32,6 +32,7 @@ from usalama.oversight import signals
 from usalama.oversight.models import (
     NEXT_STAGES,
     SUPERVISING_ROLES,
+    UNBOUNDED_DISPARITY,
     Allegation,
     AllegationCategory,
     Attachment,
@@ -906,6 +907,7 @@ def publish_model(
     """Record a trained model with its fairness table. It is deployed at once when its
     disparity is within the bound; otherwise it waits for a supervisor's sign-off."""
     bound = disparity_bound() if bound is None else bound
+    max_disparity = min(max_disparity, UNBOUNDED_DISPARITY)  # infinity too
     model = ModelVersion.objects.create(
         agency=agency,
         version=version,
