@@ -256,4 +256,8 @@ SW = {
     # a fairness disparity with no finite ratio
     "unbounded": "haina kikomo",
     "unbounded (a group with a rate of zero)": "haina kikomo (kundi lenye kiwango cha sifuri)",
+    # the fairness audit's groupings
+    "race": "rangi",
+    "gender": "jinsia",
+    "age band": "kundi la umri",
 }

@@ -215,3 +215,11 @@ def test_an_infinite_disparity_is_stored_capped_and_shown_as_unbounded(
     page = client.get(f"/oversight/early-intervention/models/{model.pk}/").content.decode()
     assert "unbounded (a group with a rate of zero)" in page and "1000000" not in page
     assert "unbounded" in client.get("/oversight/early-intervention/").content.decode()
+
+
+def test_fairness_groupings_are_labelled_in_both_languages(world: dict[str, Any]) -> None:
+    client = login(Client(), world["users"]["nps.commander"])
+    url = f"/oversight/early-intervention/models/{world['model'].pk}/"
+    assert "Fairness by gender" in client.get(url).content.decode()
+    swahili = client.get(url, HTTP_ACCEPT_LANGUAGE="sw").content.decode()
+    assert "jinsia" in swahili and ">gender<" not in swahili

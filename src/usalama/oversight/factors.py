@@ -57,3 +57,15 @@ def describe(factors: list[dict[str, Any]]) -> list[tuple[str, str]]:
         text = f"{value:g}" if isinstance(value, int | float) else str(value)
         out.append((label(str(item.get("feature", ""))), text))
     return out
+
+
+# The fairness audit's groupings (``analysis.oversight.fairness.GROUPINGS``).
+GROUPING_LABELS: dict[str, Any] = {
+    "race": _("race"),
+    "gender": _("gender"),
+    "age_band": _("age band"),
+}
+
+
+def grouping_label(grouping: str) -> str:
+    return str(GROUPING_LABELS.get(grouping, grouping))

@@ -348,7 +348,11 @@ def model(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Signed off: the model is deployed."))
         return redirect("oversight:model", pk=pk)
-    return render(request, "oversight/model.html", {"item": item, "form": form})
+    tables = [
+        {**table, "label": factors.grouping_label(str(table.get("grouping", "")))}
+        for table in item.fairness
+    ]
+    return render(request, "oversight/model.html", {"item": item, "form": form, "tables": tables})
 
 
 @login_required
