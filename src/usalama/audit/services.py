@@ -97,20 +97,8 @@ class _Entry:
 
     def event(self, seq: int, when: datetime, object_id: str, prev: str, digest: str) -> AuditEvent:
         """The stored row as a model instance (no second query)."""
-        event = AuditEvent(
-            id=seq,
-            time=when,
-            actor=self.who.name,
-            actor_id=self.who.user_id,
-            agency=self.who.agency,
-            action=self.action,
-            object_type=self.object_type,
-            object_id=object_id,
-            query=self.query,
-            details=self.details,
-            prev_hash=prev,
-            hash=digest,
-        )
+        stored = {k: v for k, v in self.fields(seq, when, object_id).items() if k != "seq"}
+        event = AuditEvent(id=seq, prev_hash=prev, hash=digest, **stored)
         event._state.adding = False
         event._state.db = connection.alias
         return event
