@@ -142,24 +142,19 @@ def move_stage(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Check the form."))
         return redirect("oversight:complaint", pk=pk)
     data = form.cleaned_data
-    try:
-        services.move_stage(
+    return _complaint_write(
+        request,
+        pk,
+        _("The complaint moved on."),
+        lambda: services.move_stage(
             user,
             pk,
             data["to_stage"],
             note=data["note"],
             recommendation=data["recommendation"] or "",
             outcome=data["outcome"],
-        )
-    except NotFound as error:
-        raise Http404 from error
-    except PermissionDenied as error:
-        return HttpResponseForbidden(error.message)
-    except InvalidInput as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The complaint moved on."))
-    return redirect("oversight:complaint", pk=pk)
+        ),
+    )
 
 
 def _complaint_write(
