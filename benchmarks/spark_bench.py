@@ -272,8 +272,11 @@ def _child(kind: str, args: argparse.Namespace, engine: str, **extra: Any) -> di
         argv += ["--partitions", str(args.partitions)]
     for key, value in extra.items():
         argv += [f"--{key.replace('_', '-')}", str(value)]
-    done = subprocess.run(argv, check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    # The child's stderr passes through: Splink's warnings (an EM pass refused, say) belong
+    # in the benchmark's log next to the figures they explain.
+    done = subprocess.run(argv, check=True, stdout=subprocess.PIPE, text=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def _commit() -> str:
@@ -294,7 +297,8 @@ def run_resolve(args: argparse.Namespace) -> None:
             print(
                 f"resolve {rows:,} rows on {engine}: total {result['total_s']:.1f} s "
                 f"(train {result['train_s']:.1f}, predict {result['predict_s']:.1f}), "
-                f"peak {result['peak_gib']:.2f} GiB, F1 {result['f1']:.4f}, "
+                f"peak {result['peak_gib']:.2f} GiB, F1 {result['f1']:.4f} "
+                f"(precision {result['precision']:.4f}, recall {result['recall']:.4f}), "
                 f"load {result['load']}",
                 flush=True,
             )
