@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 UV := python3 -m uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install java-runtime demo test lint typecheck importlint test-sqlite test-postgres test-browser test-spark messages clean
+.PHONY: install bytecode java-runtime demo test lint typecheck importlint test-sqlite test-postgres test-browser test-spark messages clean
 
-install: $(VENV)/.installed node_modules/.installed java-runtime
+install: $(VENV)/.installed node_modules/.installed java-runtime bytecode
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@echo "==> [1/2] Python packages (uv sync --frozen)"
@@ -15,8 +15,15 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	@echo "    The first install compiles PyICU from source (no wheel exists; FollowTheMoney's"
 	@echo "    name transliteration needs it): about 3 minutes with no output - it is not stuck."
 	@echo "    It needs libicu-dev, pkg-config and a C++ compiler; later installs reuse uv's cache."
-	@start=$$(date +%s); $(UV) sync --frozen && echo "    done in $$(( $$(date +%s) - start )) s"
+	@start=$$(date +%s); $(UV) sync --frozen --compile-bytecode && echo "    done in $$(( $$(date +%s) - start )) s"
 	@touch $@
+
+# Our own sources compiled ahead too (quick when nothing changed). Python reads compiled files
+# even where PYTHONDONTWRITEBYTECODE forbids writing them (CI machines set it): without them
+# every process compiles what it imports, 10 s before each `usalama` command, server or test
+# worker can start (Django and the engines' libraries: 18 s against 8 s).
+bytecode: $(VENV)/.installed
+	@$(BIN)/python -m compileall -q -j 0 src
 
 node_modules/.installed: package.json package-lock.json
 	@echo "==> [2/2] Browser assets (npm ci, served from node_modules: no CDN)"

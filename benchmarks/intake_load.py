@@ -449,6 +449,13 @@ def main() -> int:
             else:
                 step = _step(port, target, args.rate, args, counter, process)
                 rows.append((target.name, step.summary, step.lost))
+                cpu = step.result.server_cpu
+                print(
+                    f"  {target.name}: server CPU {cpu:.2f} cores, "
+                    f"{cpu / max(step.summary['rate'], 1e-9) * 1000:.2f} ms a request, "
+                    f"generator CPU {step.result.generator_cpu:.2f}",
+                    flush=True,
+                )
     finally:
         server.terminate()
         server.wait(timeout=30)

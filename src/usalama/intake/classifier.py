@@ -20,12 +20,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.naive_bayes import ComplementNB
-from sklearn.pipeline import Pipeline, make_pipeline, make_union
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 ALPHA = 0.3  # smoothing, chosen by 5-fold cross-validation on the corpus
 _WORD = re.compile(r"[a-z0-9']+")
@@ -69,6 +69,12 @@ def split(
 
 
 def _pipeline(alpha: float) -> Pipeline:
+    # scikit-learn (with SciPy) takes about 2 s to import: only the process that trains the
+    # model pays for it, not every command, server and worker that merely imports intake
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.pipeline import make_pipeline, make_union
+
     words = TfidfVectorizer(preprocessor=fold, token_pattern=_WORD.pattern, sublinear_tf=True)
     grams = TfidfVectorizer(
         preprocessor=fold, analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True
