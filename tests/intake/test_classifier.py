@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from usalama.intake import classifier
 from usalama.intake.categories import CODES
 from usalama.intake.classify import _fold, choose, keyword_examples, rule_category, suggest
@@ -59,3 +62,24 @@ def test_the_lean_scorer_gives_the_pipelines_probabilities() -> None:
         assert lean.keys() == pipeline.keys()
         assert max(abs(lean[c] - pipeline[c]) for c in lean) < 1e-9, text
         assert max(lean, key=lean.__getitem__) == max(pipeline, key=pipeline.__getitem__)
+
+
+def _slow_fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.text(st.characters(max_codepoint=127), max_size=40))
+def test_the_ascii_shortcut_folds_as_unicode_does(text: str) -> None:
+    assert classifier.fold(text) == _slow_fold(text)
+    # the rules' fold: the same letters, punctuation other than ' and - made spaces
+    assert _fold(text) == _fold_reference(text)
+
+
+def _fold_reference(text: str) -> str:
+    import re
+
+    return " " + re.sub(r"[^\w'\- ]+", " ", _slow_fold(text)) + " "

@@ -39,6 +39,8 @@ class Example:
 
 
 def fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()  # the common case: nothing to decompose, a third of scoring's time
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -315,8 +315,11 @@ class Suggestion:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        folded = text.lower()  # nothing to decompose: the common case, cheaply
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.lower())
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " " + re.sub(r"[^\w'\- ]+", " ", folded) + " "
 
 
