@@ -10,6 +10,13 @@ a temporary var dir (SQLite), or ``--postgres URL`` (dropped and created).
     .venv/bin/python benchmarks/intake_inprocess.py --requests 2000
     .venv/bin/python benchmarks/intake_inprocess.py --postgres postgresql://postgres@127.0.0.1:5432/usalama_inprocess_bench
     .venv/bin/python benchmarks/intake_inprocess.py --profile 30   # cProfile, top 30 by own time
+    .venv/bin/python benchmarks/intake_inprocess.py --parts        # what parts of a report cost
+
+``--parts`` measures the JSON API with parts of the intake service switched off (the
+classification, ``services.suggest``; the row and its audit event, ``services._insert_report``;
+both), each variant in turn for ``--rounds`` rounds, so that a drift in the machine's speed
+touches every variant alike; it prints each variant's median. cProfile is not used for
+shares: its per-call cost overstates Python-heavy parts such as the classifier.
 """
 
 from __future__ import annotations
@@ -54,6 +61,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--postgres", help="PostgreSQL URL of a database for the benchmark only")
     parser.add_argument("--profile", type=int, default=0, help="print cProfile's top N")
+    parser.add_argument("--parts", action="store_true", help="cost with parts switched off")
+    parser.add_argument("--rounds", type=int, default=10, help="rounds of --parts")
     args = parser.parse_args()
     os.environ["USALAMA_VAR_DIR"] = tempfile.mkdtemp(prefix="usalama-inprocess-")
     os.environ["DJANGO_SETTINGS_MODULE"] = "usalama.benchmark_settings"
@@ -82,6 +91,8 @@ def main() -> int:
     print(f"{database}, {args.requests} requests each, load {os.getloadavg()[0]:.2f}")
     for name, ms in costs.items():
         print(f"  {name}: {ms:.3f} ms CPU a request ({ms / costs['bare view']:.1f}x the bare view)")
+    if args.parts:
+        _parts(call, paths["JSON API"], args.requests, args.rounds)
     if args.profile:
         import cProfile
         import pstats
@@ -93,6 +104,41 @@ def main() -> int:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
     return 0
+
+
+def _parts(call: Callable[[str], str], path: str, requests: int, rounds: int) -> None:
+    import statistics
+
+    from usalama.intake import classify, services
+
+    real_suggest, real_insert = services.suggest, services._insert_report
+    plain = classify.Suggestion("stealing", "normal", ())
+
+    def no_suggest(_text: str, **_kwargs: Any) -> classify.Suggestion:
+        return plain
+
+    def no_insert(*_args: Any) -> None:
+        return None
+
+    variants = {
+        "whole report": (real_suggest, real_insert),
+        "without classification": (no_suggest, real_insert),
+        "without the insert and its audit event": (real_suggest, no_insert),
+        "without both": (no_suggest, no_insert),
+    }
+    per_round = max(requests // rounds, 50)
+    costs: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, (suggest, insert) in variants.items():
+            services.suggest, services._insert_report = suggest, insert  # type: ignore[assignment]
+            start = time.process_time()
+            for _ in range(per_round):
+                call(path)
+            costs[name].append((time.process_time() - start) / per_round * 1000)
+    services.suggest, services._insert_report = real_suggest, real_insert  # type: ignore[assignment]
+    print(f"JSON API by parts, {rounds} rounds of {per_round} reports each (median):")
+    for name, values in costs.items():
+        print(f"  {name}: {statistics.median(values):.3f} ms CPU a request")
 
 
 if __name__ == "__main__":

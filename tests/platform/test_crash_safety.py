@@ -190,17 +190,20 @@ def test_ledger_scan_killed_then_rerun_gives_one_scans_alerts(
     scan = subprocess.Popen(
         command, env=_env(var), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    # the scan reads, computes, then writes all alerts in one transaction: kill it once the
-    # process is busy (its first audit event is not written before the end)
-    time.sleep(3)
+    # the scan reads, computes, then writes all alerts in one transaction: kill it while the
+    # process is busy. Where the kill lands depends on the machine (the whole command takes
+    # 2-5 s), so the check is the transaction's: no alert, or every alert of a whole scan.
+    time.sleep(2)
     killed = scan.poll() is None
     scan.send_signal(signal.SIGKILL)
     scan.wait(timeout=30)
-    alerts_after_kill = _query(db, "SELECT count(*) FROM money_alert")[0][0]
-    if killed:
-        assert alerts_after_kill == 0  # all or nothing
+    alerts = "SELECT account_id, typologies, score FROM money_alert ORDER BY 1"
+    after_kill = _query(db, alerts)
     _cli(command[3:], var)
-    first = _query(db, "SELECT account_id, typologies, score FROM money_alert ORDER BY 1")
+    first = _query(db, alerts)
+    assert first  # the bank's planted patterns are flagged
+    if killed:
+        assert after_kill in ([], first)  # all or nothing
     _cli(command[3:], var)  # a second complete scan changes nothing
     assert _query(db, "SELECT account_id, typologies, score FROM money_alert ORDER BY 1") == first
     assert (
