@@ -205,7 +205,7 @@ def test_ledger_scan_killed_then_rerun_gives_one_scans_alerts(
     if killed:
         assert after_kill in ([], first)  # all or nothing
     _cli(command[3:], var)  # a second complete scan changes nothing
-    assert _query(db, "SELECT account_id, typologies, score FROM money_alert ORDER BY 1") == first
+    assert _query(db, alerts) == first
     assert (
         _query(db, "SELECT account_id FROM money_alert GROUP BY account_id HAVING count(*) > 1")
         == []

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from usalama.intake.classifier import CategoryModel, Example, corpus
+from usalama.intake.classifier import CategoryModel, Example, corpus, fold
 
 # category code -> words or word stems (matched at the start of a token)
 _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
@@ -315,12 +314,7 @@ class Suggestion:
 
 
 def _fold(text: str) -> str:
-    if text.isascii():
-        folded = text.lower()  # nothing to decompose: the common case, cheaply
-    else:
-        decomposed = unicodedata.normalize("NFKD", text.lower())
-        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " " + re.sub(r"[^\w'\- ]+", " ", folded) + " "
+    return " " + re.sub(r"[^\w'\- ]+", " ", fold(text)) + " "
 
 
 # Words matched only as whole words, not as the start of a longer one: Swahili "moto" (fire)
