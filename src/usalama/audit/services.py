@@ -123,23 +123,29 @@ def _append_in_python(entry: _Entry, object_id: str) -> AuditEvent:
         when = _utc_now()
         digest = event_hash(entry.fields(seq, when, object_id), prev_hash)
         cursor.execute(
-            _INSERT_EVENT_SQL,
-            [
-                seq,
-                connection.ops.adapt_datetimefield_value(when),
-                entry.who.name,
-                entry.who.user_id,
-                entry.who.agency,
-                entry.action,
-                entry.object_type,
-                object_id,
-                entry.query,
-                json.dumps(entry.details),
-                prev_hash,
-                digest,
-            ],
+            _INSERT_EVENT_SQL, _event_row(entry, seq, when, object_id, prev_hash, digest)
         )
     return entry.event(seq, when, object_id, prev_hash, digest)
+
+
+def _event_row(
+    entry: _Entry, seq: int, when: datetime, object_id: str, prev_hash: str, digest: str
+) -> list[Any]:
+    """``_INSERT_EVENT_SQL``'s parameters."""
+    return [
+        seq,
+        connection.ops.adapt_datetimefield_value(when),
+        entry.who.name,
+        entry.who.user_id,
+        entry.who.agency,
+        entry.action,
+        entry.object_type,
+        object_id,
+        entry.query,
+        json.dumps(entry.details),
+        prev_hash,
+        digest,
+    ]
 
 
 def _append_call(object_id_sql: str, object_id_json_sql: str) -> str:
@@ -236,6 +242,73 @@ def insert_and_record(
             cursor.execute(insert_sql, list(params))
             new_id = int(cursor.fetchone()[0])
         return new_id, _append_in_python(entry, str(new_id))
+
+
+@dataclass(frozen=True)
+class PreparedInsert:
+    """A row's ``INSERT ... RETURNING`` id and its audit event, built before any lock is
+    taken (``prepare_insert``), for ``insert_batch_and_record``."""
+
+    sql: str
+    params: Sequence[Any]
+    entry: _Entry
+
+
+def prepare_insert(
+    insert_sql: str,
+    params: Sequence[Any],
+    actor: Actor | Any,
+    action: str,
+    *,
+    object_type: str,
+    details: dict[str, Any] | None = None,
+) -> PreparedInsert:
+    return PreparedInsert(insert_sql, list(params), _entry(actor, action, object_type, "", details))
+
+
+def insert_batch_and_record(batch: Sequence[PreparedInsert]) -> list[tuple[int, AuditEvent]]:
+    """``insert_and_record`` for several rows in one transaction: every row and its event, or
+    none of them (an error in one row rolls back the whole batch and is raised).
+
+    SQLite (the group commit of public reports, ``intake.writegate``): the rows first, then
+    the chain's tip read once and the events appended after it in one ``executemany``; the
+    caller holds the write gate. Elsewhere each row takes ``insert_and_record``'s path inside
+    the one transaction.
+    """
+    if connection.vendor != "sqlite":
+        with transaction.atomic():
+            return [
+                insert_and_record(
+                    item.sql,
+                    item.params,
+                    item.entry.who,
+                    item.entry.action,
+                    object_type=item.entry.object_type,
+                    details=item.entry.details,
+                )
+                for item in batch
+            ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        ids: list[int] = []
+        for item in batch:
+            cursor.execute(item.sql, list(item.params))
+            ids.append(int(cursor.fetchone()[0]))
+        cursor.execute(_LAST_EVENT_SQL)
+        last = cursor.fetchone()
+        prev_hash = last[1] if last else GENESIS_HASH
+        seq = last[0] if last else 0
+        events: list[tuple[int, AuditEvent]] = []
+        rows: list[list[Any]] = []
+        for item, new_id in zip(batch, ids, strict=True):
+            seq += 1
+            when = _utc_now()
+            oid = str(new_id)
+            digest = event_hash(item.entry.fields(seq, when, oid), prev_hash)
+            rows.append(_event_row(item.entry, seq, when, oid, prev_hash, digest))
+            events.append((new_id, item.entry.event(seq, when, oid, prev_hash, digest)))
+            prev_hash = digest
+        cursor.executemany(_INSERT_EVENT_SQL, rows)
+    return events
 
 
 REFUSED_ACTION = "access.refused"

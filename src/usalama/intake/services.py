@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 
 from usalama.accounts import sealing
 from usalama.accounts.models import Agency
-from usalama.audit.services import Actor, insert_and_record, record
+from usalama.audit.services import Actor, prepare_insert, record
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import clean_text, normalise_phone
 from usalama.intake import codes, places, rows, throttle
@@ -42,7 +42,7 @@ from usalama.intake.models import (
     WebhookReceipt,
 )
 from usalama.intake.photos import MAX_PHOTOS, CleanPhoto
-from usalama.intake.writegate import write_gate
+from usalama.intake.writegate import insert_in_group, write_gate
 
 PUBLIC = Actor(name="public")  # every anonymous or public submission is audited as this actor
 MAX_DESCRIPTION = 4000
@@ -328,10 +328,10 @@ def submit_report(
 def _insert_report(report: Report, actor: Actor, details: dict[str, Any]) -> None:
     """Store a report without photos and its audit event, committed together."""
     sql, params = rows.insert_statement(report)
-    with write_gate():
-        pk, _event = insert_and_record(
-            sql, params, actor, "intake.report.create", object_type="report", details=details
-        )
+    prepared = prepare_insert(
+        sql, params, actor, "intake.report.create", object_type="report", details=details
+    )
+    pk, _event = insert_in_group(prepared)  # committed with other reports waiting (SQLite)
     rows.mark_saved(report, pk)
 
 
