@@ -121,11 +121,9 @@ def serving(env: dict[str, str]) -> Iterator[str]:
 
 
 def totp_code(secret: str) -> str:
-    """The current six-digit TOTP code for a base32 secret (padding optional)."""
-    from django_otp.oath import totp
-
-    padded = secret + "=" * (-len(secret) % 8)
-    return f"{totp(base64.b32decode(padded)):06d}"
+    """A six-digit TOTP code for a base32 secret (padding optional) that this test process
+    has not used yet: the current one, or the next step's (``_fresh_code``)."""
+    return _fresh_code(secret)
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
@@ -136,14 +134,37 @@ def launch_chromium(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+# The last TOTP step each secret's code was used for in this test process (see ``log_in``).
+_LAST_STEP: dict[str, int] = {}
+_STEP_SECONDS = 30
+
+
+def _fresh_code(secret: str) -> str:
+    """A code the server has not seen yet for this secret: the current step's, or, when this
+    process already used that step (one user logging in twice within 30 s), the next step's,
+    which django-otp accepts (tolerance of one step) with no wait; only a third login within
+    the same step waits for the clock."""
+    from django_otp.oath import totp
+
+    now = int(time.time() // _STEP_SECONDS)
+    step = max(now, _LAST_STEP.get(secret, now - 1) + 1)
+    if step > now + 1:
+        time.sleep((step - 1) * _STEP_SECONDS - time.time() + 0.5)
+        now = int(time.time() // _STEP_SECONDS)
+    _LAST_STEP[secret] = step
+    padded = secret + "=" * (-len(secret) % 8)
+    return f"{totp(base64.b32decode(padded), drift=step - now):06d}"
+
+
 def log_in(page: Page, base: str, username: str, secret: str) -> None:
     """On the login form already open in `page`: password, then TOTP; waits for home."""
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit].primary")
     page.wait_for_url("**/otp/")
-    # django-otp refuses a code already used in its 30-second step (replay protection), and
-    # tests sharing one server may log the same user in twice within a step: try the next code.
+    # django-otp refuses a code already used (replay protection): ``_fresh_code`` never sends
+    # one this process used; if a code was used elsewhere (a test typing its own), try the
+    # next step's code after waiting for it.
     for attempt in range(3):
         page.fill("#id_token", totp_code(secret))
         page.click("button[type=submit].primary")

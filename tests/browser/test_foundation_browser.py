@@ -1,56 +1,49 @@
 """The key pages in headless Chromium against a real `usalama serve` process.
 
-Builds a small demo in a temporary directory, serves it with gunicorn, then logs in as the
-NPS analyst with a TOTP code, searches, opens an entity page and switches to Swahili.
+On the shared demo server (gunicorn): logs in as the NPS analyst with a TOTP code, searches,
+opens an entity page and switches to Swahili.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import nullcontext
 from typing import Any
 
 import pytest
 
-from tests.browser.support import SCREENSHOTS, build_demo, launch_chromium, log_in, serving
+from tests.browser.conftest import DemoServer
+from tests.browser.support import SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    var_dir = tmp_path_factory.mktemp("var")
-    env, secrets = build_demo(var_dir, people=400, timeout=600)
-    with serving(env) as base:
-        yield {"base": base, "secret": secrets["nps.analyst"], "var": str(var_dir)}
+def server(demo_server: DemoServer) -> dict[str, str]:
+    return {"base": demo_server.base, "secret": demo_server.secret("nps.analyst")}
 
 
-def test_login_search_entity_swahili(playwright_session: Any, server: dict[str, str]) -> None:
-
-    with nullcontext(playwright_session) as p:
-        browser = launch_chromium(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(server["base"] + "/")
-        assert "/login/" in page.url
-        log_in(page, server["base"], "nps.analyst", server["secret"])
-        assert page.locator("table tbody tr").count() >= 1
-        page.fill("#id_q", "Mohamed")
-        page.click("button[type=submit].primary")
-        page.wait_for_url("**/search/?q=Mohamed**")
-        results = page.locator("a.result-link")
-        assert results.count() >= 1
-        results.first.click()
-        page.wait_for_url("**/entities/**")
-        assert page.locator("table.provenance").count() >= 1
-        # the NPS analyst reads its own records and those shared with the NPS (demo grants)
-        provenance = page.locator("table.provenance").first.inner_text()
-        assert any(code in provenance for code in ("NPS", "DCI", "FRC", "UPF", "TPF"))
-        assert "ODPP" not in provenance and "IPOA" not in provenance
-        page.screenshot(path=str(SCREENSHOTS / "entity_en.png"), full_page=True)
-        page.select_option("#language", "sw")
-        page.click("#switch-language")
-        page.wait_for_load_state()
-        assert page.locator("html").get_attribute("lang") == "sw"
-        assert "Kumbukumbu zinasema nini" in page.content()
-        page.screenshot(path=str(SCREENSHOTS / "entity_sw.png"), full_page=True)
-        browser.close()
+def test_login_search_entity_swahili(chromium: Any, server: dict[str, str]) -> None:
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server["base"] + "/")
+    assert "/login/" in page.url
+    log_in(page, server["base"], "nps.analyst", server["secret"])
+    assert page.locator("table tbody tr").count() >= 1
+    page.fill("#id_q", "Mohamed")
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/search/?q=Mohamed**")
+    results = page.locator("a.result-link")
+    assert results.count() >= 1
+    results.first.click()
+    page.wait_for_url("**/entities/**")
+    assert page.locator("table.provenance").count() >= 1
+    # the NPS analyst reads its own records and those shared with the NPS (demo grants)
+    provenance = page.locator("table.provenance").first.inner_text()
+    assert any(code in provenance for code in ("NPS", "DCI", "FRC", "UPF", "TPF"))
+    assert "ODPP" not in provenance and "IPOA" not in provenance
+    page.screenshot(path=str(SCREENSHOTS / "entity_en.png"), full_page=True)
+    page.select_option("#language", "sw")
+    page.click("#switch-language")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "sw"
+    assert "Kumbukumbu zinasema nini" in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "entity_sw.png"), full_page=True)
+    page.context.close()

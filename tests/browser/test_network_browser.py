@@ -1,33 +1,25 @@
 """The link chart in headless Chromium: an analyst finds the demo's hidden cross-agency path.
 
-Builds a small demo in a temporary directory, lets FRC share its beneficial-ownership
-register with the NPS (so the NPS analyst sees NPS and FRC records), serves it, logs in
-with password and TOTP, and finds the path between the ``hidden_path`` scenario's two
-people: through the shared phone and the company.
+On the shared demo: makes sure FRC shares its beneficial-ownership register with the NPS
+(the demo grants it already; so the NPS analyst sees NPS and FRC records), logs in with
+password and TOTP, and finds the path between the ``hidden_path`` scenario's two people:
+through the shared phone and the company.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.support import (
-    SCREENSHOTS,
-    build_demo,
-    launch_chromium,
-    log_in,
-    run_checked,
-    serving,
-)
+from tests.browser.conftest import SHARED_PEOPLE, SHARED_SEED, DemoServer
+from tests.browser.support import SCREENSHOTS, log_in, run_checked
 
 pytestmark = pytest.mark.browser
-SEED, PEOPLE = 7, 300
+SEED, PEOPLE = SHARED_SEED, SHARED_PEOPLE  # the shared demo's world holds the scenario
 
 _GRANT_AND_NAMES = """
 import json
@@ -45,24 +37,21 @@ print(json.dumps({"a": cap[s["person_a"]], "b": cap[s["person_b"]],
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    var_dir = tmp_path_factory.mktemp("var")
-    env, secrets = build_demo(var_dir, people=PEOPLE, seed=SEED, timeout=600)
+def server(demo_server: DemoServer) -> dict[str, str]:
     django_admin = str(Path(sys.executable).parent / "django-admin")
     shell = run_checked(
         [django_admin, "shell", "-c", f"SEED, PEOPLE = {SEED}, {PEOPLE}\n{_GRANT_AND_NAMES}"],
-        env,
+        demo_server.env,
         timeout=300,
     )
     names = json.loads(shell.strip().splitlines()[-1])
-    with serving(env) as base:
-        yield {
-            "base": base,
-            "secret": secrets["nps.analyst"],
-            "a": names["a"],
-            "b": names["b"],
-            "company": names["company"],
-        }
+    return {
+        "base": demo_server.base,
+        "secret": demo_server.secret("nps.analyst"),
+        "a": names["a"],
+        "b": names["b"],
+        "company": names["company"],
+    }
 
 
 def _pick(page: object, box: str, name: str) -> None:
@@ -72,29 +61,26 @@ def _pick(page: object, box: str, name: str) -> None:
     item.click()
 
 
-def test_find_hidden_path_across_agencies(playwright_session: Any, server: dict[str, str]) -> None:
-
-    with nullcontext(playwright_session) as p:
-        browser = launch_chromium(p)
-        page = browser.new_page(viewport={"width": 1500, "height": 950})
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(server["base"] + "/login/")
-        log_in(page, server["base"], "nps.analyst", server["secret"])
-        page.click("nav.mainnav >> text=Link chart")
-        page.wait_for_url("**/network/")
-        _pick(page, "from", server["a"])
-        _pick(page, "to", server["b"])
-        page.click("#lc-findpath")
-        result = page.locator("#lc-path-result .found")
-        result.wait_for(timeout=30_000)
-        text = page.locator("#lc-path-result").inner_text()
-        assert server["a"] in text and server["b"] in text and server["company"] in text
-        assert "same_phone" in text and "Directorship" in text and "Ownership" in text
-        assert "NPS" in text and "FRC" in text  # provenance of both agencies' statements
-        on_chart = page.evaluate("document.querySelectorAll('#lc-cy canvas').length")
-        assert on_chart >= 1
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(SCREENSHOTS / "network_path.png"), full_page=True)
-        assert not errors, errors
-        browser.close()
+def test_find_hidden_path_across_agencies(chromium: Any, server: dict[str, str]) -> None:
+    page = chromium.new_page(viewport={"width": 1500, "height": 950})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server["base"] + "/login/")
+    log_in(page, server["base"], "nps.analyst", server["secret"])
+    page.click("nav.mainnav >> text=Link chart")
+    page.wait_for_url("**/network/")
+    _pick(page, "from", server["a"])
+    _pick(page, "to", server["b"])
+    page.click("#lc-findpath")
+    result = page.locator("#lc-path-result .found")
+    result.wait_for(timeout=30_000)
+    text = page.locator("#lc-path-result").inner_text()
+    assert server["a"] in text and server["b"] in text and server["company"] in text
+    assert "same_phone" in text and "Directorship" in text and "Ownership" in text
+    assert "NPS" in text and "FRC" in text  # provenance of both agencies' statements
+    on_chart = page.evaluate("document.querySelectorAll('#lc-cy canvas').length")
+    assert on_chart >= 1
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "network_path.png"), full_page=True)
+    assert not errors, errors
+    page.context.close()
