@@ -220,7 +220,10 @@ def insert_and_record(
     transaction, a savepoint and the caller's commit. Elsewhere: the insert, then
     ``record``'s append, atomically.
     """
-    entry = _entry(actor, action, object_type, "", details)
+    return _insert_entry(insert_sql, params, _entry(actor, action, object_type, "", details))
+
+
+def _insert_entry(insert_sql: str, params: Sequence[Any], entry: _Entry) -> tuple[int, AuditEvent]:
     if connection.vendor == "postgresql":
         sql = (
             f"WITH inserted(new_id) AS ({insert_sql}) "  # noqa: S608 - our own statement
@@ -272,22 +275,14 @@ def insert_batch_and_record(batch: Sequence[PreparedInsert]) -> list[tuple[int, 
 
     SQLite (the group commit of public reports, ``intake.writegate``): the rows first, then
     the chain's tip read once and the events appended after it in one ``executemany``; the
-    caller holds the write gate. Elsewhere each row takes ``insert_and_record``'s path inside
-    the one transaction.
+    caller holds the write gate. Elsewhere each row takes ``insert_and_record``'s path (one
+    row alone: outside any transaction, as ``insert_and_record`` itself).
     """
     if connection.vendor != "sqlite":
+        if len(batch) == 1:  # PostgreSQL's one statement, its own commit (no savepoint)
+            return [_insert_entry(batch[0].sql, batch[0].params, batch[0].entry)]
         with transaction.atomic():
-            return [
-                insert_and_record(
-                    item.sql,
-                    item.params,
-                    item.entry.who,
-                    item.entry.action,
-                    object_type=item.entry.object_type,
-                    details=item.entry.details,
-                )
-                for item in batch
-            ]
+            return [_insert_entry(item.sql, item.params, item.entry) for item in batch]
     with transaction.atomic(), connection.cursor() as cursor:
         ids: list[int] = []
         for item in batch:
