@@ -55,17 +55,24 @@ GIL_SWITCH_SECONDS = 0.001
 
 
 def _warm_up(worker: Any) -> None:
-    """Train the intake category classifier as each worker starts (a few seconds, once), and
-    shorten the GIL's switch interval for the worker's threads.
+    """Train the intake category classifier as each worker starts (a few seconds, once),
+    shorten the GIL's switch interval for the worker's threads and freeze what start-up
+    allocated out of the garbage collector's way.
 
     Trained on first use otherwise, which would make some citizen's report wait for it.
     """
+    import gc
     import sys
 
     from usalama.intake.classify import model
 
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     model()
+    # Everything loaded so far (Django, the engines' libraries, the model) lives as long as
+    # the worker: out of the collector's sight, a full collection no longer walks it, which
+    # under load stalled every thread of the worker (the JSON API's p99, docs/benchmarks.md)
+    gc.collect()
+    gc.freeze()
 
 
 # --- `usalama serve`: the web server and a background worker, supervised together ----------
