@@ -153,7 +153,7 @@ def test_canonical_parts_rebuild_the_canonical_form(fields: dict[str, Any]) -> N
 
 
 def test_a_row_and_its_event_are_written_together() -> None:
-    from usalama.audit.services import insert_and_record
+    from usalama.audit.services import insert_and_record, prepare_insert
     from usalama.intake import rows
     from usalama.intake.models import WebhookReceipt
 
@@ -161,7 +161,14 @@ def test_a_row_and_its_event_are_written_together() -> None:
     receipt = WebhookReceipt(key="k" * 64)
     sql, params = rows.insert_statement(receipt)
     pk, event = insert_and_record(
-        sql, params, Actor(name="public"), "test.insert", object_type="receipt", details={"n": 1}
+        prepare_insert(
+            sql,
+            params,
+            Actor(name="public"),
+            "test.insert",
+            object_type="receipt",
+            details={"n": 1},
+        )
     )
     stored = AuditEvent.objects.get(id=event.id)
     assert WebhookReceipt.objects.get(pk=pk).key == "k" * 64
@@ -171,7 +178,7 @@ def test_a_row_and_its_event_are_written_together() -> None:
 
 
 def test_a_failed_insert_appends_nothing() -> None:
-    from usalama.audit.services import insert_and_record
+    from usalama.audit.services import insert_and_record, prepare_insert
     from usalama.intake import rows
     from usalama.intake.models import WebhookReceipt
 
@@ -179,7 +186,9 @@ def test_a_failed_insert_appends_nothing() -> None:
     WebhookReceipt.objects.create(key="dup")
     sql, params = rows.insert_statement(WebhookReceipt(key="dup"))
     with pytest.raises(IntegrityError):
-        insert_and_record(sql, params, Actor(name="public"), "test.insert", object_type="x")
+        insert_and_record(
+            prepare_insert(sql, params, Actor(name="public"), "test.insert", object_type="x")
+        )
     # the test's own transaction is still usable (a savepoint took the failure)
     assert AuditEvent.objects.count() == 1 and verify_chain().ok
 
@@ -212,7 +221,7 @@ def test_concurrent_appends_never_fork_the_chain() -> None:
     # once through both paths: every event gets its own place, no gap, the chain verifies.
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite serialises writers with its own lock")
-    from usalama.audit.services import insert_and_record
+    from usalama.audit.services import insert_and_record, prepare_insert
     from usalama.intake import rows
     from usalama.intake.models import WebhookReceipt
 
@@ -227,7 +236,11 @@ def test_concurrent_appends_never_fork_the_chain() -> None:
                     record(Actor(name=f"t{n}"), "test.concurrent", object_id=i)
                 else:
                     sql, params = rows.insert_statement(WebhookReceipt(key=f"{n}-{i}"))
-                    insert_and_record(sql, params, Actor(name=f"t{n}"), "test.row", object_type="r")
+                    insert_and_record(
+                        prepare_insert(
+                            sql, params, Actor(name=f"t{n}"), "test.row", object_type="r"
+                        )
+                    )
             except Exception as error:
                 errors.append(error)
 

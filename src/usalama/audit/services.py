@@ -116,23 +116,27 @@ def _entry(
 def _append_in_python(entry: _Entry, object_id: str) -> AuditEvent:
     """Read the tip and insert after it; the caller holds the chain (SQLite's write lock)."""
     with connection.cursor() as cursor:
-        cursor.execute(_LAST_EVENT_SQL)
-        last = cursor.fetchone()
-        prev_hash = last[1] if last else GENESIS_HASH
-        seq = (last[0] if last else 0) + 1
-        when = _utc_now()
-        digest = event_hash(entry.fields(seq, when, object_id), prev_hash)
-        cursor.execute(
-            _INSERT_EVENT_SQL, _event_row(entry, seq, when, object_id, prev_hash, digest)
-        )
-    return entry.event(seq, when, object_id, prev_hash, digest)
+        seq, prev_hash = _tip(cursor)
+        row, event = _next_event(entry, object_id, seq + 1, prev_hash)
+        cursor.execute(_INSERT_EVENT_SQL, row)
+    return event
 
 
-def _event_row(
-    entry: _Entry, seq: int, when: datetime, object_id: str, prev_hash: str, digest: str
-) -> list[Any]:
-    """``_INSERT_EVENT_SQL``'s parameters."""
-    return [
+def _tip(cursor: Any) -> tuple[int, str]:
+    """The chain's last (seq, hash); (0, the genesis hash) while it is empty."""
+    cursor.execute(_LAST_EVENT_SQL)
+    last = cursor.fetchone()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS_HASH)
+
+
+def _next_event(
+    entry: _Entry, object_id: str, seq: int, prev_hash: str
+) -> tuple[list[Any], AuditEvent]:
+    """The event at ``seq`` after ``prev_hash``: ``_INSERT_EVENT_SQL``'s parameters and the
+    stored row as a model instance."""
+    when = _utc_now()
+    digest = event_hash(entry.fields(seq, when, object_id), prev_hash)
+    row = [
         seq,
         connection.ops.adapt_datetimefield_value(when),
         entry.who.name,
@@ -146,6 +150,7 @@ def _event_row(
         prev_hash,
         digest,
     ]
+    return row, entry.event(seq, when, object_id, prev_hash, digest)
 
 
 def _append_call(object_id_sql: str, object_id_json_sql: str) -> str:
@@ -200,60 +205,13 @@ def record(
         return _append_in_python(entry, oid)
 
 
-def insert_and_record(
-    insert_sql: str,
-    params: Sequence[Any],
-    actor: Actor | Any,
-    action: str,
-    *,
-    object_type: str,
-    details: dict[str, Any] | None = None,
-) -> tuple[int, AuditEvent]:
-    """Insert a row (``insert_sql``: one ``INSERT ... RETURNING`` its id) and append its
-    audit event (the new id as the object id) in one transaction; return the id and event.
-
-    On PostgreSQL it is one statement, so one round trip and, outside a transaction, its own
-    commit: the chain's lock is taken after the row is written and held only until that
-    commit, inside the server, which does not wait for the disk with the lock held; a second
-    statement then waits for the flush (appends share fsyncs instead of queueing for one
-    each); it returns only once both rows are durably committed. Inside a caller's
-    transaction, a savepoint and the caller's commit. Elsewhere: the insert, then
-    ``record``'s append, atomically.
-    """
-    return _insert_entry(insert_sql, params, _entry(actor, action, object_type, "", details))
-
-
-def _insert_entry(insert_sql: str, params: Sequence[Any], entry: _Entry) -> tuple[int, AuditEvent]:
-    if connection.vendor == "postgresql":
-        sql = (
-            f"WITH inserted(new_id) AS ({insert_sql}) "  # noqa: S608 - our own statement
-            "SELECT inserted.new_id, appended.* FROM inserted, LATERAL "
-            f"{_append_call('inserted.new_id::text', _NEW_ID_JSON)} AS appended"
-        )
-        own_transaction = not connection.in_atomic_block  # else the caller's commit flushes
-        # inside a caller's transaction, a savepoint: a failed insert (a duplicate) leaves
-        # that transaction usable, as the atomic block of the other databases' path does
-        scope = contextlib.nullcontext() if own_transaction else transaction.atomic()
-        with scope, connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *_pg_params(entry, defer_flush=own_transaction)])
-            new_id, seq, when, prev, digest = cursor.fetchone()
-            if own_transaction:
-                cursor.execute(_FLUSH_SQL)
-        return int(new_id), entry.event(seq, when, str(new_id), prev, digest)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(insert_sql, list(params))
-            new_id = int(cursor.fetchone()[0])
-        return new_id, _append_in_python(entry, str(new_id))
-
-
 @dataclass(frozen=True)
 class PreparedInsert:
-    """A row's ``INSERT ... RETURNING`` id and its audit event, built before any lock is
-    taken (``prepare_insert``), for ``insert_batch_and_record``."""
+    """A row's ``INSERT ... RETURNING`` id (``sql``, ``params``) and its audit event, built
+    before any lock is taken (``prepare_insert``)."""
 
     sql: str
-    params: Sequence[Any]
+    params: list[Any]
     entry: _Entry
 
 
@@ -269,6 +227,42 @@ def prepare_insert(
     return PreparedInsert(insert_sql, list(params), _entry(actor, action, object_type, "", details))
 
 
+def insert_and_record(row: PreparedInsert) -> tuple[int, AuditEvent]:
+    """Insert a row and append its audit event (the new id as the object id) in one
+    transaction; return the id and event.
+
+    On PostgreSQL it is one statement, so one round trip and, outside a transaction, its own
+    commit: the chain's lock is taken after the row is written and held only until that
+    commit, inside the server, which does not wait for the disk with the lock held; a second
+    statement then waits for the flush (appends share fsyncs instead of queueing for one
+    each); it returns only once both rows are durably committed. Inside a caller's
+    transaction, a savepoint and the caller's commit. Elsewhere: the insert, then
+    ``record``'s append, atomically.
+    """
+    entry = row.entry
+    if connection.vendor == "postgresql":
+        sql = (
+            f"WITH inserted(new_id) AS ({row.sql}) "  # noqa: S608 - our own statement
+            "SELECT inserted.new_id, appended.* FROM inserted, LATERAL "
+            f"{_append_call('inserted.new_id::text', _NEW_ID_JSON)} AS appended"
+        )
+        own_transaction = not connection.in_atomic_block  # else the caller's commit flushes
+        # inside a caller's transaction, a savepoint: a failed insert (a duplicate) leaves
+        # that transaction usable, as the atomic block of the other databases' path does
+        scope = contextlib.nullcontext() if own_transaction else transaction.atomic()
+        with scope, connection.cursor() as cursor:
+            cursor.execute(sql, [*row.params, *_pg_params(entry, defer_flush=own_transaction)])
+            new_id, seq, when, prev, digest = cursor.fetchone()
+            if own_transaction:
+                cursor.execute(_FLUSH_SQL)
+        return int(new_id), entry.event(seq, when, str(new_id), prev, digest)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(row.sql, row.params)
+            new_id = int(cursor.fetchone()[0])
+        return new_id, _append_in_python(entry, str(new_id))
+
+
 def insert_batch_and_record(batch: Sequence[PreparedInsert]) -> list[tuple[int, AuditEvent]]:
     """``insert_and_record`` for several rows in one transaction: every row and its event, or
     none of them (an error in one row rolls back the whole batch and is raised).
@@ -280,29 +274,24 @@ def insert_batch_and_record(batch: Sequence[PreparedInsert]) -> list[tuple[int, 
     """
     if connection.vendor != "sqlite":
         if len(batch) == 1:  # PostgreSQL's one statement, its own commit (no savepoint)
-            return [_insert_entry(batch[0].sql, batch[0].params, batch[0].entry)]
+            return [insert_and_record(batch[0])]
         with transaction.atomic():
-            return [_insert_entry(item.sql, item.params, item.entry) for item in batch]
+            return [insert_and_record(row) for row in batch]
     with transaction.atomic(), connection.cursor() as cursor:
         ids: list[int] = []
-        for item in batch:
-            cursor.execute(item.sql, list(item.params))
+        for row in batch:
+            cursor.execute(row.sql, row.params)
             ids.append(int(cursor.fetchone()[0]))
-        cursor.execute(_LAST_EVENT_SQL)
-        last = cursor.fetchone()
-        prev_hash = last[1] if last else GENESIS_HASH
-        seq = last[0] if last else 0
+        seq, prev_hash = _tip(cursor)
         events: list[tuple[int, AuditEvent]] = []
-        rows: list[list[Any]] = []
-        for item, new_id in zip(batch, ids, strict=True):
+        params: list[list[Any]] = []
+        for row, new_id in zip(batch, ids, strict=True):
             seq += 1
-            when = _utc_now()
-            oid = str(new_id)
-            digest = event_hash(item.entry.fields(seq, when, oid), prev_hash)
-            rows.append(_event_row(item.entry, seq, when, oid, prev_hash, digest))
-            events.append((new_id, item.entry.event(seq, when, oid, prev_hash, digest)))
-            prev_hash = digest
-        cursor.executemany(_INSERT_EVENT_SQL, rows)
+            event_params, event = _next_event(row.entry, str(new_id), seq, prev_hash)
+            params.append(event_params)
+            events.append((new_id, event))
+            prev_hash = event.hash
+        cursor.executemany(_INSERT_EVENT_SQL, params)
     return events
 
 
