@@ -120,12 +120,6 @@ def serving(env: dict[str, str]) -> Iterator[str]:
         process.wait(timeout=20)
 
 
-def totp_code(secret: str) -> str:
-    """A six-digit TOTP code for a base32 secret (padding optional) that this test process
-    has not used yet: the current one, or the next step's (``_fresh_code``)."""
-    return _fresh_code(secret)
-
-
 def launch_chromium(playwright: Playwright) -> Browser:
     """Headless Debian Chromium (fails the test if it is missing); makes the screenshot dir."""
     if not Path(CHROMIUM).exists():
@@ -134,16 +128,16 @@ def launch_chromium(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-# The last TOTP step each secret's code was used for in this test process (see ``log_in``).
+# The last TOTP step each secret's code was used for in this test process (``totp_code``).
 _LAST_STEP: dict[str, int] = {}
 _STEP_SECONDS = 30
 
 
-def _fresh_code(secret: str) -> str:
-    """A code the server has not seen yet for this secret: the current step's, or, when this
-    process already used that step (one user logging in twice within 30 s), the next step's,
-    which django-otp accepts (tolerance of one step) with no wait; only a third login within
-    the same step waits for the clock."""
+def totp_code(secret: str) -> str:
+    """A six-digit TOTP code for a base32 secret (padding optional) that this test process
+    has not used yet: the current step's or, when this process already used that step (one
+    user logging in twice within 30 s), the next step's, which django-otp accepts (tolerance
+    of one step) with no wait; only a third login within the same step waits for the clock."""
     from django_otp.oath import totp
 
     now = int(time.time() // _STEP_SECONDS)
@@ -162,7 +156,7 @@ def log_in(page: Page, base: str, username: str, secret: str) -> None:
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit].primary")
     page.wait_for_url("**/otp/")
-    # django-otp refuses a code already used (replay protection): ``_fresh_code`` never sends
+    # django-otp refuses a code already used (replay protection): ``totp_code`` never sends
     # one this process used; if a code was used elsewhere (a test typing its own), try the
     # next step's code after waiting for it.
     for attempt in range(3):
