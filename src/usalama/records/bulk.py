@@ -59,6 +59,42 @@ def commit_without_flush_wait() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
+class PlannerStatistics:
+    """PostgreSQL's planner statistics of tables a long write is filling, kept roughly true.
+
+    The planner estimates how many rows match ``collection_id = X`` from the statistics of
+    the last ``ANALYZE``. A collection that did not exist then is estimated at a few hundred
+    rows, so the per-chunk "already stored?" look-up scans every row of the collection
+    through the index prefix instead of probing its entity ids: each chunk slower than the
+    last, 0.2 s per chunk at 300,000 entities, quadratic over an import (PostgreSQL's own
+    autovacuum may be off, and even when on it analyses once a minute at best). So the writer
+    calls ``wrote`` after each chunk, and the tables are analysed each time this run has
+    doubled what it wrote (from ``FIRST`` rows on): a dozen ``ANALYZE`` runs of a few hundred
+    milliseconds for a million entities, with every estimate within a factor two of the truth.
+    Outside any transaction (between chunks) on purpose: ``ANALYZE`` holds a lock that
+    another import's ``ANALYZE`` waits for. SQLite plans by rule here and needs none of it.
+    """
+
+    FIRST = 20_000
+
+    def __init__(self, tables: Sequence[str]) -> None:
+        self.tables = tuple(tables)
+        self.written = 0
+        self.next_at = self.FIRST
+        self.runs = 0
+
+    def wrote(self, rows: int) -> None:
+        self.written += rows
+        if self.written < self.next_at or connection.vendor != "postgresql":
+            return
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            # Table names come from model metadata, never from input.
+            cursor.execute(f"ANALYZE {', '.join(quote(table) for table in self.tables)}")
+        self.runs += 1
+        self.next_at = 2 * self.written
+
+
 # SQLite's default page cache is 2 MB. Statement ids are SHA-1 keys, so inserts land all over
 # the primary-key B-tree (and the entity-id indexes); once those outgrow the cache, every
 # insert reads pages back. 256 MiB keeps the hot pages of a multi-million-statement table

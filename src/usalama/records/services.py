@@ -20,7 +20,7 @@ from usalama.accounts.models import Agency
 from usalama.audit.services import Actor, record, record_refused
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import clean_text
-from usalama.records.bulk import bulk_writes, commit_without_flush_wait
+from usalama.records.bulk import PlannerStatistics, bulk_writes, commit_without_flush_wait
 from usalama.records.grading import NO_ONWARD_DISSEMINATION
 from usalama.records.indexing import entity_from_rows, schema_label
 from usalama.records.labels import translate_label
@@ -35,7 +35,14 @@ from usalama.records.models import (
 )
 from usalama.records.search import matching_record_ids
 from usalama.records.signals import entities_ingested, entity_read
-from usalama.records.writing import IngestResult, Target, prepared_chunks, store_chunk
+from usalama.records.writing import (
+    RECORD_TABLE,
+    STATEMENT_TABLE,
+    IngestResult,
+    Target,
+    prepared_chunks,
+    store_chunk,
+)
 
 BASE_PROP = "id"
 # Entities per transaction: big enough that per-chunk queries and commits cost little (going
@@ -221,11 +228,14 @@ def ingest_entities(
         seen=connection.ops.adapt_datetimefield_value(seen_at),
     )
     batches = chunks(iter(entities), chunk_size)
+    statistics = PlannerStatistics((STATEMENT_TABLE, RECORD_TABLE))
     with bulk_writes():
         for prepared in prepared_chunks(target, batches, parallel=parallel):
             with transaction.atomic():
                 commit_without_flush_wait()
-                result.add(store_chunk(collection, prepared, seen_at))
+                stored = store_chunk(collection, prepared, seen_at)
+            result.add(stored)
+            statistics.wrote(stored.statements_seen)
     if result.entities:
         entities_ingested.send_robust(Collection, collection_id=collection.pk, since=seen_at)
     if not audit:
