@@ -22,7 +22,7 @@ from usalama.core.errors import InvalidInput, NotFound, PermissionDenied
 from usalama.core.text import clean_text
 from usalama.records.bulk import PlannerStatistics, bulk_writes, commit_without_flush_wait
 from usalama.records.grading import NO_ONWARD_DISSEMINATION
-from usalama.records.indexing import entity_from_rows, schema_label
+from usalama.records.indexing import RECORD_TABLE, entity_from_rows, schema_label
 from usalama.records.labels import translate_label
 from usalama.records.models import (
     Collection,
@@ -36,7 +36,6 @@ from usalama.records.models import (
 from usalama.records.search import matching_record_ids
 from usalama.records.signals import entities_ingested, entity_read
 from usalama.records.writing import (
-    RECORD_TABLE,
     STATEMENT_TABLE,
     IngestResult,
     Target,

@@ -1,0 +1,75 @@
+"""A long import keeps PostgreSQL's planner statistics true as it fills the statement tables.
+
+Without them the per-chunk "already stored?" look-up of a new collection scans the whole
+collection (see ``records.bulk.PlannerStatistics``); SQLite plans by rule and is left alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.platform.importing import write_demo_ftm
+
+pytestmark = pytest.mark.django_db
+
+
+def _estimated_rows(table: str) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        return float(cursor.fetchone()[0])
+
+
+def test_analyses_each_time_the_rows_written_have_doubled(world: Any) -> None:
+    from django.db import connection
+
+    from usalama.records.bulk import PlannerStatistics
+
+    statistics = PlannerStatistics(("records_statement",))
+    statistics.next_at = 10
+    for _ in range(10):
+        statistics.wrote(10)
+    # analysed at 10, 20, 40 and 80 rows written: never again before 160
+    expected = 4 if connection.vendor == "postgresql" else 0
+    assert statistics.runs == expected
+    assert statistics.written == 100
+
+
+def test_an_import_leaves_the_planner_an_estimate_of_what_it_wrote(
+    world: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    from usalama.audit.services import Actor
+    from usalama.records import services
+    from usalama.records.bulk import PlannerStatistics
+    from usalama.records.models import EntityRecord, Source, Statement
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    monkeypatch.setattr(PlannerStatistics, "FIRST", 50)
+    entities = write_demo_ftm(tmp_path / "demo.ftm.json", people=60)
+    user = world["users"]["nps.analyst"]
+    actor = Actor.of(user)
+    collection = services.ensure_collection(
+        actor, key="analysed", agency=user.agency, label="analysed"
+    )
+    source = services.ensure_source(
+        collection,
+        kind=Source.Kind.IMPORT,
+        name="demo",
+        sha256="",
+        importer="test",
+        importer_version="1",
+        created_by="test",
+    )
+    items = [(entity, f"line {n}") for n, entity in enumerate(entities, 1)]
+    services.ingest_entities(actor, collection, source, items, chunk_size=10, audit=False)
+    statements = Statement.objects.count()
+    # The last ANALYZE ran after at least half of the rows were written.
+    assert statements / 2 <= _estimated_rows("records_statement") <= statements
+    assert _estimated_rows("records_entityrecord") >= EntityRecord.objects.count() / 2
