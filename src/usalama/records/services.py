@@ -227,7 +227,7 @@ def ingest_entities(
         seen=connection.ops.adapt_datetimefield_value(seen_at),
     )
     batches = chunks(iter(entities), chunk_size)
-    statistics = PlannerStatistics((STATEMENT_TABLE, RECORD_TABLE))
+    statistics = PlannerStatistics(STATEMENT_TABLE, also=[RECORD_TABLE])
     with bulk_writes():
         for prepared in prepared_chunks(target, batches, parallel=parallel):
             with transaction.atomic():
@@ -235,6 +235,7 @@ def ingest_entities(
                 stored = store_chunk(collection, prepared, seen_at)
             result.add(stored)
             statistics.wrote(stored.statements_seen)
+    statistics.finished()
     if result.entities:
         entities_ingested.send_robust(Collection, collection_id=collection.pk, since=seen_at)
     if not audit:
