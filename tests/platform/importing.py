@@ -29,6 +29,29 @@ def write_demo_ftm(path: Path, people: int = 200) -> list[dict[str, Any]]:
     return entities
 
 
+def ingest(user: Any, key: str, entities: list[dict[str, Any]], **options: Any) -> tuple[Any, Any]:
+    """Ingest ``entities`` into a new collection ``key`` of ``user``'s agency, through
+    ``records.services.ingest_entities`` with ``options``; the collection and the result."""
+    from usalama.audit.services import Actor
+    from usalama.records import services
+    from usalama.records.models import Source
+
+    actor = Actor.of(user)
+    collection = services.ensure_collection(actor, key=key, agency=user.agency, label=key)
+    source = services.ensure_source(
+        collection,
+        kind=Source.Kind.IMPORT,
+        name="demo",
+        sha256="",
+        importer="test",
+        importer_version="1",
+        created_by="test",
+    )
+    items = [(entity, f"line {n}") for n, entity in enumerate(entities, 1)]
+    result = services.ingest_entities(actor, collection, source, items, audit=False, **options)
+    return collection, result
+
+
 def write_jsonl(path: Path, items: list[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for item in items:

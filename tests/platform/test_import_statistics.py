@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.platform.importing import write_demo_ftm
+from tests.platform.importing import ingest, write_demo_ftm
 
 pytestmark = pytest.mark.django_db
 
@@ -57,31 +57,14 @@ def test_an_import_leaves_the_planner_an_estimate_of_what_it_wrote(
 ) -> None:
     from django.db import connection
 
-    from usalama.audit.services import Actor
-    from usalama.records import services
     from usalama.records.bulk import PlannerStatistics
-    from usalama.records.models import EntityRecord, Source, Statement
+    from usalama.records.models import EntityRecord, Statement
 
     if connection.vendor != "postgresql":
         pytest.skip("planner statistics are PostgreSQL's")
     monkeypatch.setattr(PlannerStatistics, "FIRST", 50)
     entities = write_demo_ftm(tmp_path / "demo.ftm.json", people=60)
-    user = world["users"]["nps.analyst"]
-    actor = Actor.of(user)
-    collection = services.ensure_collection(
-        actor, key="analysed", agency=user.agency, label="analysed"
-    )
-    source = services.ensure_source(
-        collection,
-        kind=Source.Kind.IMPORT,
-        name="demo",
-        sha256="",
-        importer="test",
-        importer_version="1",
-        created_by="test",
-    )
-    items = [(entity, f"line {n}") for n, entity in enumerate(entities, 1)]
-    services.ingest_entities(actor, collection, source, items, chunk_size=10, audit=False)
+    ingest(world["users"]["nps.analyst"], "analysed", entities, chunk_size=10)
     # Both tables were analysed once all was written (each small enough to be read whole).
     assert _estimated_rows("records_statement") == Statement.objects.count()
     assert _estimated_rows("records_entityrecord") == EntityRecord.objects.count()

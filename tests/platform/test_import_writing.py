@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.platform.importing import counts, write_demo_ftm, write_jsonl
+from tests.platform.importing import counts, ingest, write_demo_ftm, write_jsonl
 
 pytestmark = pytest.mark.django_db
 
@@ -86,31 +86,16 @@ def test_an_entity_met_again_in_the_file_and_in_another_file_has_one_merged_row(
 def test_chunks_prepared_by_a_worker_process_store_what_a_serial_run_stores(
     world: Any, tmp_path: Path
 ) -> None:
-    from usalama.audit.services import Actor
-    from usalama.records import services
-    from usalama.records.models import Source, Statement
+    from usalama.records.models import Statement
 
     entities = write_demo_ftm(tmp_path / "demo.ftm.json", people=25)
-    items = [(entity, f"line {n}") for n, entity in enumerate(entities, 1)]
-    actor = Actor.of(world["users"]["nps.analyst"])
-    agency = world["users"]["nps.analyst"].agency
     stored = {}
     for key, parallel in (("serial", False), ("parallel", True)):
-        collection = services.ensure_collection(actor, key=key, agency=agency, label=key)
-        source = services.ensure_source(
-            collection,
-            kind=Source.Kind.IMPORT,
-            name="demo",
-            sha256="",
-            importer="test",
-            importer_version="1",
-            created_by="test",
-        )
         # Chunks of 7 so that several are prepared ahead of the one being written.
-        result = services.ingest_entities(
-            actor, collection, source, items, chunk_size=7, audit=False, parallel=parallel
+        collection, result = ingest(
+            world["users"]["nps.analyst"], key, entities, chunk_size=7, parallel=parallel
         )
-        assert result.entities == len(items)
+        assert result.entities == len(entities)
         # The id statement's value is a checksum of statement keys, which include the collection.
         statements = Statement.objects.filter(collection=collection).exclude(prop="id")
         stored[key] = (
