@@ -103,8 +103,7 @@ def test_killed_workers_import_is_taken_over_by_another_host(
         # Let it run for longer than a lease while both workers live, then kill its worker.
         running = (
             f"SELECT id FROM records_importjob WHERE id = {job} AND status = 'running' "
-            f"AND rows_done > 0 "
-            f"AND started_at < datetime('now', '-{LEASE:.0f} seconds')"
+            f"AND rows_done > 0 AND started_at < datetime('now', '-{LEASE:.0f} seconds')"
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not _query(db, running):

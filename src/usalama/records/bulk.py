@@ -93,9 +93,12 @@ class PlannerStatistics:
             self._analyse([self.looked_up])
 
     def finished(self) -> None:
-        if self.written >= self.FIRST:
-            fresh = self.analysed_at == self.written
-            self._analyse([*([] if fresh else [self.looked_up]), *self.also])
+        if self.written < self.FIRST:
+            return
+        if self.analysed_at == self.written:  # the last chunk's run already covered it
+            self._analyse(self.also)
+        else:
+            self._analyse([self.looked_up, *self.also])
 
     def _analyse(self, tables: Sequence[str]) -> None:
         if connection.vendor != "postgresql" or not tables:
