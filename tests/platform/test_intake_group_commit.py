@@ -185,3 +185,40 @@ def test_reports_submitted_at_once_are_all_stored(gate: str) -> None:
         str(pk) for pk in Report.objects.values_list("pk", flat=True)
     }
     assert verify_chain().ok
+
+
+def _waiting_for_the_chain() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL groups without a gate")
+def test_postgresql_groups_rows_without_the_gate(committed: None) -> None:
+    from usalama.audit.services import _CHAIN_LOCK_KEY
+
+    keys = [f"pg-{n}" for n in range(8)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_CHAIN_LOCK_KEY])  # the chain is busy
+    try:
+        first, outcomes = _in_threads(keys[:1])  # leads, and waits for the chain's lock
+        deadline = time.monotonic() + 30
+        while not _waiting_for_the_chain():
+            assert time.monotonic() < deadline, "the first row never reached the chain's lock"
+            time.sleep(0.01)
+        others, later = _in_threads(keys[1:])
+        _wait_for_pending(7)  # they wait for the leader, not for a gate
+        assert not WebhookReceipt.objects.exists()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_CHAIN_LOCK_KEY])
+    for thread in first + others:
+        thread.join(timeout=60)
+    outcomes.update(later)
+    assert writegate.BATCH_SIZES[-2:] == [1, 7]  # the leader's row, then the seven together
+    stored = dict(WebhookReceipt.objects.values_list("key", "pk"))
+    assert set(stored) == set(keys)
+    for key in keys:
+        pk, event = outcomes[key]
+        assert stored[key] == pk and event.object_id == str(pk)
+    assert verify_chain().ok
