@@ -11,12 +11,19 @@ a temporary var dir (SQLite), or ``--postgres URL`` (dropped and created).
     .venv/bin/python benchmarks/intake_inprocess.py --postgres postgresql://postgres@127.0.0.1:5432/usalama_inprocess_bench
     .venv/bin/python benchmarks/intake_inprocess.py --profile 30   # cProfile, top 30 by own time
     .venv/bin/python benchmarks/intake_inprocess.py --parts        # what parts of a report cost
+    .venv/bin/python benchmarks/intake_inprocess.py --parts --deferred   # and a deferred design's
 
 ``--parts`` measures the JSON API with parts of the intake service switched off (the
 classification, ``services.suggest``; the row and its audit event, ``services._insert_report``;
 both), each variant in turn for ``--rounds`` rounds, so that a drift in the machine's speed
 touches every variant alike; it prints each variant's median. cProfile is not used for
 shares: its per-call cost overstates Python-heavy parts such as the classifier.
+
+``--deferred`` (with ``--parts``) prices a design that answers before classifying and storing:
+the request costs what "without both" costs, and the deferred work is the classification, the
+report's row built, and its insert with its audit event in batches of ``--batch`` (the
+cheapest way to store many at once). The sum is a lower bound: it leaves out the durable
+record of the raw submission that such a design must write before answering.
 """
 
 from __future__ import annotations
@@ -30,7 +37,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from intake_load import API_BODY, _prepare_postgres  # benchmarks/ is the script's directory
+from intake_load import (
+    API_BODY,
+    DESCRIPTION,
+    _prepare_postgres,
+)  # benchmarks/ is the script's directory
 
 
 def _caller(app: Callable[..., Any]) -> Callable[[str], str]:
@@ -63,6 +74,8 @@ def main() -> int:
     parser.add_argument("--profile", type=int, default=0, help="print cProfile's top N")
     parser.add_argument("--parts", action="store_true", help="cost with parts switched off")
     parser.add_argument("--rounds", type=int, default=10, help="rounds of --parts")
+    parser.add_argument("--deferred", action="store_true", help="with --parts: a deferred design")
+    parser.add_argument("--batch", type=int, default=50, help="rows a batch, for --deferred")
     args = parser.parse_args()
     os.environ["USALAMA_VAR_DIR"] = tempfile.mkdtemp(prefix="usalama-inprocess-")
     os.environ["DJANGO_SETTINGS_MODULE"] = "usalama.benchmark_settings"
@@ -92,7 +105,9 @@ def main() -> int:
     for name, ms in costs.items():
         print(f"  {name}: {ms:.3f} ms CPU a request ({ms / costs['bare view']:.1f}x the bare view)")
     if args.parts:
-        _parts(call, paths["JSON API"], args.requests, args.rounds)
+        floor = _parts(call, paths["JSON API"], args.requests, args.rounds)
+        if args.deferred:
+            _deferred(floor, costs["bare view"], args.requests, args.batch)
     if args.profile:
         import cProfile
         import pstats
@@ -106,7 +121,8 @@ def main() -> int:
     return 0
 
 
-def _parts(call: Callable[[str], str], path: str, requests: int, rounds: int) -> None:
+def _parts(call: Callable[[str], str], path: str, requests: int, rounds: int) -> float:
+    """Print each variant's median CPU a request; return the "without both" one."""
     import statistics
 
     from usalama.intake import classify, services
@@ -139,6 +155,63 @@ def _parts(call: Callable[[str], str], path: str, requests: int, rounds: int) ->
     print(f"JSON API by parts, {rounds} rounds of {per_round} reports each (median):")
     for name, values in costs.items():
         print(f"  {name}: {statistics.median(values):.3f} ms CPU a request")
+    return statistics.median(costs["without both"])
+
+
+def _deferred(request_ms: float, bare_ms: float, requests: int, batch: int) -> None:
+    from usalama.audit.services import insert_batch_and_record, prepare_insert
+    from usalama.intake import classify, codes, rows, services
+    from usalama.intake.models import Channel, Report
+    from usalama.intake.writegate import write_gate
+
+    submission = services.SubmissionInput(
+        category="stealing",
+        description=DESCRIPTION,
+        channel=Channel.API,
+        location_text="Kencom stage",
+    )
+    fields = services._validated(submission)
+    text = f"{DESCRIPTION} Kencom stage"
+
+    def prepared() -> Any:
+        report = Report(reference=codes.new_reference(2026), leader=None, **fields)
+        sql, params = rows.insert_statement(report)
+        details = {"channel": report.channel, "category": report.category}
+        return prepare_insert(
+            sql,
+            params,
+            services.PUBLIC,
+            "intake.report.create",
+            object_type="report",
+            details={**details, "verified_source": False},
+        )
+
+    def cpu_each(work: Callable[[], Any], count: int) -> float:
+        start = time.process_time()
+        for _ in range(count):
+            work()
+        return (time.process_time() - start) / count * 1000
+
+    classify_ms = cpu_each(lambda: classify.suggest(text), requests)
+    build_ms = cpu_each(prepared, requests)
+    groups = [[prepared() for _ in range(batch)] for _ in range(max(requests // batch, 5))]
+
+    def store() -> None:
+        with write_gate():
+            insert_batch_and_record(groups.pop())
+
+    store_ms = cpu_each(store, len(groups) - 1) / batch
+    total = request_ms + classify_ms + build_ms + store_ms
+    print(f"A deferred design, in process (batches of {batch}):")
+    print(f"  the request (without both): {request_ms:.3f} ms")
+    print(
+        f"  deferred: classification {classify_ms:.3f} ms, the row built {build_ms:.3f} ms, "
+        f"stored with its event {store_ms:.3f} ms"
+    )
+    print(
+        f"  at least {total:.3f} ms a report in all, {total / bare_ms:.1f}x the bare view "
+        "(before the raw submission's own durable write)"
+    )
 
 
 if __name__ == "__main__":

@@ -239,35 +239,28 @@ def insert_and_record(row: PreparedInsert) -> tuple[int, AuditEvent]:
     transaction, a savepoint and the caller's commit. Elsewhere: the insert, then
     ``record``'s append, atomically.
     """
+    entry = row.entry
     if connection.vendor == "postgresql":
+        sql = (
+            f"WITH inserted(new_id) AS ({row.sql}) "  # noqa: S608 - our own statement
+            "SELECT inserted.new_id, appended.* FROM inserted, LATERAL "
+            f"{_append_call('inserted.new_id::text', _NEW_ID_JSON)} AS appended"
+        )
         own_transaction = not connection.in_atomic_block  # else the caller's commit flushes
         # inside a caller's transaction, a savepoint: a failed insert (a duplicate) leaves
         # that transaction usable, as the atomic block of the other databases' path does
         scope = contextlib.nullcontext() if own_transaction else transaction.atomic()
         with scope, connection.cursor() as cursor:
-            result = _insert_and_append(cursor, row, defer_flush=own_transaction)
+            cursor.execute(sql, [*row.params, *_pg_params(entry, defer_flush=own_transaction)])
+            new_id, seq, when, prev, digest = cursor.fetchone()
             if own_transaction:
                 cursor.execute(_FLUSH_SQL)
-        return result
+        return int(new_id), entry.event(seq, when, str(new_id), prev, digest)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(row.sql, row.params)
             new_id = int(cursor.fetchone()[0])
-        return new_id, _append_in_python(row.entry, str(new_id))
-
-
-def _insert_and_append(
-    cursor: Any, row: PreparedInsert, *, defer_flush: bool
-) -> tuple[int, AuditEvent]:
-    """PostgreSQL: the row's insert and its event's append in one statement."""
-    sql = (
-        f"WITH inserted(new_id) AS ({row.sql}) "  # noqa: S608 - our own statement
-        "SELECT inserted.new_id, appended.* FROM inserted, LATERAL "
-        f"{_append_call('inserted.new_id::text', _NEW_ID_JSON)} AS appended"
-    )
-    cursor.execute(sql, [*row.params, *_pg_params(row.entry, defer_flush=defer_flush)])
-    new_id, seq, when, prev, digest = cursor.fetchone()
-    return int(new_id), row.entry.event(seq, when, str(new_id), prev, digest)
+        return new_id, _append_in_python(entry, str(new_id))
 
 
 def insert_batch_and_record(batch: Sequence[PreparedInsert]) -> list[tuple[int, AuditEvent]]:
@@ -276,23 +269,14 @@ def insert_batch_and_record(batch: Sequence[PreparedInsert]) -> list[tuple[int, 
 
     SQLite (the group commit of public reports, ``intake.writegate``): the rows first, then
     the chain's tip read once and the events appended after it in one ``executemany``; the
-    caller holds the write gate. PostgreSQL: each row's one statement (``insert_and_record``),
-    all in one transaction without a savepoint each; outside a caller's transaction that
-    commit does not wait for the disk with the chain's lock held, and the flush is waited for
-    once after it, for the whole batch. One row alone takes ``insert_and_record`` itself.
+    caller holds the write gate. Elsewhere each row takes ``insert_and_record``'s path (one
+    row alone: outside any transaction, as ``insert_and_record`` itself).
     """
     if connection.vendor != "sqlite":
         if len(batch) == 1:  # PostgreSQL's one statement, its own commit (no savepoint)
             return [insert_and_record(batch[0])]
-        own_transaction = not connection.in_atomic_block
-        with transaction.atomic(), connection.cursor() as cursor:
-            results = [
-                _insert_and_append(cursor, row, defer_flush=own_transaction) for row in batch
-            ]
-        if own_transaction:
-            with connection.cursor() as cursor:
-                cursor.execute(_FLUSH_SQL)
-        return results
+        with transaction.atomic():
+            return [insert_and_record(row) for row in batch]
     with transaction.atomic(), connection.cursor() as cursor:
         ids: list[int] = []
         for row in batch:

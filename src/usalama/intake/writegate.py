@@ -20,21 +20,14 @@ transaction and the chain's tip are paid once). A thread returns only when the c
 its row has succeeded, so a report acknowledged is a report stored; if one row fails (a
 duplicate reference), nothing of that batch was stored and each row is written again alone,
 so only that one fails.
-
-PostgreSQL groups too, without the gate: the leader writes the waiting rows in one
-transaction, one statement each, and waits for the disk once for all of them (the audit
-chain's advisory lock orders the batches of every process). Each report's own commit and flush
-cost the database about as much CPU again as its insert (docs/benchmarks.md, issue 22).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection
@@ -113,25 +106,13 @@ _leading = False  # a thread of this process is writing a batch
 BATCH_SIZES: list[int] = []  # the last batches' sizes (tests; bounded)
 
 
-def _batch_scope() -> Callable[[], AbstractContextManager[None]] | None:
-    """What a batch's leader holds while it writes: SQLite's gate; nothing on PostgreSQL
-    (its locks order the writers). None where a row goes alone: inside a caller's
-    transaction, or on a database the gate does not guard."""
-    name = _gated_database()
-    if name is not None:
-        return functools.partial(_holding, name)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        return contextlib.nullcontext
-    return None
-
-
 def insert_in_group(row: PreparedInsert) -> tuple[int, AuditEvent]:
     """Insert a prepared row and its audit event, committed with whatever other rows of
-    this process are waiting to be written (see the module's docstring); return (id, event)
-    once that commit has succeeded. Inside a transaction: alone."""
+    this process are waiting at the gate (see the module's docstring); return (id, event)
+    once that commit has succeeded. Off SQLite (or inside a transaction): alone."""
     global _leading
-    scope = _batch_scope()
-    if scope is None:
+    name = _gated_database()
+    if name is None:
         return insert_batch_and_record([row])[0]
     waiting = _Waiting(row)
     with _GROUP:
@@ -144,7 +125,7 @@ def insert_in_group(row: PreparedInsert) -> tuple[int, AuditEvent]:
     if lead:
         batch: list[_Waiting] = []
         try:
-            with scope():
+            with _holding(name):
                 # taken once the gate is held: rows that came while another process held it
                 # go in too
                 with _GROUP:

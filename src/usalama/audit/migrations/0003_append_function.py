@@ -8,8 +8,7 @@ number and time go, ``canonical_parts``) followed by the previous event's hash. 
 of a VOLATILE function takes a fresh snapshot, so the tip read after the lock is the last
 committed one, as when Python read it.
 
-``p_defer_flush`` (only in a transaction of the caller's own: ``insert_and_record``, and the
-batches of ``insert_batch_and_record``, whose flush is waited for once per batch):
+``p_defer_flush`` (only for a statement that is its own transaction, ``insert_and_record``):
 the commit does not wait for the WAL flush, so the lock is released without holding an fsync
 (appends were serialised on the disk: about 3.4 ms each here). The caller then commits a
 one-record transaction that does wait for the flush (``pg_logical_emit_message``), which
