@@ -37,11 +37,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from intake_load import (
-    API_BODY,
-    DESCRIPTION,
-    _prepare_postgres,
-)  # benchmarks/ is the script's directory
+# benchmarks/ is the script's directory
+from intake_load import API_BODY, DESCRIPTION, _prepare_postgres
 
 
 def _caller(app: Callable[..., Any]) -> Callable[[str], str]:
