@@ -92,6 +92,27 @@ def test_system_admin_sees_everything(client: Client, readers: None) -> None:
         assert seen in page, seen
 
 
+def test_an_agency_without_events_is_a_filter_not_an_error(client: Client, readers: None) -> None:
+    """The admin console links each agency to its events: a partner just added has none yet,
+    and its link shows an empty log, not "TPF is not one of the available choices"."""
+    accounts.ensure_agency(
+        Actor(name="test"), code="TPF", name="Tanzania Police Force", country="TZ", kind="police"
+    )
+    assert not AuditEvent.objects.filter(agency="TPF").exists()
+    log_in(client, "sysadmin")
+    page = _rows(client, agency="TPF")
+    assert "nps-p1" not in page and 'value="TPF" selected' in page
+    # oversight may filter on any police agency, events or not; a supervisor only on its own
+    client.logout()
+    log_in(client, "ipoa.investigator")
+    assert client.get("/audit/", {"agency": "TPF"}).status_code == 200
+    assert client.get("/audit/", {"agency": "ODPP"}).status_code == 400
+    client.logout()
+    log_in(client, "nps.supervisor")
+    assert client.get("/audit/", {"agency": "TPF"}).status_code == 400
+    assert client.get("/audit/", {"agency": "NPS"}).status_code == 200
+
+
 def test_others_are_refused(client: Client, readers: None) -> None:
     log_in(client, "nps.analyst")
     assert client.get("/audit/").status_code == 403

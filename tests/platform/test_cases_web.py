@@ -351,3 +351,35 @@ def test_references_and_notices_from_the_page(justice: dict[str, Any]) -> None:
     assert prosecutor.post(f"{url}references/", {"court_case": "X"}).status_code == 403
     case.refresh_from_db()
     assert case.court_case == "MCCR/E12/2026"
+
+
+def test_a_shared_case_links_only_the_records_the_reader_may_open(
+    justice: dict[str, Any],
+) -> None:
+    """A case shared with the prosecutors names the DCI's suspect; the suspect's record is
+    the DCI's own. Until the DCI shares that record too, the name is plain text with a note,
+    not a link that would answer 404."""
+    from usalama.records.models import CollectionGrant
+
+    case = justice["case"]
+    url = f"/cases/{case.reference}/"
+    owner = log_in("dci.analyst")
+    assert owner.post(f"{url}share/", {"agency": "odpp"}).status_code == 302
+    prosecutor = log_in("odpp.prosecutor")
+    page = prosecutor.get(url).content.decode()
+    assert "/entities/dci-p1/" not in page and "/network/?node=dci-p1" not in page
+    assert "record not shared with your agency" in page
+    assert prosecutor.get("/entities/dci-p1/").status_code == 404
+    CollectionGrant.objects.create(
+        collection=justice["collections"]["dci"],
+        agency=justice["agencies"]["ODPP"],
+        granted_by="dci.supervisor",
+        purpose="prosecution",
+    )
+    page = prosecutor.get(url).content.decode()
+    assert "/entities/dci-p1/" in page and "record not shared with your agency" not in page
+    assert prosecutor.get("/entities/dci-p1/").status_code == 200
+    # the clerk reads no records: names, never links, and no note about sharing
+    assert owner.post(f"{url}share/", {"agency": "jud"}).status_code == 302
+    clerk = log_in("jud.clerk").get(url).content.decode()
+    assert "/entities/dci-p1/" not in clerk and "record not shared" not in clerk

@@ -37,7 +37,7 @@ def _operation(user: Any, **overrides: Any) -> tuple[Any, int]:
 def _notices(user: Any) -> list[str]:
     from usalama.sharing.models import Notification
 
-    return list(Notification.objects.filter(user=user).values_list("message", flat=True))
+    return [n.text for n in Notification.objects.filter(user=user)]
 
 
 def test_overlapping_operations_alert_both_with_contact_only(world: Any) -> None:

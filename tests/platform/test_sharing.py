@@ -156,7 +156,18 @@ def test_request_approved_creates_grant_and_notifies(people: Any, world: Any) ->
     rfi.refresh_from_db()
     assert rfi.status == "approved" and rfi.grant.expires_at == expiry
     assert sees(analyst, "dci-p1")
-    assert Notification.objects.filter(user=analyst).exists()
+    notices = Notification.objects.filter(user=analyst)
+    notice = next(n for n in notices if n.message.endswith("your request: %(subject)s"))
+    # stored once, read in the reader's language
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert notice.text == "DCI approved your request: Mohammed Hassan Abdi"
+    with translation.override("sw"):
+        assert notice.text == "DCI imekubali ombi lako: Mohammed Hassan Abdi"
+    asked = Notification.objects.get(user=supervisor)
+    with translation.override("sw"):
+        assert asked.text == "NPS inaomba taarifa: Mohammed Hassan Abdi"
     assert services.holders(analyst, "Mohammed Hassan Abdi") == []
     with pytest.raises(InvalidInput):
         services.decide_request(supervisor, rfi.pk, decision="refused", note="again")

@@ -39,6 +39,13 @@ CODES = [
     "betweenness",
     "cash:",
     "1 Links",
+    # the link chart's link types
+    "same_phone",
+    "same_id",
+    "same_account",
+    "same_registration_number",
+    "UnknownLink",
+    "CourtCaseParty",
 ]
 # Codes that are also English words: checked where they used to appear (select options,
 # the trace's header and its channel list).
@@ -167,3 +174,16 @@ def test_pages_show_labels_not_codes(
     trace = client.get(pages[3]).content.decode()
     channels = re.search(r'id="channels">([^<]*)<', trace)
     assert channels is not None and "mobile_money" not in channels.group(1)
+
+
+def test_every_link_type_has_a_label_in_both_languages() -> None:
+    from usalama.network import building
+    from usalama.network.views import relation_label
+
+    codes = {*building.edge_endpoints(), *building.IDENTIFIER_RELATIONS.values()}
+    with translation.override("en"):
+        english = {code: relation_label(code) for code in codes}
+    with translation.override("sw"):
+        swahili = {code: relation_label(code) for code in codes}
+    assert english["UnknownLink"] == "Other link" and english["same_phone"] == "Same phone number"
+    assert [c for c in codes if "_" in english[c] or english[c] == swahili[c]] == []

@@ -73,9 +73,22 @@ def visible_events(user: Any) -> QuerySet[AuditEvent]:
 
 
 def agencies_in_scope(user: Any) -> list[str]:
-    """Agency codes the viewer's agency filter offers."""
-    codes = visible_events(user).order_by().values_list("agency", flat=True).distinct()
-    return sorted(c for c in codes if c)
+    """Agency codes the viewer's agency filter offers: every agency whose events the viewer
+    may read (the rule of ``visible_events``), whether or not it has any events yet.
+
+    From the agencies, not the events: a distinct over the whole log would read every event
+    on each page, and an agency without events (a partner just added, linked from its admin
+    page) would be refused as a filter instead of showing an empty log."""
+    if not may_read_audit(user):
+        raise PermissionDenied("the audit log is for administrators, supervisors and oversight")
+    agencies = Agency.objects.all()
+    if not user.has_role(Role.SYSTEM_ADMIN):
+        own = user.agency.code if user.agency_id else ""
+        allowed = Q(code=own) if own and user.has_role(*OWN_AGENCY_ROLES) else Q(pk__in=[])
+        if user.has_role(Role.OVERSIGHT_INVESTIGATOR):
+            allowed |= Q(kind__in=OVERSEEN_KINDS) | Q(code=own)
+        agencies = agencies.filter(allowed)
+    return sorted(agencies.values_list("code", flat=True))
 
 
 @dataclass(frozen=True)

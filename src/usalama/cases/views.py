@@ -28,6 +28,7 @@ from usalama.cases import access, charts, evidence, forms, panels, redaction, se
 from usalama.cases.models import Case, MlaRequest, Party, reads_cases
 from usalama.core import spreadsheets
 from usalama.core.errors import InvalidInput, NotFound, PermissionDenied, UsalamaError
+from usalama.records import services as records
 
 Action = Callable[..., None]
 View = Callable[..., HttpResponse]
@@ -118,19 +119,22 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     owner = access.owns(user, case)
     kinds = access.recordable_kinds(user)
     accused = [c.party for c in chains]
+    complainants = list(case.parties.filter(role=Party.Role.COMPLAINANT))
+    notices = list(case.notices.all())
+    named = [p.entity_id for p in [*accused, *complainants]] + [n.entity_id for n in notices]
     exhibits = list(case.exhibits.prefetch_related("files", "transfers"))
     context = {
         "case": case,
         "owner": owner,
         "own_events": own_events,
         "chains": chains,
-        "complainants": case.parties.filter(role=Party.Role.COMPLAINANT),
+        "complainants": complainants,
         "offences": case.offences.all(),
         "exhibits": exhibits,
         "shares": case.shares.filter(revoked_at__isnull=True).select_related("agency"),
         "mla_requests": case.mla_requests.all(),
         "mla_statuses": MlaRequest.Status.choices,
-        "notices": case.notices.all(),
+        "notices": notices,
         "disclosures": case.disclosures.order_by("-created_at"),
         "today": timezone.localdate(),
         "intake_refs": case.split_refs("intake_refs"),
@@ -139,7 +143,10 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             forms.EventForm(kinds=kinds, accused=accused, auto_id="event_%s") if kinds else None
         ),
         "may_disclose": owner or user.has_role("prosecutor"),  # type: ignore[union-attr]
-        # entity pages, the link chart and search are for roles that read records (not clerks)
+        # entity pages and the link chart are for roles that read records (not clerks), and
+        # only for the entities the user's agency may read: a shared case names the owner's
+        # suspects, whose records need not be shared too (a link would answer 404)
+        "readable": records.readable_entity_ids(user, named),
         "links": bool(getattr(user, "sees_records", False)),
     }
     if owner:

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from usalama.analysis.graph import MEASURES
 from usalama.core.errors import InvalidInput, UsalamaError
 from usalama.network import building, services
+from usalama.records.indexing import schema_label
+from usalama.web.templatetags.labels import LABELS
 
 View = Callable[..., HttpResponse]
 
@@ -55,12 +57,17 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
+def relation_label(code: str) -> str:
+    """A link type as people read it: a shared identifier's label, or the relationship
+    schema's own label (FollowTheMoney's "UnknownLink" is "Other link"), translated."""
+    return str(LABELS[code]) if code in LABELS else schema_label(code)
+
+
 @login_required
 @require_GET
 def chart(request: HttpRequest) -> HttpResponse:
-    relations = sorted(
-        {*building.edge_endpoints(), *building.IDENTIFIER_RELATIONS.values()}, key=str.lower
-    )
+    codes = {*building.edge_endpoints(), *building.IDENTIFIER_RELATIONS.values()}
+    relations = sorted(((code, relation_label(code)) for code in codes), key=lambda r: r[1].lower())
     return render(
         request,
         "network/chart.html",
@@ -69,6 +76,7 @@ def chart(request: HttpRequest) -> HttpResponse:
             "start_chart": request.GET.get("chart", "")[:20],
             "measures": MEASURES,
             "relations": relations,
+            "relation_labels": dict(relations),
         },
     )
 
@@ -123,7 +131,9 @@ def api_search(request: HttpRequest) -> HttpResponse:
 @require_GET
 @_json_errors
 def api_node(request: HttpRequest, node: str) -> HttpResponse:
-    return JsonResponse(services.node_detail(request.user, node))
+    info = services.node_detail(request.user, node)
+    info["schema_label"] = schema_label(info["schema"])  # "Mtu", not "Person", in Swahili
+    return JsonResponse(info)
 
 
 @login_required

@@ -53,6 +53,18 @@ FTM_LABELS = [
     gettext_noop("Holder"),
     gettext_noop("Jurisdiction"),
     gettext_noop("Place of birth"),
+    # relationship schemata, as link types on the link chart
+    gettext_noop("Case party"),
+    gettext_noop("Contract award"),
+    gettext_noop("Control"),
+    gettext_noop("Debt"),
+    gettext_noop("Employment"),
+    gettext_noop("Message"),
+    gettext_noop("Occupancy"),
+    gettext_noop("Project participant"),
+    gettext_noop("Representation"),
+    gettext_noop("Succession"),
+    gettext_noop("Other link"),
 ]
 
 

@@ -376,6 +376,18 @@ class EntityView:
     entity: StatementEntity | None = None
 
 
+def readable_entity_ids(user: Any, entity_ids: Iterable[str]) -> set[str]:
+    """Those of ``entity_ids`` whose page the user may open (the gate of ``get_entity``).
+
+    Pages that name entities from another agency's work (a shared case, say) link only these:
+    a link to the rest would answer 404."""
+    wanted = {e for e in entity_ids if e}
+    if not wanted:
+        return set()
+    rows = EntityRecord.objects.visible_to(user).filter(entity_id__in=wanted)
+    return set(rows.values_list("entity_id", flat=True))
+
+
 def get_entity(user: Any, entity_id: str) -> EntityView:
     """The entity as the user may see it: only statements from visible collections. Audited.
 

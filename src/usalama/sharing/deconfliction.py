@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from usalama.accounts.models import User
 from usalama.audit.services import record
@@ -79,9 +80,14 @@ def _tell(pair: str, reason: str, one: Contact, other: Contact) -> bool:
         agency = them.user.agency.code if them.user.agency else ""
         services.notify(
             me.user,
-            f"Deconfliction: another agency is working the same ground. Call {who} ({agency}) "
-            f"on {them.phone} before you act.",
+            gettext_noop(
+                "Deconfliction: another agency is working the same ground. "
+                "Call %(who)s (%(agency)s) on %(phone)s before you act."
+            ),
             url,
+            who=who,
+            agency=agency,
+            phone=them.phone,
         )
     record(
         one.user,

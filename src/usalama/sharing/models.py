@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from usalama.accounts.models import Agency
@@ -125,7 +126,11 @@ class Notification(models.Model):
     """An in-app notice to one user (a request to decide, a decision, a deconfliction hit)."""
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    # The English message with %(name)s placeholders, and their values: translated when read,
+    # in the reader's language, not frozen in the sender's (a notice sent in English stays
+    # readable to a colleague who works in Swahili).
     message = models.CharField(max_length=500)
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -134,7 +139,17 @@ class Notification(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The notice in the active language (older notices, stored whole, as they are)."""
+        if not self.params:
+            return self.message
+        try:
+            return str(gettext(self.message) % self.params)
+        except (KeyError, TypeError, ValueError):  # a catalogue entry that lost a placeholder
+            return str(self.message % self.params)
 
 
 class EvidencePermission(models.Model):

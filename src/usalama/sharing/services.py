@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from usalama.accounts.models import Agency, AgencyKind, User
 from usalama.accounts.roles import Role
@@ -50,6 +51,14 @@ SHARING_ROLES = (Role.SUPERVISOR, Role.COMMANDER)
 MAX_SELECTION = 500
 DEFAULT_DUE = timedelta(days=7)
 MAX_TEXT = 2000
+# Notices, translated when read (``Notification.text``)
+SHARED_NOTICE = gettext_noop("%(agency)s shared %(subject)s with your agency")
+REQUEST_NOTICE = gettext_noop("%(agency)s asks for information: %(subject)s")
+DECISION_NOTICES = {
+    RequestStatus.APPROVED: gettext_noop("%(agency)s approved your request: %(subject)s"),
+    RequestStatus.NARROWED: gettext_noop("%(agency)s approved part of your request: %(subject)s"),
+    RequestStatus.REFUSED: gettext_noop("%(agency)s refused your request: %(subject)s"),
+}
 G = TypeVar("G", CollectionGrant, EntityGrant)
 
 
@@ -220,8 +229,10 @@ def grant_collection(
         for recipient_user in _data_users(recipient):
             notify(
                 recipient_user,
-                f"{collection.agency.code} shared {collection.label} with your agency",
+                SHARED_NOTICE,
                 reverse("sharing:index"),
+                agency=collection.agency.code,
+                subject=collection.label,
             )
     return grant
 
@@ -467,8 +478,10 @@ def grant_entities(
         for recipient_user in _data_users(recipient):
             notify(
                 recipient_user,
-                f"{user.agency.code} shared {label} with your agency",
+                SHARED_NOTICE,
                 reverse("sharing:entity_grant", args=[grant.pk]),
+                agency=user.agency.code,
+                subject=label,
             )
     return grant
 
@@ -787,7 +800,7 @@ def send_request(
         )
         url = reverse("sharing:request", args=[rfi.pk])
         for supervisor in _data_users(originator, SHARING_ROLES):
-            notify(supervisor, f"{user.agency.code} asks for information: {subject}", url)
+            notify(supervisor, REQUEST_NOTICE, url, agency=user.agency.code, subject=subject)
     return rfi
 
 
@@ -885,8 +898,10 @@ def decide_request(
         )
         notify(
             rfi.requester,
-            f"{rfi.originator.code}: {RequestStatus(decision).label} — {rfi.subject}",
+            DECISION_NOTICES[RequestStatus(decision)],
             reverse("sharing:request", args=[rfi.pk]),
+            agency=rfi.originator.code,
+            subject=rfi.subject,
         )
     return rfi
 
@@ -917,8 +932,15 @@ def _data_users(agency: Agency, roles: tuple[str, ...] = ()) -> list[User]:
     return [u for u in users.distinct() if u.sees_records]
 
 
-def notify(user: Any, message: str, url: str = "") -> Notification:
-    return Notification.objects.create(user=user, message=message[:500], url=url[:300])
+def notify(user: Any, message: str, url: str = "", **params: str) -> Notification:
+    """A notice to one user: ``message`` is an English text marked with ``gettext_noop``
+    whose ``%(name)s`` placeholders ``params`` fill, translated when the user reads it."""
+    return Notification.objects.create(
+        user=user,
+        message=message[:500],
+        params={k: str(v) for k, v in params.items()},
+        url=url[:300],
+    )
 
 
 def notifications(user: Any, limit: int = 50) -> list[Notification]:

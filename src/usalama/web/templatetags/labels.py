@@ -52,6 +52,14 @@ LABELS: dict[str, Any] = {
     "pagerank": _("Most influential"),
     "eigenvector": _("Connected to the well-connected"),
     "closeness": _("Closest to everyone"),
+    # network: links made by a shared identifier (usalama.network.building)
+    "same_phone": _("Same phone number"),
+    "same_id": _("Same ID or passport number"),
+    "same_tax_number": _("Same tax number"),
+    "same_registration_number": _("Same registration number"),
+    "same_account": _("Same account number"),
+    "same_email": _("Same e-mail address"),
+    "same_wallet": _("Same crypto wallet"),
 }
 
 

@@ -14,6 +14,9 @@
     LegalEntity: "#a0522d", BankAccount: "#3c9a3c", CryptoWallet: "#7a4fb0", Address: "#5b6475",
     Vehicle: "#4f8f99" };
   var BIG = 400, HUGE = 1500;
+  // link types as people read them ("Same phone number", not same_phone), from the page
+  var RELATION_LABELS = JSON.parse($("lc-relation-labels").textContent);
+  function relationLabel(code) { return RELATION_LABELS[code] || code; }
   var picks = { add: null, from: null, to: null };
   var colourMode = "schema";
 
@@ -36,10 +39,10 @@
         "width": "mapData(weight, 1, 20, 1, 6)", "line-color": "#9aa4b5", "curve-style": "haystack",
         "label": "", "font-size": 8, "opacity": 0.8 } },
       { selector: "edge[relation ^= 'same_']", style: { "line-style": "dashed", "line-color": "#c2408a" } },
-      { selector: "edge:selected", style: { "line-color": "#ffb000", "width": 5, "label": "data(relation)" } },
+      { selector: "edge:selected", style: { "line-color": "#ffb000", "width": 5, "label": "data(relation_label)" } },
       { selector: ".hidden", style: { "display": "none" } },
       { selector: "edge.onpath", style: { "line-color": "#d9822b", "width": 6, "opacity": 1, "z-index": 10,
-        "label": "data(relation)", "text-background-color": "#fff", "text-background-opacity": 0.9,
+        "label": "data(relation_label)", "text-background-color": "#fff", "text-background-opacity": 0.9,
         "curve-style": "bezier" } },
       { selector: "node.onpath", style: { "border-width": 4, "border-color": "#d9822b", "font-weight": "bold", "font-size": 12,
         "text-max-width": 220 } },
@@ -99,6 +102,7 @@
       (data.edges || []).forEach(function (e) {
         if (cy.getElementById(e.id).nonempty()) { return; }
         if (cy.getElementById(e.source).empty() || cy.getElementById(e.target).empty()) { return; }
+        e.relation_label = relationLabel(e.relation);
         cy.add({ group: "edges", data: e });
       });
     });
@@ -163,7 +167,7 @@
   }
   function showNode(node) {
     getJSON(D.urlNode.replace("NODE", encodeURIComponent(node.id()))).then(function (info) {
-      var html = "<h3>" + esc(info.caption) + "</h3><p><span class='schema'>" + esc(info.schema) + "</span> · " +
+      var html = "<h3>" + esc(info.caption) + "</h3><p><span class='schema'>" + esc(info.schema_label || info.schema) + "</span> · " +
         esc(info.links) + " " + esc(Number(info.links) === 1 ? D.sLink : D.sLinks) + "</p>";
       if (node.data("community") != null) { html += "<p>" + esc(D.sCommunity) + " " + esc(node.data("community")) + "</p>"; }
       html += "<div class='lc-buttons'><button type='button' data-act='expand'>" + esc(D.sExpand) +
@@ -189,7 +193,7 @@
   }
   function showEdge(edge) {
     var d = edge.data();
-    var html = "<h3>" + esc(d.relation) + "</h3><p>" + esc(cy.getElementById(d.source).data("caption")) + " — " +
+    var html = "<h3>" + esc(relationLabel(d.relation)) + "</h3><p>" + esc(cy.getElementById(d.source).data("caption")) + " — " +
       esc(cy.getElementById(d.target).data("caption")) + "</p><p class='hint'>" + esc(d.label || "") +
       (d.first_date ? " · " + esc(d.first_date) + (d.last_date && d.last_date !== d.first_date ? " → " + esc(d.last_date) : "") : "") +
       " · ×" + esc(d.count) + "</p>";
@@ -261,7 +265,7 @@
             onPath = onPath.union(cy.getElementById(e.id));
             var where = (e.provenance || []).map(function (s) { return s.agency + " · " + s.collection + " · " + s.source + (s.row ? " #" + s.row : ""); });
             var unique = where.filter(function (w, i) { return where.indexOf(w) === i; });
-            return "<span class='rel'>" + esc(e.relation) + "</span> " + esc(e.label || "") + "<br><small>" + esc(unique.join("; ")) + "</small>";
+            return "<span class='rel'>" + esc(relationLabel(e.relation)) + "</span> " + esc(e.label || "") + "<br><small>" + esc(unique.join("; ")) + "</small>";
           }).join("<br>");
           html += "<li><b>" + esc(names[h.from]) + "</b> → <b>" + esc(names[h.to]) + "</b><br>" + why + "</li>";
         });
