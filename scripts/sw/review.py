@@ -40,3 +40,53 @@ SW.update(
         ),
     }
 )
+SW.update(
+    {
+        "Files at ODPP waiting for a charge decision": (
+            "Mafaili yaliyoko ODPP yanayosubiri uamuzi wa kushtaki"
+        ),
+    }
+)
+# "Waiting for you" on the first page, for every role (usalama.desk.work)
+PLURALS = {
+    "request for information waits for your agency's decision": (
+        "ombi la taarifa linasubiri uamuzi wa taasisi yako",
+        "maombi ya taarifa yanasubiri uamuzi wa taasisi yako",
+    ),
+    "share waits for you to accept its conditions": (
+        "ushirikishaji unasubiri ukubali masharti yake",
+        "ushirikishaji unasubiri ukubali masharti yake",
+    ),
+    "file waits for a charge decision": (
+        "faili linasubiri uamuzi wa kushtaki",
+        "mafaili yanasubiri uamuzi wa kushtaki",
+    ),
+    "person charged awaits a judgment": (
+        "mshtakiwa anasubiri hukumu",
+        "washtakiwa wanasubiri hukumu",
+    ),
+    "complaint against police is open": (
+        "lalamiko dhidi ya polisi liko wazi",
+        "malalamiko dhidi ya polisi yako wazi",
+    ),
+    "death or serious injury notified has no complaint opened": (
+        "kifo au jeraha baya lililoripotiwa halina lalamiko lililofunguliwa",
+        "vifo au majeraha mabaya yaliyoripotiwa hayana lalamiko lililofunguliwa",
+    ),
+    "IPOA recommendation of disciplinary action waits for your unit": (
+        "pendekezo la IPOA la hatua za kinidhamu linasubiri kitengo chako",
+        "mapendekezo ya IPOA ya hatua za kinidhamu yanasubiri kitengo chako",
+    ),
+    "referral waits for a counsellor": (
+        "rufaa inasubiri mshauri",
+        "rufaa zinasubiri mshauri",
+    ),
+    "offer of support waits for your answer": (
+        "ofa ya msaada inasubiri jibu lako",
+        "ofa za msaada zinasubiri jibu lako",
+    ),
+    "ward alert waits for your approval": (
+        "arifa ya kata inasubiri idhini yako",
+        "arifa za kata zinasubiri idhini yako",
+    ),
+}

@@ -88,3 +88,56 @@ def test_every_stage_leaves_work_and_a_second_run_changes_nothing(demo: Any) -> 
     assert before["numbered"] == before["Incident"]  # every incident has its OB number
     load_demo(seed=7, people=200, quiet=True)
     assert _counts() == before
+
+
+# The work each role finds first ("Waiting for you"): the demo's tip for the role names it.
+FIRST_WORK = {
+    "nps.analyst": {"money", "intake"},
+    "dci.analyst": {"resolution"},
+    "frc.analyst": {"money"},
+    "dci.supervisor": {"requests"},
+    "nps.desk": {"intake", "support"},
+    "nps.commander": {"incidents"},
+    "nps.supervisor": {"ward_alerts"},
+    "odpp.prosecutor": {"charge"},
+    "ipoa.investigator": {"complaints", "section25"},
+    "nps.wellness": {"referrals"},
+    "jud.clerk": {"court"},
+    "nps.iau": {"recommendations"},
+}
+
+
+def test_every_working_role_finds_its_work_waiting_on_the_first_page(demo: Any) -> None:
+    from django.test import Client
+    from django.utils import translation
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from usalama.desk.work import work_for
+
+    for username, keys in FIRST_WORK.items():
+        user = User.objects.get(username=username)
+        with translation.override("en"):  # a request below leaves Swahili active
+            items = {item.key: item for item in work_for(user)}
+        waiting = {key for key, item in items.items() if item.count > 0}
+        assert keys <= waiting, (username, {k: items[k].count for k in items})
+        # the firewall: nobody but the counsellor counts wellness referrals
+        assert ("referrals" in items) == (username == "nps.wellness"), username
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+        session.save()
+        for key in keys:  # every item opens for its reader
+            assert client.get(items[key].url).status_code == 200, (username, items[key].url)
+        client.post("/i18n/setlang/", {"language": "sw", "next": "/"})
+        page = client.get("/").content.decode()
+        with translation.override("sw"):
+            texts = [item.text for item in work_for(user)]
+        assert 'id="work-panel"' in page and all(t in page for t in texts), username
+        assert not any(t == items[k].text for t, k in zip(texts, items, strict=True)), username
+    # history is closed work: the desk's queue holds the demo's curated reports, not hundreds
+    desk = {i.key: i.count for i in work_for(User.objects.get(username="nps.desk"))}
+    assert desk["intake"] < 50
+    # the administrators' first page is their people and agencies, not casework
+    assert work_for(User.objects.get(username="sysadmin")) == []

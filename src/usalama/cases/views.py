@@ -351,7 +351,10 @@ def justice(request: HttpRequest) -> HttpResponse:
     except InvalidInput as bad:
         error = bad.message
         period = _period({})
-    board = services.dashboard(request.user, period, odpp_days=settings.JUSTICE_ODPP_WAIT_DAYS)
+    # ?waiting=all lists every file waiting for a charge decision (the prosecutor's work, from
+    # the first page), not only those past the usual wait
+    odpp_days = 0 if request.GET.get("waiting") == "all" else settings.JUSTICE_ODPP_WAIT_DAYS
+    board = services.dashboard(request.user, period, odpp_days=odpp_days)
     months = _months(period)
     series = services.monthly_series(request.user, [p for _label, p in months])
     labels = [label for label, _p in months]
@@ -394,7 +397,7 @@ def justice(request: HttpRequest) -> HttpResponse:
             "attrition": board.kpis["attrition"],
             "charts": svgs,
             "error": error,
-            "odpp_days": settings.JUSTICE_ODPP_WAIT_DAYS,
+            "odpp_days": odpp_days,
             "period_from": str(period.from_day),
             "period_to": str(period.to_day),
             "breaches": [(b, name(b.case_id, b.accused_id)) for b in board.breaches],

@@ -18,7 +18,8 @@ from usalama.audit.services import Actor
 from usalama.data.geo import read_geo_csv
 from usalama.demo.stages import DemoContext, Tip
 from usalama.intake import services as intake
-from usalama.intake.models import Report
+from usalama.intake.categories import CATEGORIES
+from usalama.intake.models import Report, Status
 from usalama.public import schedule
 from usalama.public import services as public
 
@@ -87,12 +88,13 @@ def populate(context: DemoContext) -> list[Tip]:
     months = _months(today)
     start = timezone.make_aware(dt.datetime.combine(months[0], dt.time()))
     if not Report.objects.filter(description__contains=MARKER, created_at__gte=start).exists():
+        names = {c.code: {"en": c.name("en").lower(), "sw": c.name("sw")} for c in CATEGORIES}
         for moment, category, (county, sub, ward) in _history(context.seed, today):
             language = "sw" if moment.minute % 3 == 0 else "en"
             report = intake.submit_report(
                 intake.SubmissionInput(
                     category=category,
-                    description=TEXTS[language].format(what=category.replace("_", " "), ward=ward),
+                    description=TEXTS[language].format(what=names[category][language], ward=ward),
                     channel="web",
                     language=language,
                     county=county,
@@ -101,7 +103,10 @@ def populate(context: DemoContext) -> list[Tip]:
                     occurred_at=moment - dt.timedelta(hours=2),
                 )
             )
-            Report.objects.filter(pk=report.pk).update(created_at=moment, updated_at=moment)
+            # past work: handled and closed, so the desk's queue holds today's reports only
+            Report.objects.filter(pk=report.pk).update(
+                created_at=moment, updated_at=moment, status=Status.CLOSED
+            )
     published = []
     for first in months:
         label = f"{first:%Y-%m}"

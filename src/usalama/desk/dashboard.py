@@ -1,8 +1,8 @@
 """The first page's panels: the work waiting for this user, their account, and (for
 administrators) the people they look after.
 
-Delivery code: it asks each domain app's services how much work waits for the user (the
-apps do not know each other). Counting is cheap and not audited; opening the work is.
+Delivery code. The work waiting for the user is counted in ``usalama.desk.work``, one area of
+the apps at a time; this module adds the account and the administrators' panels.
 """
 
 from __future__ import annotations
@@ -11,113 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from usalama.accounts.models import Agency, User
 from usalama.accounts.roles import Role
 from usalama.audit.models import AuditEvent
-from usalama.intake.models import Report, Status, Tip, may_triage
-from usalama.money.models import Alert, AlertStatus
-from usalama.policing.models import Incident, IncidentStatus
-from usalama.records.models import Collection
-from usalama.resolve.models import CandidatePair, PairStatus
-
-POLICING_ROLES = {Role.ANALYST, Role.SUPERVISOR, Role.DESK_OFFICER, Role.COMMANDER}
-REVIEW_ROLES = {Role.ANALYST, Role.SUPERVISOR}
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    key: str
-    count: int
-    text: str
-    url: str
-
-
-def work_for(user: Any) -> list[WorkItem]:
-    """What waits for ``user`` now, each with a link to where it is done."""
-    items: list[WorkItem] = []
-    if not getattr(user, "sees_records", False):
-        return items
-    roles = user.role_set
-    if may_triage(user):
-        waiting = sum(
-            model.objects.visible_to(user).filter(status__in=[Status.NEW, Status.TRIAGED]).count()
-            for model in (Report, Tip)
-        )
-        items.append(
-            WorkItem(
-                "intake",
-                waiting,
-                ngettext(
-                    "report or tip waits for triage", "reports and tips wait for triage", waiting
-                ),
-                reverse("intake:triage"),
-            )
-        )
-    if roles & POLICING_ROLES:
-        open_incidents = Incident.objects.visible_to(user).filter(
-            status=IncidentStatus.OPEN, collection__agency_id=user.agency_id
-        )
-        unassigned = open_incidents.filter(assigned_to__isnull=True).count()
-        items.append(
-            WorkItem(
-                "incidents",
-                unassigned,
-                ngettext(
-                    "open incident has no officer yet",
-                    "open incidents have no officer yet",
-                    unassigned,
-                ),
-                reverse("incidents") + "?status=open",
-            )
-        )
-    if roles & REVIEW_ROLES:
-        alerts = Alert.objects.visible_to(user).filter(status=AlertStatus.OPEN).count()
-        if alerts:
-            items.append(
-                WorkItem(
-                    "money",
-                    alerts,
-                    ngettext("open money alert", "open money alerts", alerts),
-                    reverse("money:alerts"),
-                )
-            )
-        pairs = CandidatePair.objects.visible_to(user).filter(status=PairStatus.REVIEW).count()
-        if pairs:
-            items.append(
-                WorkItem(
-                    "resolution",
-                    pairs,
-                    ngettext(
-                        "possible match waits for review", "possible matches wait for review", pairs
-                    ),
-                    reverse("resolve:review"),
-                )
-            )
-    shared = (
-        Collection.objects.visible_to(user)
-        .exclude(agency_id=user.agency_id)
-        .values_list("id", flat=True)
-    )
-    if shared:
-        count = len(shared)
-        items.append(
-            WorkItem(
-                "shared",
-                count,
-                ngettext(
-                    "collection is shared with your agency by another",
-                    "collections are shared with your agency by others",
-                    count,
-                ),
-                reverse("records:collections"),
-            )
-        )
-    return items
+from usalama.desk.work import work_for
 
 
 def _enrolled(user: Any) -> bool:

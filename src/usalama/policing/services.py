@@ -629,7 +629,8 @@ def hotspot_forecast(
     train = min(train_days, float(int(span)))
     if train < max(horizon_days, 1):
         raise InvalidInput(
-            f"the collection spans {span:.0f} days; a forecast needs at least {horizon_days:g}"
+            f"this collection spans {span:.1f} days of incidents; a forecast needs at least "
+            f"{max(horizon_days, 1):g} days"
         )
     result = hotspots.forecast(data, method=method, train_days=train, horizon_days=horizon_days)
     plan = hotspots.patrol_plan(
