@@ -113,6 +113,18 @@ def test_an_agency_without_events_is_a_filter_not_an_error(client: Client, reade
     assert client.get("/audit/", {"agency": "NPS"}).status_code == 200
 
 
+def test_details_read_as_text_not_python(client: Client, readers: None) -> None:
+    record(
+        Actor("nps.analyst", None, "NPS"),
+        "audit.read",
+        details={"count": 4, "filters": {"object_type": "incident"}, "ids": [1, 2]},
+    )
+    log_in(client, "sysadmin")
+    page = _rows(client, actor="nps.analyst")
+    assert "count=4; filters: object_type=incident; ids=1, 2" in page
+    assert "{&#x27;" not in page and "{'" not in page
+
+
 def test_others_are_refused(client: Client, readers: None) -> None:
     log_in(client, "nps.analyst")
     assert client.get("/audit/").status_code == 403

@@ -29,3 +29,19 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.time:%Y-%m-%d %H:%M:%S} {self.actor} {self.action}"
+
+    @property
+    def details_text(self) -> str:
+        """The details on one line for a reader: ``count=4; filters: object_type=incident``,
+        nested values flattened (not Python's ``{'object_type': ...}``), long values cut."""
+        return "; ".join(_detail(key, value) for key, value in (self.details or {}).items())
+
+
+def _detail(key: str, value: object, limit: int = 80) -> str:
+    if isinstance(value, dict):
+        inner = ", ".join(_detail(str(k), v, limit) for k, v in value.items())
+        return f"{key}: {inner}" if inner else f"{key}: —"
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(v) for v in value)
+    text = str(value)
+    return f"{key}={text if len(text) <= limit else text[: limit - 1] + '…'}"
