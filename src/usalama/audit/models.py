@@ -34,12 +34,14 @@ class AuditEvent(models.Model):
     def details_text(self) -> str:
         """The details on one line for a reader: ``count=4; filters: object_type=incident``,
         nested values flattened (not Python's ``{'object_type': ...}``), long values cut."""
-        return "; ".join(_detail(key, value) for key, value in (self.details or {}).items())
+        # sorted: PostgreSQL's jsonb keeps no insertion order, and both databases read alike
+        details = self.details or {}
+        return "; ".join(_detail(key, details[key]) for key in sorted(details))
 
 
 def _detail(key: str, value: object, limit: int = 80) -> str:
     if isinstance(value, dict):
-        inner = ", ".join(_detail(str(k), v, limit) for k, v in value.items())
+        inner = ", ".join(_detail(str(k), value[k], limit) for k in sorted(value))
         return f"{key}: {inner}" if inner else f"{key}: —"
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value)
