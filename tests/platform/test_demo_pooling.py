@@ -4,6 +4,7 @@ are read-only and make the partner forces' collections visible to someone."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -141,3 +142,54 @@ def test_every_working_role_finds_its_work_waiting_on_the_first_page(demo: Any) 
     assert desk["intake"] < 50
     # the administrators' first page is their people and agencies, not casework
     assert work_for(User.objects.get(username="sysadmin")) == []
+
+
+# Links a walk does not follow: leaving, files and downloads, the language switch.
+NOT_WALKED = re.compile(
+    r"/logout|/static/|/media/|/i18n/|lang=|\.(pdf|csv|xlsx|json|geojson|graphml|gexf)\b"
+    r"|format=|/export|download|/photo|/attachment"
+)
+HREF = re.compile(r'href="(/[^"#]*)"')
+
+
+def test_every_link_a_role_is_offered_opens(demo: Any) -> None:
+    """Beyond the menus (the browser test walks those): every link on a role's pages, a few
+    levels down, answers below 400 for that role. A shared case once linked the owner's
+    suspects (404 for the prosecutors) and an agency's admin page an audit filter the log
+    refused (400)."""
+    import html
+    from collections import deque
+
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from usalama.demo.load import DEMO_USERS
+
+    failures = []
+    for username, _agency, _role in DEMO_USERS:
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+        session.save()
+        seen, queue, came_from = {"/"}, deque(["/"]), {"/": "login"}
+        for _ in range(60):
+            if not queue:
+                break
+            path = queue.popleft()
+            response = client.get(path)
+            if response.status_code >= 400:
+                failures.append((username, path, response.status_code, came_from[path]))
+                continue
+            if "html" not in response.headers.get("Content-Type", ""):
+                continue
+            # a few new links a page: every kind of page is reached, not one long list
+            links = (html.unescape(h) for h in HREF.findall(response.content.decode()))
+            new = [link for link in dict.fromkeys(links) if link not in seen]
+            for link in [link for link in new if not NOT_WALKED.search(link)][:4]:
+                seen.add(link)
+                queue.append(link)
+                came_from[link] = path
+    assert failures == []

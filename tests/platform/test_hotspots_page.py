@@ -74,3 +74,23 @@ def test_page_answers_at_once_then_the_fragment_brings_the_forecast(
     client.post("/logout/")
     _login(client, "dci.analyst")
     assert client.get("/policing/hotspots/", params).status_code == 404
+
+
+@needs_data
+def test_a_collection_too_short_to_forecast_is_an_answer_not_a_bad_request(
+    world: dict[str, Any],
+    portland_slice: Path,  # noqa: F811
+    client: Client,
+) -> None:
+    """The page's own link (without JavaScript) for a collection that cannot be forecast says
+    why, as the fragment does, with 200: the request was sound, the data is too short."""
+    services.import_incidents(
+        world["users"]["nps.analyst"], [portland_slice], "nps-portland-calls", "portland"
+    )
+    _login(client, "nps.analyst")
+    params = {"collection": "nps-portland-calls", "horizon": "300", "sync": "1"}
+    response = client.get("/policing/hotspots/", params)
+    assert response.status_code == 200
+    assert "a forecast needs at least 300 days" in response.content.decode()
+    bad = client.get("/policing/hotspots/", {**params, "horizon": "nan"})
+    assert bad.status_code == 400  # a malformed parameter still is a bad request

@@ -239,6 +239,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     key = _collection_key(request, available)
     view = None
     error = ""
+    forecast_refused = False
     try:
         params, shift_start = _forecast_params(request)
     except InvalidInput as bad:
@@ -293,7 +294,9 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         except NotFound as missing:
             raise Http404 from missing
         except InvalidInput as bad:
-            error = bad.message
+            # the request was sound; the collection cannot be forecast (too short, no
+            # locations): an answer, as the htmx fragment gives it, not a bad request
+            error, forecast_refused = bad.message, True
     context = {
         "available": available,
         "key": key,
@@ -307,7 +310,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     if request.GET.get("part") == "1":
         # htmx swaps only 2xx answers: the fragment carries the error message itself
         return render(request, "policing/_forecast.html", context)
-    status = 400 if error else 200
+    status = 400 if error and not forecast_refused else 200
     return render(request, "policing/hotspots.html", context, status=status)
 
 
