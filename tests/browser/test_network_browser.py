@@ -76,7 +76,9 @@ def test_find_hidden_path_across_agencies(chromium: Any, server: dict[str, str])
     result.wait_for(timeout=30_000)
     text = page.locator("#lc-path-result").inner_text()
     assert server["a"] in text and server["b"] in text and server["company"] in text
-    assert "same_phone" in text and "Directorship" in text and "Ownership" in text
+    # link types by label, not code
+    assert "Same phone number" in text and "same_phone" not in text
+    assert "Directorship" in text and "Ownership" in text
     assert "NPS" in text and "FRC" in text  # provenance of both agencies' statements
     on_chart = page.evaluate("document.querySelectorAll('#lc-cy canvas').length")
     assert on_chart >= 1
