@@ -37,16 +37,21 @@ def test_basemap_data_is_served_locally(client: Client) -> None:
     assert "OpenStreetMap" in credits and "GeoNames" in credits
 
 
+def _portland_signed_in(world: dict[str, Any], calls: Path, client: Client) -> None:
+    """Portland's calls as an NPS collection, and the NPS analyst signed in."""
+    services.import_incidents(
+        world["users"]["nps.analyst"], [calls], "nps-portland-calls", "portland"
+    )
+    _login(client, "nps.analyst")
+
+
 @needs_data
 def test_page_answers_at_once_then_the_fragment_brings_the_forecast(
     world: dict[str, Any],
     portland_slice: Path,  # noqa: F811
     client: Client,
 ) -> None:
-    services.import_incidents(
-        world["users"]["nps.analyst"], [portland_slice], "nps-portland-calls", "portland"
-    )
-    _login(client, "nps.analyst")
+    _portland_signed_in(world, portland_slice, client)
     params = {"collection": "nps-portland-calls", "method": "naive", "cell": "600"}
     shell = client.get("/policing/hotspots/", params)
     assert shell.status_code == 200
@@ -84,10 +89,7 @@ def test_a_collection_too_short_to_forecast_is_an_answer_not_a_bad_request(
 ) -> None:
     """The page's own link (without JavaScript) for a collection that cannot be forecast says
     why, as the fragment does, with 200: the request was sound, the data is too short."""
-    services.import_incidents(
-        world["users"]["nps.analyst"], [portland_slice], "nps-portland-calls", "portland"
-    )
-    _login(client, "nps.analyst")
+    _portland_signed_in(world, portland_slice, client)
     params = {"collection": "nps-portland-calls", "horizon": "300", "sync": "1"}
     response = client.get("/policing/hotspots/", params)
     assert response.status_code == 200
