@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.platform.web_login import sign_in
 from usalama.accounts.models import User
 from usalama.core.errors import NotFound
 from usalama.demo.stage_sharing_grants import pooled_suspect_id
@@ -111,8 +112,6 @@ FIRST_WORK = {
 def test_every_working_role_finds_its_work_waiting_on_the_first_page(demo: Any) -> None:
     from django.test import Client
     from django.utils import translation
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from usalama.desk.work import work_for
 
@@ -125,10 +124,7 @@ def test_every_working_role_finds_its_work_waiting_on_the_first_page(demo: Any) 
         # the firewall: nobody but the counsellor counts wellness referrals
         assert ("referrals" in items) == (username == "nps.wellness"), username
         client = Client()
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
-        session.save()
+        sign_in(client, user)
         for key in keys:  # every item opens for its reader
             assert client.get(items[key].url).status_code == 200, (username, items[key].url)
         client.post("/i18n/setlang/", {"language": "sw", "next": "/"})
@@ -161,8 +157,6 @@ def test_every_link_a_role_is_offered_opens(demo: Any) -> None:
     from collections import deque
 
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from usalama.demo.load import DEMO_USERS
 
@@ -170,10 +164,7 @@ def test_every_link_a_role_is_offered_opens(demo: Any) -> None:
     for username, _agency, _role in DEMO_USERS:
         user = User.objects.get(username=username)
         client = Client()
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
-        session.save()
+        sign_in(client, user)
         seen, queue, came_from = {"/"}, deque(["/"]), {"/": "login"}
         for _ in range(60):
             if not queue:

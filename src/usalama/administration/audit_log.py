@@ -57,30 +57,12 @@ def visible_events(user: Any) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.all()
     if user.has_role(Role.SYSTEM_ADMIN):
         return events
-    own = user.agency.code if user.agency_id else None
-    allowed = Q(pk__in=[])
-    if own and user.has_role(*OWN_AGENCY_ROLES):
-        allowed |= Q(agency=own)
-    if user.has_role(Role.OVERSIGHT_INVESTIGATOR):
-        overseen = list(
-            Agency.objects.filter(kind__in=OVERSEEN_KINDS).values_list("code", flat=True)
-        )
-        if own:
-            overseen.append(own)
-        allowed |= Q(agency__in=overseen)
     # Neither oversight nor the officer's own supervisors learn that someone sought support.
-    return events.filter(allowed).exclude(confidential_actions())
+    return events.filter(agency__in=_agency_codes(user)).exclude(confidential_actions())
 
 
-def agencies_in_scope(user: Any) -> list[str]:
-    """Agency codes the viewer's agency filter offers: every agency whose events the viewer
-    may read (the rule of ``visible_events``), whether or not it has any events yet.
-
-    From the agencies, not the events: a distinct over the whole log would read every event
-    on each page, and an agency without events (a partner just added, linked from its admin
-    page) would be refused as a filter instead of showing an empty log."""
-    if not may_read_audit(user):
-        raise PermissionDenied("the audit log is for administrators, supervisors and oversight")
+def _agency_codes(user: Any) -> list[str]:
+    """Codes of the agencies whose events ``user`` may read (the module's rule)."""
     agencies = Agency.objects.all()
     if not user.has_role(Role.SYSTEM_ADMIN):
         own = user.agency.code if user.agency_id else ""
@@ -89,6 +71,18 @@ def agencies_in_scope(user: Any) -> list[str]:
             allowed |= Q(kind__in=OVERSEEN_KINDS) | Q(code=own)
         agencies = agencies.filter(allowed)
     return sorted(agencies.values_list("code", flat=True))
+
+
+def agencies_in_scope(user: Any) -> list[str]:
+    """Agency codes the viewer's agency filter offers: every agency whose events the viewer
+    may read, whether or not it has any events yet.
+
+    From the agencies, not the events: a distinct over the whole log would read every event
+    on each page, and an agency without events (a partner just added, linked from its admin
+    page) would be refused as a filter instead of showing an empty log."""
+    if not may_read_audit(user):
+        raise PermissionDenied("the audit log is for administrators, supervisors and oversight")
+    return _agency_codes(user)
 
 
 @dataclass(frozen=True)

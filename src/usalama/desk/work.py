@@ -101,9 +101,7 @@ def _analysis(user: Any) -> list[WorkItem]:
                 "money",
                 alerts,
                 ngettext("open money alert", "open money alerts", alerts),
-                reverse(
-                    "money:alerts",
-                ),
+                reverse("money:alerts"),
             )
         )
     pairs = CandidatePair.objects.visible_to(user).filter(status=PairStatus.REVIEW).count()
